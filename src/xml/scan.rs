@@ -1,0 +1,140 @@
+//! A rejecting pre-scan over the decoded text, run before the tree is built.
+//!
+//! It only says "no": it finds document type declarations, nesting deeper than the limit
+//! and oversized attribute values or text runs, so that `roxmltree` never sees them. It
+//! extracts no value that could reach a verdict (the one reader of the document is
+//! `roxmltree`).
+
+use crate::error::Error;
+use crate::limits::Limits;
+use crate::xml::LineIndex;
+
+/// Scans `text` and returns the first limit or DTD problem found.
+pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
+    let b = text.as_bytes();
+    let mut i = 0usize;
+    let mut depth: u32 = 0;
+    let lines = || LineIndex::new(text);
+    while i < b.len() {
+        // Character data up to the next '<'.
+        let next = memchr::memchr(b'<', b.get(i..).unwrap_or(&[])).map_or(b.len(), |p| i + p);
+        if (next - i) as u64 > limits.max_text_len {
+            return Err(Error::LimitExceeded {
+                what: "character data length",
+                limit: limits.max_text_len,
+                pos: lines().pos(text, i),
+            });
+        }
+        i = next;
+        if i >= b.len() {
+            break;
+        }
+        let rest = b.get(i..).unwrap_or(&[]);
+        if rest.starts_with(b"<!--") {
+            i = skip_past(b, i + 4, b"-->");
+        } else if rest.starts_with(b"<![CDATA[") {
+            let end = skip_past(b, i + 9, b"]]>");
+            if (end - i) as u64 > limits.max_text_len {
+                return Err(Error::LimitExceeded {
+                    what: "CDATA section length",
+                    limit: limits.max_text_len,
+                    pos: lines().pos(text, i),
+                });
+            }
+            i = end;
+        } else if rest.starts_with(b"<?") {
+            i = skip_past(b, i + 2, b"?>");
+        } else if rest.len() >= 9 && rest.get(..9).is_some_and(|s| s.eq_ignore_ascii_case(b"<!DOCTYPE")) {
+            return Err(Error::Dtd {
+                pos: lines().pos(text, i),
+            });
+        } else if rest.starts_with(b"<!") {
+            // Not well-formed outside a DTD; roxmltree reports it precisely.
+            i += 2;
+        } else if rest.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            i = memchr::memchr(b'>', b.get(i..).unwrap_or(&[])).map_or(b.len(), |p| i + p + 1);
+        } else {
+            // A start tag: walk attributes, honouring quotes, to its end.
+            let start = i;
+            i += 1;
+            let mut self_closing = false;
+            while i < b.len() {
+                match b.get(i).copied() {
+                    Some(q @ (b'"' | b'\'')) => {
+                        let vstart = i + 1;
+                        let vend = memchr::memchr(q, b.get(vstart..).unwrap_or(&[]))
+                            .map_or(b.len(), |p| vstart + p);
+                        if (vend - vstart) as u64 > limits.max_attribute_len {
+                            return Err(Error::LimitExceeded {
+                                what: "attribute value length",
+                                limit: limits.max_attribute_len,
+                                pos: lines().pos(text, vstart),
+                            });
+                        }
+                        i = vend + 1;
+                    }
+                    Some(b'>') => {
+                        self_closing = i > start + 1 && b.get(i - 1) == Some(&b'/');
+                        i += 1;
+                        break;
+                    }
+                    Some(b'<') => break, // malformed; roxmltree will say where
+                    _ => i += 1,
+                }
+            }
+            if !self_closing {
+                depth = depth.saturating_add(1);
+                if depth > limits.max_depth {
+                    return Err(Error::LimitExceeded {
+                        what: "element nesting depth",
+                        limit: u64::from(limits.max_depth),
+                        pos: lines().pos(text, start),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn skip_past(b: &[u8], from: usize, pat: &[u8]) -> usize {
+    memchr::memmem::find(b.get(from..).unwrap_or(&[]), pat).map_or(b.len(), |p| from + p + pat.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_doctype_anywhere_before_root() {
+        let e = prescan("<?xml version='1.0'?>\n<!DOCTYPE x>\n<x/>", &Limits::default()).unwrap_err();
+        assert!(matches!(e, Error::Dtd { .. }));
+        assert_eq!(e.pos().unwrap().line, 2);
+    }
+
+    #[test]
+    fn depth_limit() {
+        let limits = Limits { max_depth: 3, ..Limits::default() };
+        assert!(prescan("<a><b><c/></b></a>", &limits).is_ok());
+        assert!(prescan("<a><b><c></c></b></a>", &limits).is_ok());
+        let e = prescan("<a><b><c><d/></c></b></a>", &limits);
+        assert!(e.is_ok(), "self-closing does not deepen");
+        let e = prescan("<a><b><c><d></d></c></b></a>", &limits).unwrap_err();
+        assert!(e.to_string().contains("nesting depth"), "{e}");
+    }
+
+    #[test]
+    fn quotes_and_comments_hide_markup() {
+        let limits = Limits { max_depth: 1, ..Limits::default() };
+        assert!(prescan("<a x='<b>' y=\"/>\"><!-- <c> --><![CDATA[<d>]]></a>", &limits).is_ok());
+    }
+
+    #[test]
+    fn attribute_and_text_limits() {
+        let limits = Limits { max_attribute_len: 4, max_text_len: 4, ..Limits::default() };
+        assert!(prescan("<a x='12345'/>", &limits).is_err());
+        assert!(prescan("<a>12345</a>", &limits).is_err());
+        assert!(prescan("<a x='1234'>1234</a>", &limits).is_ok());
+    }
+}
