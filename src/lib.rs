@@ -2,6 +2,7 @@
 #![doc = "\n"]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod catalog;
 mod error;
 mod finding;
 mod limits;

@@ -281,3 +281,35 @@ mod tests {
         assert_eq!(doc.node_pos(b), Pos::new(2, 7, 11));
     }
 }
+
+/// Reads and decodes a file, refusing it before reading when it is over the size limit.
+pub fn read_path(path: &std::path::Path, limits: &Limits) -> Result<Decoded, Error> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
+    if meta.is_dir() {
+        return Err(Error::Io {
+            path: path.display().to_string().into(),
+            what: "is a directory, expected a metadata file".into(),
+        });
+    }
+    if meta.len() > limits.max_bytes {
+        return Err(Error::LimitExceeded {
+            what: "input size in bytes",
+            limit: limits.max_bytes,
+            pos: Pos::new(1, 1, 0),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    decode_checked(bytes, limits)
+}
+
+/// Decodes bytes after checking the size limit.
+pub fn decode_checked(bytes: Vec<u8>, limits: &Limits) -> Result<Decoded, Error> {
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(Error::LimitExceeded {
+            what: "input size in bytes",
+            limit: limits.max_bytes,
+            pos: Pos::new(1, 1, 0),
+        });
+    }
+    decode(bytes)
+}

@@ -1,0 +1,137 @@
+//! What every subcommand shares: global options, the one clock read, output and exit codes.
+
+use chrono::{DateTime, Utc};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Options every subcommand takes.
+#[derive(clap::Args, Debug)]
+pub struct Global {
+    /// Evaluate time-dependent checks at this instant (RFC 3339, e.g. 2026-01-01T00:00:00Z)
+    /// instead of now.
+    #[arg(long, global = true, value_name = "RFC3339")]
+    pub at: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Colour in text output.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Print nothing on success; only problems.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// Output formats.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable text.
+    Text,
+    /// JSON (one document; see README "JSON output").
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// Markdown (the `rules` catalogue only).
+    Markdown,
+}
+
+/// When to colour text output.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Color {
+    /// Only when standard output is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Resolved global context: the instant of evaluation is read here, once.
+#[derive(Debug)]
+pub struct Ctx {
+    pub at: DateTime<Utc>,
+    pub format: Format,
+    pub color: bool,
+    pub quiet: bool,
+}
+
+impl Ctx {
+    pub fn new(g: &Global) -> Result<Ctx, String> {
+        let at = match &g.at {
+            Some(s) => DateTime::parse_from_rfc3339(s)
+                .map_err(|e| format!("--at {s:?} is not an RFC 3339 date-time: {e}"))?
+                .with_timezone(&Utc),
+            None => Utc::now(),
+        };
+        let color = match g.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                use std::io::IsTerminal;
+                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+            }
+        };
+        Ok(Ctx {
+            at,
+            format: g.format,
+            color,
+            quiet: g.quiet,
+        })
+    }
+}
+
+/// Writes a report to standard output; a closed pipe is not an error.
+pub fn emit(s: &str) -> Result<(), ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("samlcheck: cannot write output: {e}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// Prints an input error (one line) and returns exit code 2.
+pub fn input_error(msg: &str) -> ExitCode {
+    eprintln!("samlcheck: error: {msg}");
+    ExitCode::from(2)
+}
+
+/// Prints an argument error and returns exit code 2.
+pub fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("samlcheck: error: {msg}");
+    ExitCode::from(2)
+}
+
+/// The exit code for a report: 1 when a finding reaches `fail_on`.
+pub fn exit_for(findings: &[samlcheck::Finding], fail_on: FailOn) -> ExitCode {
+    let threshold = match fail_on {
+        FailOn::Never => return ExitCode::SUCCESS,
+        FailOn::Info => samlcheck::Severity::Info,
+        FailOn::Warning => samlcheck::Severity::Warning,
+        FailOn::Error => samlcheck::Severity::Error,
+    };
+    if findings.iter().any(|f| f.severity >= threshold) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The lowest severity that fails the run.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// Errors only.
+    #[default]
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+    /// Never fail on findings.
+    Never,
+}
