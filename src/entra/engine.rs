@@ -582,3 +582,393 @@ mod tests {
         );
     }
 }
+
+/// Every transformation against the examples in Microsoft's documentation ("Customize SAML
+/// token claims" and "Claims mapping policy type").
+#[cfg(test)]
+mod doc_examples {
+    use super::*;
+    use crate::entra::claims::{Claim, ClaimConfiguration};
+
+    fn user(pairs: &[(&str, &str)]) -> EntraUser {
+        let mut u = EntraUser::default();
+        for (k, v) in pairs {
+            u.attrs.insert(k.to_string(), v.to_string());
+        }
+        u
+    }
+
+    fn step(t: Transformation, input: Option<Attr>) -> Step {
+        Step {
+            transformation: t,
+            input,
+            path: "$".into(),
+        }
+    }
+
+    fn claim(attribute: Option<&str>, steps: Vec<Step>) -> Claim {
+        Claim {
+            name: "c".into(),
+            configurations: vec![ClaimConfiguration {
+                user_type: UserTypeCondition::Any,
+                groups: vec![],
+                attribute: attribute.map(Attr::user),
+                steps,
+                path: "$".into(),
+            }],
+            path: "$".into(),
+        }
+    }
+
+    fn run(c: &Claim, u: &EntraUser, nameid: bool) -> Option<String> {
+        match Engine::default().eval(c, u, nameid) {
+            Eval::Value(v, _) => Some(v),
+            Eval::Empty(_) => None,
+            Eval::Unknown(w) => panic!("unknown: {w}"),
+        }
+    }
+
+    fn constant(v: &str) -> Attr {
+        Attr {
+            source: Source::Constant(v.into()),
+            multi: false,
+        }
+    }
+
+    #[test]
+    fn extract_mail_prefix() {
+        let c = claim(
+            Some("mail"),
+            vec![step(Transformation::ExtractMailPrefix, None)],
+        );
+        assert_eq!(
+            run(&c, &user(&[("mail", "joe_smith@contoso.com")]), false).as_deref(),
+            Some("joe_smith")
+        );
+        assert_eq!(
+            run(&c, &user(&[("mail", "foo@bar.com")]), false).as_deref(),
+            Some("foo")
+        );
+        assert_eq!(
+            run(&c, &user(&[("mail", "no-at-sign")]), false).as_deref(),
+            Some("no-at-sign")
+        );
+    }
+
+    #[test]
+    fn join_on_nameid_drops_the_domain() {
+        let t = Transformation::Join {
+            input2: Some(constant("fabrikam.com")),
+            separator: "@".into(),
+        };
+        let c = claim(Some("userprincipalname"), vec![step(t, None)]);
+        let u = user(&[("userprincipalname", "joe_smith@contoso.com")]);
+        assert_eq!(run(&c, &u, true).as_deref(), Some("joe_smith@fabrikam.com"));
+    }
+
+    #[test]
+    fn join_elsewhere_keeps_the_input() {
+        let t = Transformation::Join {
+            input2: Some(constant("sandbox")),
+            separator: ".".into(),
+        };
+        let c = claim(Some("mail"), vec![step(t, None)]);
+        assert_eq!(
+            run(&c, &user(&[("mail", "foo@bar.com")]), false).as_deref(),
+            Some("foo@bar.com.sandbox")
+        );
+    }
+
+    #[test]
+    fn case_conversions_and_a_chain_of_two() {
+        let u = user(&[("mail", "Joe.Smith@Contoso.com")]);
+        let lower = claim(Some("mail"), vec![step(Transformation::ToLowercase, None)]);
+        assert_eq!(
+            run(&lower, &u, false).as_deref(),
+            Some("joe.smith@contoso.com")
+        );
+        // "first extract the email prefix of the user.mail. Then, make the string upper case."
+        let chain = claim(
+            Some("mail"),
+            vec![
+                step(Transformation::ExtractMailPrefix, None),
+                step(Transformation::ToUppercase, None),
+            ],
+        );
+        assert_eq!(run(&chain, &u, false).as_deref(), Some("JOE.SMITH"));
+    }
+
+    #[test]
+    fn contains_with_fallback_to_upn() {
+        // Parameter 1 user.email, value "@contoso.com", output user.email, else the UPN.
+        let t = Transformation::Contains {
+            value: "@contoso.com".into(),
+            output: Some(Attr::user("mail")),
+        };
+        let c = claim(
+            Some("userprincipalname"),
+            vec![step(t, Some(Attr::user("mail")))],
+        );
+        let yes = user(&[
+            ("mail", "joe@contoso.com"),
+            ("userprincipalname", "joe@contoso.onmicrosoft.com"),
+        ]);
+        let no = user(&[
+            ("mail", "joe@fabrikam.com"),
+            ("userprincipalname", "joe@contoso.onmicrosoft.com"),
+        ]);
+        assert_eq!(run(&c, &yes, false).as_deref(), Some("joe@contoso.com"));
+        assert_eq!(
+            run(&c, &no, false).as_deref(),
+            Some("joe@contoso.onmicrosoft.com")
+        );
+    }
+
+    #[test]
+    fn ends_with_and_starts_with() {
+        // EndWith: employee ID if it ends with 000, else extension attribute 1.
+        let t = Transformation::EndsWith {
+            value: "000".into(),
+            output: Some(Attr::user("employeeid")),
+        };
+        let c = claim(
+            Some("extensionattribute1"),
+            vec![step(t, Some(Attr::user("employeeid")))],
+        );
+        assert_eq!(
+            run(
+                &c,
+                &user(&[("employeeid", "123000"), ("extensionattribute1", "x1")]),
+                false
+            )
+            .as_deref(),
+            Some("123000")
+        );
+        assert_eq!(
+            run(
+                &c,
+                &user(&[("employeeid", "123001"), ("extensionattribute1", "x1")]),
+                false
+            )
+            .as_deref(),
+            Some("x1")
+        );
+        // StartWith: employee ID if the country starts with US, else extension attribute 1.
+        let t = Transformation::StartsWith {
+            value: "US".into(),
+            output: Some(Attr::user("employeeid")),
+        };
+        let c = claim(
+            Some("extensionattribute1"),
+            vec![step(t, Some(Attr::user("country")))],
+        );
+        let us = user(&[
+            ("country", "US"),
+            ("employeeid", "42"),
+            ("extensionattribute1", "x1"),
+        ]);
+        let de = user(&[
+            ("country", "DE"),
+            ("employeeid", "42"),
+            ("extensionattribute1", "x1"),
+        ]);
+        assert_eq!(run(&c, &us, false).as_deref(), Some("42"));
+        assert_eq!(run(&c, &de, false).as_deref(), Some("x1"));
+    }
+
+    #[test]
+    fn if_empty_and_if_not_empty() {
+        // IfEmpty: extension attribute 1 when the employee ID is empty, else the employee ID.
+        let t = Transformation::IfEmpty {
+            output: Some(Attr::user("extensionattribute1")),
+        };
+        let c = claim(
+            Some("employeeid"),
+            vec![step(t, Some(Attr::user("employeeid")))],
+        );
+        assert_eq!(
+            run(&c, &user(&[("extensionattribute1", "x1")]), false).as_deref(),
+            Some("x1")
+        );
+        assert_eq!(
+            run(
+                &c,
+                &user(&[("employeeid", "42"), ("extensionattribute1", "x1")]),
+                false
+            )
+            .as_deref(),
+            Some("42")
+        );
+        // IfNotEmpty: extension attribute 1 when the employee ID is not empty.
+        let t = Transformation::IfNotEmpty {
+            output: Some(Attr::user("extensionattribute1")),
+        };
+        let c = claim(None, vec![step(t, Some(Attr::user("employeeid")))]);
+        assert_eq!(
+            run(
+                &c,
+                &user(&[("employeeid", "42"), ("extensionattribute1", "x1")]),
+                false
+            )
+            .as_deref(),
+            Some("x1")
+        );
+        assert_eq!(
+            run(&c, &user(&[("extensionattribute1", "x1")]), false),
+            None
+        );
+    }
+
+    #[test]
+    fn regex_replace_doc_example() {
+        let t = Transformation::RegexReplace {
+            pattern: r"(?'domain'^.*?)(?i)(\@fabrikam\.com)$".into(),
+            replacement: "{country}.{domain}@xyz.com".into(),
+            additional: vec![Attr::user("country")],
+        };
+        let c = claim(Some("mail"), vec![step(t, None)]);
+        let u = user(&[("mail", "swmal@fabrikam.com"), ("country", "US")]);
+        assert_eq!(run(&c, &u, false).as_deref(), Some("US.swmal@xyz.com"));
+        // The (?i) makes the domain match case-insensitively.
+        let u = user(&[("mail", "swmal@FABRIKAM.COM"), ("country", "US")]);
+        assert_eq!(run(&c, &u, false).as_deref(), Some("US.swmal@xyz.com"));
+        // No match: the transformation is skipped and the attribute value stays.
+        let u = user(&[("mail", "swmal@contoso.com"), ("country", "US")]);
+        assert_eq!(run(&c, &u, false).as_deref(), Some("swmal@contoso.com"));
+    }
+
+    #[test]
+    fn regex_problems_are_reported_not_guessed() {
+        let mut e = Engine::default();
+        assert!(matches!(
+            e.check_regex("(?<=a)b", "x", &[]),
+            Err(RegexProblem::Unsupported(_))
+        ));
+        assert!(matches!(
+            e.check_regex("(?'d'a)", "{nope}", &[]),
+            Err(RegexProblem::Invalid(_))
+        ));
+        assert!(matches!(
+            e.check_regex("(", "x", &[]),
+            Err(RegexProblem::Invalid(_))
+        ));
+        assert!(e
+            .check_regex("(?'d'a)(b)", "{d}{1}{country}", &[Attr::user("country")])
+            .is_ok());
+        let t = Transformation::RegexReplace {
+            pattern: "(?<=a)b".into(),
+            replacement: "x".into(),
+            additional: vec![],
+        };
+        let c = claim(Some("mail"), vec![step(t, None)]);
+        assert!(matches!(
+            e.eval(&c, &user(&[("mail", "ab")]), false),
+            Eval::Unknown(_)
+        ));
+    }
+
+    #[test]
+    fn extract_family_and_substring() {
+        let one = |t: Transformation, v: &str| {
+            run(
+                &claim(Some("x"), vec![step(t, None)]),
+                &user(&[("x", v)]),
+                false,
+            )
+        };
+        assert_eq!(
+            one(
+                Transformation::ExtractAfter("Finance_".into()),
+                "Finance_BSimon"
+            )
+            .as_deref(),
+            Some("BSimon")
+        );
+        assert_eq!(
+            one(Transformation::ExtractBefore("_US".into()), "BSimon_US").as_deref(),
+            Some("BSimon")
+        );
+        assert_eq!(
+            one(
+                Transformation::ExtractBetween("Finance_".into(), "_US".into()),
+                "Finance_BSimon_US"
+            )
+            .as_deref(),
+            Some("BSimon")
+        );
+        assert_eq!(
+            one(Transformation::ExtractAlpha { suffix: false }, "BSimon_123").as_deref(),
+            Some("BSimon")
+        );
+        assert_eq!(
+            one(Transformation::ExtractAlpha { suffix: true }, "123_Simon").as_deref(),
+            Some("Simon")
+        );
+        assert_eq!(
+            one(
+                Transformation::ExtractNumeric { suffix: false },
+                "123_BSimon"
+            )
+            .as_deref(),
+            Some("123")
+        );
+        assert_eq!(
+            one(
+                Transformation::ExtractNumeric { suffix: true },
+                "BSimon_123"
+            )
+            .as_deref(),
+            Some("123")
+        );
+        assert_eq!(
+            one(
+                Transformation::Substring {
+                    start: 6,
+                    length: Some(11)
+                },
+                "PleaseExtractThisNow"
+            )
+            .as_deref(),
+            Some("ExtractThis")
+        );
+        assert_eq!(
+            one(
+                Transformation::Substring {
+                    start: 6,
+                    length: None
+                },
+                "PleaseExtractThisNow"
+            )
+            .as_deref(),
+            Some("ExtractThisNow")
+        );
+    }
+
+    #[test]
+    fn conditions_last_match_wins_and_empty_is_skipped() {
+        // Attribute configurations first, then transformations; the last match wins and an
+        // empty source is ignored (Britta Simon example).
+        let mut c = claim(Some("extensionattribute1"), vec![]);
+        c.configurations[0].user_type = UserTypeCondition::Guests;
+        c.configurations.push(ClaimConfiguration {
+            user_type: UserTypeCondition::Guests,
+            groups: vec![],
+            attribute: Some(Attr::user("othermail")),
+            steps: vec![],
+            path: "$".into(),
+        });
+        let mut britta = user(&[
+            ("extensionattribute1", "x1"),
+            ("othermail", "britta@fabrikam.com"),
+        ]);
+        britta.user_type = Some("Guest".into());
+        assert_eq!(
+            run(&c, &britta, false).as_deref(),
+            Some("britta@fabrikam.com")
+        );
+        britta.attrs.remove("othermail");
+        assert_eq!(run(&c, &britta, false).as_deref(), Some("x1"));
+        let member = user(&[("extensionattribute1", "x1")]);
+        assert_eq!(run(&c, &member, false), None);
+    }
+}
