@@ -1,14 +1,17 @@
 //! The pair check's JSON inputs: parsers, every finding firing and quiet, and the
 //! "done when" scenario of issue 5.
 
+// Test helpers outside #[test] functions: clippy.toml's test exemptions do not reach them.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
 #[path = "../examples/gen_entra_fixtures.rs"]
 #[allow(dead_code)]
 mod gen;
 
 use chrono::{DateTime, Utc};
 use samlcheck::entra::{
-    self, AwsUsers, ClaimsConfig, EntraApp, EntraReport, EntraUsers, IdpFacts, InputPaths, PairInputs, SpFacts,
-    SpKind, UserOutcome,
+    self, AwsUsers, ClaimsConfig, EntraApp, EntraReport, EntraUsers, IdpFacts, InputPaths,
+    PairInputs, SpFacts, SpKind, UserOutcome,
 };
 use samlcheck::Severity;
 use serde_json::{json, Value};
@@ -19,11 +22,16 @@ fn at() -> DateTime<Utc> {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/entra").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/entra")
+        .join(name)
 }
 
 fn ic_sp() -> SpFacts {
-    SpFacts::new(gen::IC_ENTITY, vec![gen::IC_ACS.into(), gen::IC_ACS_LEGACY.into()])
+    SpFacts::new(
+        gen::IC_ENTITY,
+        vec![gen::IC_ACS.into(), gen::IC_ACS_LEGACY.into()],
+    )
 }
 
 fn iam_sp() -> SpFacts {
@@ -39,12 +47,19 @@ fn iam_sp() -> SpFacts {
 fn idp() -> IdpFacts {
     IdpFacts {
         entity_id: Some("https://sts.windows.net/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee/".into()),
-        signing_cert_sha1_thumbprints: vec!["3b:5d:1a:2c:4e:6f:70:81:92:a3:b4:c5:d6:e7:f8:09:11:22:33:44".into()],
+        signing_cert_sha1_thumbprints: vec![
+            "3b:5d:1a:2c:4e:6f:70:81:92:a3:b4:c5:d6:e7:f8:09:11:22:33:44".into(),
+        ],
     }
 }
 
 fn load(app: Option<&str>, claims: Option<&str>, eu: Option<&str>, au: Option<&str>) -> PairInputs {
-    let (a, c, e, u) = (app.map(fixture), claims.map(fixture), eu.map(fixture), au.map(fixture));
+    let (a, c, e, u) = (
+        app.map(fixture),
+        claims.map(fixture),
+        eu.map(fixture),
+        au.map(fixture),
+    );
     PairInputs::load(&InputPaths {
         entra_app: a.as_deref(),
         claims: c.as_deref(),
@@ -110,7 +125,10 @@ fn users(list: Value) -> EntraUsers {
 }
 
 fn aws(names: &[&str]) -> AwsUsers {
-    let us: Vec<Value> = names.iter().map(|n| json!({ "UserName": n, "UserId": "x" })).collect();
+    let us: Vec<Value> = names
+        .iter()
+        .map(|n| json!({ "UserName": n, "UserId": "x" }))
+        .collect();
     AwsUsers::from_json(&json!({ "Users": us }).to_string(), "aws.json").unwrap()
 }
 
@@ -119,9 +137,13 @@ fn aws(names: &[&str]) -> AwsUsers {
 #[test]
 fn fixtures_are_what_the_generator_writes() {
     for (name, text) in gen::fixtures() {
-        let on_disk = std::fs::read_to_string(fixture(name))
-            .unwrap_or_else(|_| panic!("{name} missing: run cargo run --example gen_entra_fixtures"));
-        assert_eq!(on_disk, text, "{name} is stale: run cargo run --example gen_entra_fixtures");
+        let on_disk = std::fs::read_to_string(fixture(name)).unwrap_or_else(|_| {
+            panic!("{name} missing: run cargo run --example gen_entra_fixtures")
+        });
+        assert_eq!(
+            on_disk, text,
+            "{name} is stale: run cargo run --example gen_entra_fixtures"
+        );
     }
 }
 
@@ -154,10 +176,19 @@ fn done_when_scenario_yields_exactly_those_findings() {
     assert!(acs.hint.contains("AADSTS50011"), "{}", acs.hint);
     assert!(acs.message.contains(gen::IC_ACS) && acs.message.contains("app-ic-bad.json"));
     let case = find(&r, "users.nameid.case_only");
-    assert!(case.message.contains("Bob.Jones@contoso.com") && case.message.contains("bob.jones@contoso.com"));
+    assert!(
+        case.message.contains("Bob.Jones@contoso.com")
+            && case.message.contains("bob.jones@contoso.com")
+    );
     let mail = find(&r, "users.nameid.matches_mail");
-    assert!(mail.message.contains("carol.w@contoso.com") && mail.message.contains("carol.white@contoso.com"));
-    assert!(r.assumptions.iter().any(|a| a.contains("user.userprincipalname")));
+    assert!(
+        mail.message.contains("carol.w@contoso.com")
+            && mail.message.contains("carol.white@contoso.com")
+    );
+    assert!(r
+        .assumptions
+        .iter()
+        .any(|a| a.contains("user.userprincipalname")));
     assert!(r.not_checkable.iter().any(|n| n.contains("PIM")));
     assert_eq!(r.users.len(), 4);
     assert_eq!(r.users[0].outcome, UserOutcome::Match);
@@ -182,7 +213,9 @@ fn done_when_scenario_with_correct_exports_is_clean() {
 
 #[test]
 fn parses_service_principal_and_application() {
-    let a = load(Some("app-ic-good.json"), None, None, None).app.unwrap();
+    let a = load(Some("app-ic-good.json"), None, None, None)
+        .app
+        .unwrap();
     assert!(a.has_service_principal && a.has_application);
     assert_eq!(a.default_reply_url.as_ref().unwrap().value, gen::IC_ACS);
     assert_eq!(a.reply_urls.len(), 2);
@@ -193,7 +226,9 @@ fn parses_service_principal_and_application() {
 
 #[test]
 fn parses_old_aad_graph_service_principal() {
-    let a = load(Some("app-aadgraph.json"), None, None, None).app.unwrap();
+    let a = load(Some("app-aadgraph.json"), None, None, None)
+        .app
+        .unwrap();
     assert!(a.has_service_principal);
     assert_eq!(a.keys[0].thumbprint.as_deref(), Some(gen::THUMBPRINT));
     assert!(a.keys[0].end.is_some());
@@ -201,11 +236,19 @@ fn parses_old_aad_graph_service_principal() {
 
 #[test]
 fn parses_user_pages_and_member_lists() {
-    let p = load(None, None, Some("entra-users-page.json"), Some("aws-users-page.json"));
+    let p = load(
+        None,
+        None,
+        Some("entra-users-page.json"),
+        Some("aws-users-page.json"),
+    );
     let eu = p.entra_users.unwrap();
     assert!(eu.next_link.is_some());
     assert_eq!(eu.users.len(), 3);
-    assert_eq!(eu.users[0].attr("extensionattribute1"), Some("erin.e@contoso.com"));
+    assert_eq!(
+        eu.users[0].attr("extensionattribute1"),
+        Some("erin.e@contoso.com")
+    );
     assert_eq!(eu.users[0].attr("employeeid"), Some("E-1000"));
     assert_eq!(eu.users[0].mail, None);
     assert!(eu.users[1].is_guest());
@@ -214,32 +257,57 @@ fn parses_user_pages_and_member_lists() {
         Some("CC-7")
     );
     assert!(p.aws_users.unwrap().next_token.is_some());
-    let g = load(None, None, Some("entra-group-members.json"), None).entra_users.unwrap();
+    let g = load(None, None, Some("entra-group-members.json"), None)
+        .entra_users
+        .unwrap();
     assert_eq!((g.users.len(), g.skipped), (1, 1));
 }
 
 #[test]
 fn parse_errors_name_file_and_json_path() {
-    let e = EntraUsers::from_json(r#"{"value": {"a": 1}}"#, "u.json").unwrap_err().to_string();
+    let e = EntraUsers::from_json(r#"{"value": {"a": 1}}"#, "u.json")
+        .unwrap_err()
+        .to_string();
     assert_eq!(e, "u.json: $.value: expected an array");
-    let e = AwsUsers::from_json(r#"{"Users": [{"UserId": "1"}]}"#, "a.json").unwrap_err().to_string();
+    let e = AwsUsers::from_json(r#"{"Users": [{"UserId": "1"}]}"#, "a.json")
+        .unwrap_err()
+        .to_string();
     assert_eq!(e, "a.json: $.Users[0]: missing UserName");
-    let e = AwsUsers::from_json(r#"{"Users": [{"UserName": 7}]}"#, "a.json").unwrap_err().to_string();
+    let e = AwsUsers::from_json(r#"{"Users": [{"UserName": 7}]}"#, "a.json")
+        .unwrap_err()
+        .to_string();
     assert_eq!(e, "a.json: $.Users[0].UserName: expected a string");
-    let e = ClaimsConfig::from_json(r#"{"definition": ["{not json"]}"#, "c.json").unwrap_err().to_string();
-    assert!(e.starts_with("c.json: $.definition[0]: the definition is not valid JSON"), "{e}");
-    let e = ClaimsConfig::from_json(r#"{"definition": [42]}"#, "c.json").unwrap_err().to_string();
+    let e = ClaimsConfig::from_json(r#"{"definition": ["{not json"]}"#, "c.json")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("c.json: $.definition[0]: the definition is not valid JSON"),
+        "{e}"
+    );
+    let e = ClaimsConfig::from_json(r#"{"definition": [42]}"#, "c.json")
+        .unwrap_err()
+        .to_string();
     assert_eq!(e, "c.json: $.definition[0]: expected a string");
-    let e = EntraApp::from_json(r#"{"displayName": "x"}"#, "app.json").unwrap_err().to_string();
-    assert!(e.starts_with("app.json: $: neither a service principal"), "{e}");
+    let e = EntraApp::from_json(r#"{"displayName": "x"}"#, "app.json")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("app.json: $: neither a service principal"),
+        "{e}"
+    );
     let e = EntraApp::from_json(
         r#"{"servicePrincipalNames": [], "keyCredentials": [{"endDateTime": "soon"}]}"#,
         "app.json",
     )
     .unwrap_err()
     .to_string();
-    assert!(e.starts_with("app.json: $.keyCredentials[0].endDateTime: expected an RFC 3339"), "{e}");
-    let e = EntraApp::from_json("[1,", "app.json").unwrap_err().to_string();
+    assert!(
+        e.starts_with("app.json: $.keyCredentials[0].endDateTime: expected an RFC 3339"),
+        "{e}"
+    );
+    let e = EntraApp::from_json("[1,", "app.json")
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("app.json: not valid JSON"), "{e}");
     let e = PairInputs::load(&InputPaths {
         claims: Some(std::path::Path::new("/nonexistent/claims.json")),
@@ -247,7 +315,10 @@ fn parse_errors_name_file_and_json_path() {
     })
     .unwrap_err()
     .to_string();
-    assert!(e.contains("claims.json") && e.contains("no such file"), "{e}");
+    assert!(
+        e.contains("claims.json") && e.contains("no such file"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -265,17 +336,34 @@ fn reads_utf16_as_powershell_writes_it() {
         ..InputPaths::default()
     })
     .unwrap();
-    assert_eq!(i.entra_users.unwrap().users[0].upn.as_deref(), Some("alice@contoso.com"));
+    assert_eq!(
+        i.entra_users.unwrap().users[0].upn.as_deref(),
+        Some("alice@contoso.com")
+    );
 }
 
 #[test]
 fn sp_kinds() {
-    assert!(matches!(SpKind::from_entity_id(gen::IC_ENTITY), SpKind::IdentityCenter { region: Some(r) } if r == "eu-west-1"));
-    assert!(matches!(SpKind::from_entity_id("urn:amazon:webservices"), SpKind::IamSingleAccount { partition } if partition == "aws"));
-    assert!(matches!(SpKind::from_entity_id("urn:amazon:webservices:govcloud"), SpKind::IamSingleAccount { partition } if partition == "aws-us-gov"));
-    assert!(matches!(SpKind::from_entity_id("urn:amazon:webservices:cn-north-1"), SpKind::IamSingleAccount { partition } if partition == "aws-cn"));
-    assert!(matches!(SpKind::from_entity_id("https://signin.aws.amazon.com/saml#2"), SpKind::IamSingleAccount { .. }));
-    assert_eq!(SpKind::from_entity_id("https://sp.example.org/"), SpKind::Other);
+    assert!(
+        matches!(SpKind::from_entity_id(gen::IC_ENTITY), SpKind::IdentityCenter { region: Some(r) } if r == "eu-west-1")
+    );
+    assert!(
+        matches!(SpKind::from_entity_id("urn:amazon:webservices"), SpKind::IamSingleAccount { partition } if partition == "aws")
+    );
+    assert!(
+        matches!(SpKind::from_entity_id("urn:amazon:webservices:govcloud"), SpKind::IamSingleAccount { partition } if partition == "aws-us-gov")
+    );
+    assert!(
+        matches!(SpKind::from_entity_id("urn:amazon:webservices:cn-north-1"), SpKind::IamSingleAccount { partition } if partition == "aws-cn")
+    );
+    assert!(matches!(
+        SpKind::from_entity_id("https://signin.aws.amazon.com/saml#2"),
+        SpKind::IamSingleAccount { .. }
+    ));
+    assert_eq!(
+        SpKind::from_entity_id("https://sp.example.org/"),
+        SpKind::Other
+    );
 }
 
 #[test]
@@ -302,7 +390,11 @@ fn entity_id_near_miss_is_named() {
     v["servicePrincipalNames"] = json!([format!("{}/", gen::IC_ENTITY)]);
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
     let f = find(&r, "pair.entity_id.not_identifier");
-    assert!(f.message.contains("is close but Entra compares exactly"), "{}", f.message);
+    assert!(
+        f.message.contains("is close but Entra compares exactly"),
+        "{}",
+        f.message
+    );
     assert_eq!(f.severity, Severity::Error);
 }
 
@@ -310,7 +402,11 @@ fn entity_id_near_miss_is_named() {
 fn iam_identifier_accepts_the_gallery_forms() {
     let mut v = good_sp();
     v["replyUrls"] = json!(["https://signin.aws.amazon.com/saml"]);
-    for id in ["https://signin.aws.amazon.com/saml#1", "urn:amazon:webservices", "https://signin.aws.amazon.com/saml"] {
+    for id in [
+        "https://signin.aws.amazon.com/saml#1",
+        "urn:amazon:webservices",
+        "https://signin.aws.amazon.com/saml",
+    ] {
         v["servicePrincipalNames"] = json!([id]);
         let r = entra::check(&iam_sp(), &idp(), &with_app(&v), at());
         assert!(!has(&r, "pair.entity_id.not_identifier"), "{id}");
@@ -319,17 +415,28 @@ fn iam_identifier_accepts_the_gallery_forms() {
     v["servicePrincipalNames"] = json!(["https://example.com/saml"]);
     v["replyUrls"] = json!(["https://example.com/acs"]);
     let r = entra::check(&iam_sp(), &idp(), &with_app(&v), at());
-    assert!(find(&r, "pair.entity_id.not_identifier").hint.contains("AADSTS700016"));
-    assert!(find(&r, "pair.acs.not_in_reply_urls").hint.contains("AADSTS50011"));
+    assert!(find(&r, "pair.entity_id.not_identifier")
+        .hint
+        .contains("AADSTS700016"));
+    assert!(find(&r, "pair.acs.not_in_reply_urls")
+        .hint
+        .contains("AADSTS50011"));
 }
 
 #[test]
 fn acs_near_miss_by_case() {
     let mut v = good_sp();
-    v["replyUrls"] = json!([gen::IC_ACS.replace("platform", "Platform"), gen::IC_ACS_LEGACY]);
+    v["replyUrls"] = json!([
+        gen::IC_ACS.replace("platform", "Platform"),
+        gen::IC_ACS_LEGACY
+    ]);
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
     let f = find(&r, "pair.acs.not_in_reply_urls");
-    assert!(f.message.contains("differs only in letter case"), "{}", f.message);
+    assert!(
+        f.message.contains("differs only in letter case"),
+        "{}",
+        f.message
+    );
     assert_eq!(f.location.as_ref().unwrap().path, "$.replyUrls[0]");
 }
 
@@ -338,7 +445,9 @@ fn acs_near_miss_by_trailing_slash() {
     let mut v = good_sp();
     v["replyUrls"] = json!([format!("{}/", gen::IC_ACS), gen::IC_ACS_LEGACY]);
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
-    assert!(find(&r, "pair.acs.not_in_reply_urls").message.contains("trailing slash"));
+    assert!(find(&r, "pair.acs.not_in_reply_urls")
+        .message
+        .contains("trailing slash"));
 }
 
 #[test]
@@ -347,7 +456,9 @@ fn legacy_acs_missing() {
     v["replyUrls"] = json!([gen::IC_ACS]);
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert_eq!(codes(&r), vec!["pair.acs.legacy_missing"]);
-    assert!(find(&r, "pair.acs.legacy_missing").hint.contains("AADSTS50011"));
+    assert!(find(&r, "pair.acs.legacy_missing")
+        .hint
+        .contains("AADSTS50011"));
 }
 
 #[test]
@@ -359,19 +470,35 @@ fn no_default_reply_url() {
     assert_eq!(codes(&r), vec!["pair.acs.no_default"]);
     v[1]["defaultRedirectUri"] = json!("https://elsewhere.example/acs");
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
-    assert!(find(&r, "pair.acs.no_default").message.contains("is not one of the Reply URLs"));
+    assert!(find(&r, "pair.acs.no_default")
+        .message
+        .contains("is not one of the Reply URLs"));
     // A service principal alone cannot show the default: a note, not a finding.
     let r = entra::check(&ic_sp(), &idp(), &with_app(&good_sp()), at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
-    assert!(r.not_checkable.iter().any(|n| n.contains("defaultRedirectUri")));
+    assert!(r
+        .not_checkable
+        .iter()
+        .any(|n| n.contains("defaultRedirectUri")));
 }
 
 #[test]
 fn reply_url_rules() {
     let mut v = good_sp();
-    v["replyUrls"] = json!([gen::IC_ACS, gen::IC_ACS_LEGACY, "http://aws.example/acs", "https://x.example/*"]);
+    v["replyUrls"] = json!([
+        gen::IC_ACS,
+        gen::IC_ACS_LEGACY,
+        "http://aws.example/acs",
+        "https://x.example/*"
+    ]);
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
-    assert_eq!(r.findings.iter().filter(|f| f.code == "pair.reply_url.invalid").count(), 2);
+    assert_eq!(
+        r.findings
+            .iter()
+            .filter(|f| f.code == "pair.reply_url.invalid")
+            .count(),
+        2
+    );
 }
 
 #[test]
@@ -382,7 +509,9 @@ fn signing_key_thumbprint_unknown() {
     };
     let r = entra::check(&ic_sp(), &other, &with_app(&good_sp()), at());
     assert_eq!(codes(&r), vec!["pair.signing_key.thumbprint_unknown"]);
-    assert!(find(&r, "pair.signing_key.thumbprint_unknown").message.contains(gen::THUMBPRINT));
+    assert!(find(&r, "pair.signing_key.thumbprint_unknown")
+        .message
+        .contains(gen::THUMBPRINT));
     // Without certificate facts it is a note.
     let r = entra::check(&ic_sp(), &IdpFacts::default(), &with_app(&good_sp()), at());
     assert!(r.findings.is_empty());
@@ -394,7 +523,9 @@ fn signing_key_none_active() {
     let mut v = good_sp();
     v["preferredTokenSigningKeyThumbprint"] = Value::Null;
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
-    assert!(find(&r, "pair.signing_key.none_active").hint.contains("AADSTS50003"));
+    assert!(find(&r, "pair.signing_key.none_active")
+        .hint
+        .contains("AADSTS50003"));
 }
 
 #[test]
@@ -431,8 +562,15 @@ fn relay_state_and_login_url() {
     v["samlSingleSignOnSettings"] = json!({ "relayState": "http://intranet.example/start" });
     v["loginUrl"] = json!("https://myapps.microsoft.com");
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
-    assert_eq!(codes(&r), vec!["pair.login_url.not_aws_https", "pair.relay_state.not_aws_https"]);
-    v["samlSingleSignOnSettings"] = json!({ "relayState": "https://eu-west-1.console.aws.amazon.com/console/home" });
+    assert_eq!(
+        codes(&r),
+        vec![
+            "pair.login_url.not_aws_https",
+            "pair.relay_state.not_aws_https"
+        ]
+    );
+    v["samlSingleSignOnSettings"] =
+        json!({ "relayState": "https://eu-west-1.console.aws.amazon.com/console/home" });
     v["loginUrl"] = json!("https://ssoins-1234567890abcdef.portal.eu-west-1.app.aws");
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
@@ -450,22 +588,39 @@ fn with_claims(c: ClaimsConfig, eu: Option<EntraUsers>, au: Option<AwsUsers>) ->
 
 #[test]
 fn nameid_format() {
-    let c = claims_from(nameid_claim("persistent", attr("userprincipalname"), json!([])));
+    let c = claims_from(nameid_claim(
+        "persistent",
+        attr("userprincipalname"),
+        json!([]),
+    ));
     let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     let f = find(&r, "claims.nameid.format");
     assert_eq!(f.severity, Severity::Error);
     assert!(f.message.contains("persistent"));
-    let c = claims_from(nameid_claim("default", attr("userprincipalname"), json!([])));
+    let c = claims_from(nameid_claim(
+        "default",
+        attr("userprincipalname"),
+        json!([]),
+    ));
     let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     assert_eq!(find(&r, "claims.nameid.format").severity, Severity::Warning);
-    let c = claims_from(nameid_claim("emailAddress", attr("userprincipalname"), json!([])));
+    let c = claims_from(nameid_claim(
+        "emailAddress",
+        attr("userprincipalname"),
+        json!([]),
+    ));
     let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     assert!(r.findings.is_empty());
 }
 
 #[test]
 fn custom_policy_fixture_lowercases_mail() {
-    let i = load(None, Some("claims-custom.json"), Some("entra-users.json"), None);
+    let i = load(
+        None,
+        Some("claims-custom.json"),
+        Some("entra-users.json"),
+        None,
+    );
     let r = entra::check(&ic_sp(), &idp(), &i, at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert_eq!(r.users[1].name_id.as_deref(), Some("bob.jones@contoso.com"));
@@ -477,7 +632,9 @@ fn custom_policy_fixture_lowercases_mail() {
 fn legacy_policy_fixture_joins_on_nameid() {
     let i = load(None, Some("claims-mapping.json"), None, None);
     let mut i2 = i.clone();
-    i2.entra_users = Some(users(json!([{ "userPrincipalName": "alice@contoso.onmicrosoft.com" }])));
+    i2.entra_users = Some(users(
+        json!([{ "userPrincipalName": "alice@contoso.onmicrosoft.com" }]),
+    ));
     i2.aws_users = Some(aws(&["alice@contoso.com"]));
     let r = entra::check(&ic_sp(), &idp(), &i2, at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
@@ -489,10 +646,16 @@ fn legacy_nameid_source_and_transformation_limits() {
     let def = json!({"ClaimsMappingPolicy": {"Version": 1, "ClaimsSchema": [
         {"Source": "user", "ID": "objectid", "SamlClaimType": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"}
     ]}});
-    let c = ClaimsConfig::from_json(&json!({ "definition": [def.to_string()] }).to_string(), "cmp.json").unwrap();
+    let c = ClaimsConfig::from_json(
+        &json!({ "definition": [def.to_string()] }).to_string(),
+        "cmp.json",
+    )
+    .unwrap();
     let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     assert!(has(&r, "claims.nameid.source_not_allowed"));
-    assert!(find(&r, "claims.nameid.source_not_allowed").message.contains("$.definition[0]→$.ClaimsMappingPolicy.ClaimsSchema[0]"));
+    assert!(find(&r, "claims.nameid.source_not_allowed")
+        .message
+        .contains("$.definition[0]→$.ClaimsMappingPolicy.ClaimsSchema[0]"));
 
     let def = json!({"ClaimsMappingPolicy": {"Version": 1, "ClaimsSchema": [
         {"Source": "user", "ID": "mail"},
@@ -502,7 +665,11 @@ fn legacy_nameid_source_and_transformation_limits() {
     ], "ClaimsTransformations": [
         {"ID": "t1", "TransformationMethod": "ToLowercase", "InputClaims": [{"ClaimTypeReferenceId": "mail", "TransformationClaimType": "string"}]}
     ]}});
-    let c = ClaimsConfig::from_json(&json!({ "definition": [def.to_string()] }).to_string(), "cmp.json").unwrap();
+    let c = ClaimsConfig::from_json(
+        &json!({ "definition": [def.to_string()] }).to_string(),
+        "cmp.json",
+    )
+    .unwrap();
     let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     assert_eq!(codes(&r), vec!["claims.nameid.transformation_not_allowed"]);
     // The fixture uses Join, which is allowed.
@@ -513,11 +680,23 @@ fn legacy_nameid_source_and_transformation_limits() {
 #[test]
 fn too_many_transformations() {
     let lower = json!({ "@odata.type": "#microsoft.graph.toLowercaseTransformation" });
-    let c = claims_from(nameid_claim("emailAddress", attr("mail"), json!([lower, lower, lower])));
+    let c = claims_from(nameid_claim(
+        "emailAddress",
+        attr("mail"),
+        json!([lower, lower, lower]),
+    ));
     let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     assert_eq!(codes(&r), vec!["claims.transformations.too_many"]);
-    let c = claims_from(nameid_claim("emailAddress", attr("mail"), json!([lower, lower])));
-    assert!(entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at()).findings.is_empty());
+    let c = claims_from(nameid_claim(
+        "emailAddress",
+        attr("mail"),
+        json!([lower, lower]),
+    ));
+    assert!(
+        entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at())
+            .findings
+            .is_empty()
+    );
 }
 
 #[test]
@@ -525,8 +704,16 @@ fn unknown_transformation() {
     let t = json!({ "@odata.type": "#microsoft.graph.someFutureTransformation" });
     let c = claims_from(nameid_claim("emailAddress", attr("mail"), json!([t])));
     let eu = users(json!([{ "userPrincipalName": "a@contoso.com", "mail": "a@contoso.com" }]));
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), Some(aws(&["a@contoso.com"]))), at());
-    assert_eq!(codes(&r), vec!["claims.transformation.unknown", "users.aws.unmapped"]);
+    let r = entra::check(
+        &ic_sp(),
+        &idp(),
+        &with_claims(c, Some(eu), Some(aws(&["a@contoso.com"]))),
+        at(),
+    );
+    assert_eq!(
+        codes(&r),
+        vec!["claims.transformation.unknown", "users.aws.unmapped"]
+    );
     assert!(matches!(r.users[0].outcome, UserOutcome::Unknown(_)));
 }
 
@@ -534,7 +721,9 @@ fn unknown_transformation() {
 fn regex_fixture_is_evaluated() {
     let i = load(None, Some("claims-regex.json"), None, None);
     let mut i = i.clone();
-    i.entra_users = Some(users(json!([{ "userPrincipalName": "s@contoso.com", "mail": "swmal@Fabrikam.com" }])));
+    i.entra_users = Some(users(
+        json!([{ "userPrincipalName": "s@contoso.com", "mail": "swmal@Fabrikam.com" }]),
+    ));
     i.aws_users = Some(aws(&["swmal@contoso.com"]));
     let r = entra::check(&ic_sp(), &idp(), &i, at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
@@ -551,12 +740,29 @@ fn regex_claims(pattern: &str, replacement: &str) -> ClaimsConfig {
 
 #[test]
 fn regex_unsupported_and_invalid() {
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(regex_claims("(?<=@)contoso", "x"), None, None), at());
+    let r = entra::check(
+        &ic_sp(),
+        &idp(),
+        &with_claims(regex_claims("(?<=@)contoso", "x"), None, None),
+        at(),
+    );
     assert_eq!(codes(&r), vec!["claims.regex.unsupported"]);
-    assert!(find(&r, "claims.regex.unsupported").message.contains("lookbehind"));
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(regex_claims("(?'d'.*)", "{nope}"), None, None), at());
+    assert!(find(&r, "claims.regex.unsupported")
+        .message
+        .contains("lookbehind"));
+    let r = entra::check(
+        &ic_sp(),
+        &idp(),
+        &with_claims(regex_claims("(?'d'.*)", "{nope}"), None, None),
+        at(),
+    );
     assert_eq!(codes(&r), vec!["claims.regex.invalid"]);
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(regex_claims("(?'d'.*)@x", "{d}@y"), None, None), at());
+    let r = entra::check(
+        &ic_sp(),
+        &idp(),
+        &with_claims(regex_claims("(?'d'.*)@x", "{d}@y"), None, None),
+        at(),
+    );
     assert!(r.findings.is_empty());
 }
 
@@ -570,7 +776,12 @@ fn group_conditions_are_flagged() {
             { "condition": { "memberOf": ["33333333-0000-4000-8000-000000000001"] }, "attribute": attr("mail") }
         ]
     }]);
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(claims_from(v), None, None), at());
+    let r = entra::check(
+        &ic_sp(),
+        &idp(),
+        &with_claims(claims_from(v), None, None),
+        at(),
+    );
     assert_eq!(codes(&r), vec!["claims.condition.group"]);
 }
 
@@ -585,7 +796,12 @@ fn guest_condition_uses_mail() {
         ]
     }]);
     let i = load(None, None, Some("entra-users-page.json"), None);
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(claims_from(v), i.entra_users, None), at());
+    let r = entra::check(
+        &ic_sp(),
+        &idp(),
+        &with_claims(claims_from(v), i.entra_users, None),
+        at(),
+    );
     assert_eq!(r.users[1].name_id.as_deref(), Some("frank@fabrikam.com"));
     assert!(!has(&r, "users.guest_upn"));
     assert!(r.assumptions.iter().any(|a| a.contains("guests")));
@@ -600,12 +816,29 @@ fn users_no_match_empty_not_email_invalid_guest_unmapped() {
         { "userPrincipalName": "frank_fabrikam.com#EXT#@contoso.onmicrosoft.com", "userType": "Guest" },
         { "userPrincipalName": "no-mail-here@contoso.com", "mail": null }
     ]));
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(ClaimsConfig::assumed_default(), Some(eu), Some(aws(&["other@contoso.com"]))), at());
+    let r = entra::check(
+        &ic_sp(),
+        &idp(),
+        &with_claims(
+            ClaimsConfig::assumed_default(),
+            Some(eu),
+            Some(aws(&["other@contoso.com"])),
+        ),
+        at(),
+    );
     assert_eq!(
         codes(&r),
-        vec!["users.aws.unmapped", "users.guest_upn", "users.nameid.no_match", "users.nameid.no_match", "users.nameid.no_match"]
+        vec![
+            "users.aws.unmapped",
+            "users.guest_upn",
+            "users.nameid.no_match",
+            "users.nameid.no_match",
+            "users.nameid.no_match"
+        ]
     );
-    assert!(find(&r, "users.nameid.no_match").hint.contains("An unexpected error has occurred"));
+    assert!(find(&r, "users.nameid.no_match")
+        .hint
+        .contains("An unexpected error has occurred"));
 
     // NameID from mail: empty for a user without mail.
     let c = claims_from(nameid_claim("emailAddress", attr("mail"), json!([])));
@@ -615,34 +848,72 @@ fn users_no_match_empty_not_email_invalid_guest_unmapped() {
     assert!(find(&r, "users.nameid.empty").hint.contains("AADSTS501241"));
 
     // NameID from the SAM account name: not an email, and ':' is no UserName character.
-    let c = claims_from(nameid_claim("emailAddress", attr("onpremisessamaccountname"), json!([])));
-    let eu = users(json!([{ "userPrincipalName": "a@contoso.com", "onPremisesSamAccountName": "CONTOSO:alice" }]));
+    let c = claims_from(nameid_claim(
+        "emailAddress",
+        attr("onpremisessamaccountname"),
+        json!([]),
+    ));
+    let eu = users(
+        json!([{ "userPrincipalName": "a@contoso.com", "onPremisesSamAccountName": "CONTOSO:alice" }]),
+    );
     let r = entra::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
-    assert_eq!(codes(&r), vec!["users.nameid.not_email", "users.username.invalid"]);
+    assert_eq!(
+        codes(&r),
+        vec!["users.nameid.not_email", "users.username.invalid"]
+    );
 }
 
 #[test]
 fn users_quiet_when_all_match() {
     let eu = users(json!([{ "userPrincipalName": "a@contoso.com" }]));
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(ClaimsConfig::assumed_default(), Some(eu), Some(aws(&["a@contoso.com"]))), at());
+    let r = entra::check(
+        &ic_sp(),
+        &idp(),
+        &with_claims(
+            ClaimsConfig::assumed_default(),
+            Some(eu),
+            Some(aws(&["a@contoso.com"])),
+        ),
+        at(),
+    );
     assert!(r.findings.is_empty());
 }
 
 #[test]
 fn partial_lists() {
-    let i = load(None, None, Some("entra-users-page.json"), Some("aws-users-page.json"));
+    let i = load(
+        None,
+        None,
+        Some("entra-users-page.json"),
+        Some("aws-users-page.json"),
+    );
     let r = entra::check(&ic_sp(), &idp(), &i, at());
-    assert_eq!(r.findings.iter().filter(|f| f.code == "users.list.partial").count(), 2);
+    assert_eq!(
+        r.findings
+            .iter()
+            .filter(|f| f.code == "users.list.partial")
+            .count(),
+        2
+    );
     assert!(!has(&r, "users.aws.unmapped"));
     // With NextToken, "no match" may be wrong: a warning, not an error.
-    assert!(r.findings.iter().filter(|f| f.code == "users.nameid.no_match").all(|f| f.severity == Severity::Warning));
+    assert!(r
+        .findings
+        .iter()
+        .filter(|f| f.code == "users.nameid.no_match")
+        .all(|f| f.severity == Severity::Warning));
 }
 
 // ---- iam.* ----
 
 #[test]
 fn iam_fixture_is_clean() {
-    let i = load(Some("app-iam.json"), Some("claims-iam.json"), Some("entra-users.json"), None);
+    let i = load(
+        Some("app-iam.json"),
+        Some("claims-iam.json"),
+        Some("entra-users.json"),
+        None,
+    );
     let r = entra::check(&iam_sp(), &idp(), &i, at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
 }
@@ -653,7 +924,10 @@ fn iam_default_claims_are_assumed() {
     let r = entra::check(&iam_sp(), &idp(), &i, at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert!(r.assumptions.iter().any(|a| a.contains("Single-Account")));
-    assert!(r.not_checkable.iter().any(|n| n.contains("SessionDuration")));
+    assert!(r
+        .not_checkable
+        .iter()
+        .any(|n| n.contains("SessionDuration")));
 }
 
 fn iam_app_with_roles(values: &[&str]) -> PairInputs {
@@ -665,7 +939,11 @@ fn iam_app_with_roles(values: &[&str]) -> PairInputs {
         .collect();
     v["appRoles"] = json!(roles);
     let mut p = with_app(&v);
-    p.claims = Some(load(None, Some("claims-iam.json"), None, None).claims.unwrap());
+    p.claims = Some(
+        load(None, Some("claims-iam.json"), None, None)
+            .claims
+            .unwrap(),
+    );
     p
 }
 
@@ -683,12 +961,22 @@ fn iam_role_values() {
     let r = entra::check(&iam_sp(), &idp(), &i, at());
     assert_eq!(
         codes(&r),
-        vec!["iam.role.account_mismatch", "iam.role.malformed", "iam.role.too_long", "iam.role.whitespace"]
+        vec![
+            "iam.role.account_mismatch",
+            "iam.role.malformed",
+            "iam.role.too_long",
+            "iam.role.whitespace"
+        ]
     );
-    let gov = SpFacts::new("urn:amazon:webservices:govcloud", vec!["https://signin.amazonaws-us-gov.com/saml".into()]);
+    let gov = SpFacts::new(
+        "urn:amazon:webservices:govcloud",
+        vec!["https://signin.amazonaws-us-gov.com/saml".into()],
+    );
     let i = iam_app_with_roles(&[&format!("{acct}:role/Admin,{acct}:saml-provider/Entra")]);
     let r = entra::check(&gov, &idp(), &i, at());
-    assert!(find(&r, "iam.role.account_mismatch").message.contains("partition aws"));
+    assert!(find(&r, "iam.role.account_mismatch")
+        .message
+        .contains("partition aws"));
 }
 
 #[test]
@@ -698,7 +986,14 @@ fn iam_missing_claims_rsn_and_duration() {
           "configurations": [{ "attribute": { "@odata.type": "#microsoft.graph.valueBasedAttribute", "value": "60" } }] }
     ]));
     let r = entra::check(&iam_sp(), &idp(), &with_claims(c, None, None), at());
-    assert_eq!(codes(&r), vec!["iam.role.missing", "iam.rsn.missing", "iam.session_duration.range"]);
+    assert_eq!(
+        codes(&r),
+        vec![
+            "iam.role.missing",
+            "iam.rsn.missing",
+            "iam.session_duration.range"
+        ]
+    );
 
     let c = claims_from(json!([
         { "@odata.type": "#microsoft.graph.customClaim", "name": "Role", "namespace": "https://aws.amazon.com/SAML/Attributes",
