@@ -1010,3 +1010,23 @@ fn iam_missing_claims_rsn_and_duration() {
     assert_eq!(codes(&r), vec!["iam.rsn.invalid"]);
     assert!(find(&r, "iam.rsn.invalid").message.contains("Alice Adams"));
 }
+
+#[test]
+fn graph_substring_and_extract_number() {
+    let t1 = json!({ "@odata.type": "#microsoft.graph.substringTransformation", "index": 0, "length": 5 });
+    let c = claims_from(nameid_claim("emailAddress", attr("mail"), json!([t1])));
+    let eu = users(json!([{ "userPrincipalName": "u@contoso.com", "mail": "alice@contoso.com" }]));
+    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
+    assert_eq!(r.users[0].name_id.as_deref(), Some("alice"));
+    assert!(has(&r, "users.nameid.not_email"));
+    let t2 =
+        json!({ "@odata.type": "#microsoft.graph.extractNumberTransformation", "type": "suffix" });
+    let c = claims_from(nameid_claim(
+        "emailAddress",
+        attr("employeeid"),
+        json!([t2]),
+    ));
+    let eu = users(json!([{ "userPrincipalName": "u@contoso.com", "employeeId": "BSimon_123" }]));
+    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
+    assert_eq!(r.users[0].name_id.as_deref(), Some("123"));
+}

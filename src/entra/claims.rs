@@ -592,8 +592,13 @@ fn graph_step(n: &Node<'_>) -> Result<Step, Error> {
         "ifnotemptytransformation" => Transformation::IfNotEmpty {
             output: opt_attr(j, "output")?,
         },
+        "extractnumbertransformation" => Transformation::ExtractNumeric {
+            suffix: j
+                .str("type")?
+                .is_some_and(|t| t.eq_ignore_ascii_case("suffix")),
+        },
         "substringtransformation" => {
-            let start = j.int("index")?.or(j.int("startIndex")?).unwrap_or(0);
+            let start = j.int("index")?.unwrap_or(0);
             let length = j.int("length")?;
             Transformation::Substring {
                 start: usize::try_from(start).map_err(|_| j.err("negative substring index"))?,
