@@ -1030,3 +1030,38 @@ fn graph_substring_and_extract_number() {
     let r = entra::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
     assert_eq!(r.users[0].name_id.as_deref(), Some("123"));
 }
+
+#[test]
+fn iam_ignores_identity_center_users() {
+    let i = load(
+        Some("app-iam.json"),
+        Some("claims-iam.json"),
+        Some("entra-users.json"),
+        Some("aws-users-bad.json"),
+    );
+    let r = entra::check(&iam_sp(), &idp(), &i, at());
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    assert!(r.assumptions.iter().any(|a| a.contains("not used")));
+}
+
+#[test]
+fn entra_codes_are_unique_and_dotted() {
+    let all: Vec<&str> = samlcheck::catalog::rules().iter().map(|r| r.code).collect();
+    let mut seen = std::collections::HashSet::new();
+    for c in &all {
+        assert!(seen.insert(*c), "duplicate {c}");
+        assert!(
+            c.split('.').count() >= 2
+                && c.chars()
+                    .all(|x| x.is_ascii_lowercase() || x == '.' || x == '_'),
+            "{c}"
+        );
+    }
+    for r in samlcheck::catalog::rules() {
+        assert!(
+            !r.summary.is_empty() && !r.fix.is_empty() && !r.source.is_empty(),
+            "{}",
+            r.code
+        );
+    }
+}

@@ -176,7 +176,15 @@ impl Engine {
                 regex::RegexBuilder::new(&t)
                     .size_limit(1 << 20)
                     .build()
-                    .map_err(|e| RegexProblem::Invalid(first_line(&e.to_string())))
+                    .map_err(|e| {
+                        // Entra accepted the pattern when it was saved, so a pattern Rust
+                        // cannot compile most likely uses a .NET construct: unsupported,
+                        // not invalid.
+                        RegexProblem::Unsupported(format!(
+                            "a construct Rust's regex does not compile ({})",
+                            first_line(&e.to_string())
+                        ))
+                    })
             })
             .clone()
     }
@@ -849,8 +857,8 @@ mod doc_examples {
             Err(RegexProblem::Invalid(_))
         ));
         assert!(matches!(
-            e.check_regex("(", "x", &[]),
-            Err(RegexProblem::Invalid(_))
+            e.check_regex("(?n)(a)", "x", &[]),
+            Err(RegexProblem::Unsupported(_))
         ));
         assert!(e
             .check_regex("(?'d'a)(b)", "{d}{1}{country}", &[Attr::user("country")])

@@ -477,7 +477,11 @@ fn check_users(
 ) {
     let ent = Some(sp.entity_id.as_str());
     let ic = matches!(sp.kind, SpKind::IdentityCenter { .. });
-    let aws = inputs.aws_users.as_ref();
+    let iam = matches!(sp.kind, SpKind::IamSingleAccount { .. });
+    if iam && inputs.aws_users.is_some() {
+        r.assumptions.push("The IAM Identity Center user list is not used: the SP is AWS IAM single-account SAML, where users assume roles and no username has to match.".to_string());
+    }
+    let aws = inputs.aws_users.as_ref().filter(|_| !iam);
     if let Some(a) = aws {
         if let Some(t) = &a.next_token {
             r.findings.push(LIST_PARTIAL.at(
@@ -509,7 +513,7 @@ fn check_users(
         .iter()
         .any(|c| c.user_type != UserTypeCondition::Any)
     {
-        r.assumptions.push("Claim conditions on user type: Entra guests and external guests are told apart by nothing in the exports; both are treated as guests.".to_string());
+        r.assumptions.push("Claim conditions on user type: a user is a guest when userType is Guest or, when the export has no userType (az ad user list omits it), when the UPN holds #EXT#; Entra guests and external guests are not told apart.".to_string());
     }
     let mut mapped = vec![false; aws.map_or(0, |a| a.users.len())];
     for u in &eu.users {

@@ -145,7 +145,7 @@ pub(crate) static TRANSFORMATION_UNKNOWN: Rule = Rule {
 pub(crate) static REGEX_UNSUPPORTED: Rule = Rule {
     code: "claims.regex.unsupported",
     severity: Severity::Warning,
-    summary: "A RegexReplace pattern uses .NET constructs that cannot be evaluated here (lookaround, backreferences)",
+    summary: "A RegexReplace pattern uses .NET constructs that cannot be evaluated here (lookaround, backreferences, or anything Rust's regex does not compile)",
     fix: "Check the result with the Entra portal's Test transformation, or rewrite the pattern without lookaround and backreferences",
     source: E_CLM,
 };
@@ -153,8 +153,8 @@ pub(crate) static REGEX_UNSUPPORTED: Rule = Rule {
 pub(crate) static REGEX_INVALID: Rule = Rule {
     code: "claims.regex.invalid",
     severity: Severity::Error,
-    summary: "A RegexReplace pattern or replacement is invalid",
-    fix: "Fix the pattern; every {name} in the replacement must be a group of the pattern or an additional input attribute",
+    summary: "A RegexReplace replacement names a group that is neither in the pattern nor an additional input",
+    fix: "Every {name} in the replacement must be a named group of the pattern or an additional input attribute",
     source: E_CLM,
 };
 
