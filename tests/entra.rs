@@ -1065,3 +1065,24 @@ fn entra_codes_are_unique_and_dotted() {
         );
     }
 }
+
+#[test]
+fn iam_legacy_policy_session_duration() {
+    let def = json!({"ClaimsMappingPolicy": {"Version": 1, "IncludeBasicClaimSet": "true", "ClaimsSchema": [
+        {"Source": "user", "ID": "assignedroles", "SamlClaimType": "https://aws.amazon.com/SAML/Attributes/Role"},
+        {"Source": "user", "ID": "userprincipalname", "SamlClaimType": "https://aws.amazon.com/SAML/Attributes/RoleSessionName"},
+        {"Value": "50000", "SamlClaimType": "https://aws.amazon.com/SAML/Attributes/SessionDuration"}
+    ]}});
+    let c = ClaimsConfig::from_json(
+        &json!({ "value": [{ "definition": [def.to_string()] }] }).to_string(),
+        "cmp.json",
+    )
+    .unwrap();
+    let mut i = load(Some("app-iam.json"), None, None, None);
+    i.claims = Some(c);
+    let r = entra::check(&iam_sp(), &idp(), &i, at());
+    assert_eq!(codes(&r), vec!["iam.session_duration.range"]);
+    assert!(find(&r, "iam.session_duration.range")
+        .message
+        .contains("50000"));
+}

@@ -583,6 +583,25 @@ mod tests {
     }
 
     #[test]
+    fn no_panic_on_any_short_pattern() {
+        let alphabet: Vec<char> = "(?'<>)\\[]-{}a1=!^".chars().collect();
+        let mut pats = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for p in &pats {
+                for c in &alphabet {
+                    next.push(format!("{p}{c}"));
+                }
+            }
+            for p in &next {
+                let _ = translate_regex(p);
+                let _ = placeholders(p);
+            }
+            pats = next;
+        }
+    }
+
+    #[test]
     fn placeholders_are_found() {
         assert_eq!(
             placeholders("{country}.{domain}@xyz.com"),
