@@ -15,7 +15,8 @@ use serde_json::{json, Value};
 /// The IAM Identity Center instance of the scenario.
 pub const IC_ENTITY: &str = "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-9367a1b2c3";
 /// Its IPv4 ACS URL.
-pub const IC_ACS: &str = "https://eu-west-1.signin.aws/platform/saml/acs/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+pub const IC_ACS: &str =
+    "https://eu-west-1.signin.aws/platform/saml/acs/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
 /// Its legacy ACS URL (instances enabled before February 2026).
 pub const IC_ACS_LEGACY: &str =
     "https://eu-west-1.signin.aws.amazon.com/platform/saml/acs/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
@@ -232,8 +233,17 @@ pub fn fixtures() -> Vec<(&'static str, String)> {
     vec![
         // The "done when" scenario: identifier from an earlier identity source, the IPv4 ACS
         // URL missing, Bob's UPN differs by case and Carol's is not her mail.
-        ("app-ic-bad.json", pretty(service_principal(OLD_ENTITY, &[IC_ACS_LEGACY]))),
-        ("aws-users-bad.json", pretty(aws_users("bob.jones@contoso.com", "carol.white@contoso.com"))),
+        (
+            "app-ic-bad.json",
+            pretty(service_principal(OLD_ENTITY, &[IC_ACS_LEGACY])),
+        ),
+        (
+            "aws-users-bad.json",
+            pretty(aws_users(
+                "bob.jones@contoso.com",
+                "carol.white@contoso.com",
+            )),
+        ),
         ("entra-users.json", pretty(scenario_entra_users())),
         // The same scenario with correct exports: service principal and application object.
         (
@@ -243,7 +253,10 @@ pub fn fixtures() -> Vec<(&'static str, String)> {
                 application(IC_ENTITY, &[IC_ACS, IC_ACS_LEGACY], Some(IC_ACS))
             ])),
         ),
-        ("aws-users-good.json", pretty(aws_users("Bob.Jones@contoso.com", "carol.w@contoso.com"))),
+        (
+            "aws-users-good.json",
+            pretty(aws_users("Bob.Jones@contoso.com", "carol.w@contoso.com")),
+        ),
         // Odd but real shapes.
         (
             "entra-users-page.json",
