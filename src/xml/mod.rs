@@ -22,7 +22,9 @@ pub struct XmlDoc<'a> {
 
 impl std::fmt::Debug for XmlDoc<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("XmlDoc").field("len", &self.text.len()).finish()
+        f.debug_struct("XmlDoc")
+            .field("len", &self.text.len())
+            .finish()
     }
 }
 
@@ -181,7 +183,9 @@ pub fn text_of(node: roxmltree::Node<'_, '_>) -> (String, bool) {
         for d in node.descendants().skip(1) {
             match d.node_type() {
                 roxmltree::NodeType::Comment | roxmltree::NodeType::PI => hit = true,
-                roxmltree::NodeType::Text if hit && d.text().is_some_and(|t| !t.trim().is_empty()) => {
+                roxmltree::NodeType::Text
+                    if hit && d.text().is_some_and(|t| !t.trim().is_empty()) =>
+                {
                     after = true
                 }
                 _ => {}
@@ -260,7 +264,13 @@ mod tests {
     fn deep_nesting_is_refused_before_the_tree() {
         let s = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
         let e = XmlDoc::parse(&s, &Limits::default()).unwrap_err();
-        assert!(matches!(e, Error::LimitExceeded { what: "element nesting depth", .. }));
+        assert!(matches!(
+            e,
+            Error::LimitExceeded {
+                what: "element nesting depth",
+                ..
+            }
+        ));
     }
 
     #[test]
