@@ -8,6 +8,7 @@ mod finding;
 pub mod flavor;
 mod limits;
 pub mod model;
+pub mod pair;
 pub mod report;
 pub mod time;
 pub mod x509;
