@@ -1,5 +1,12 @@
 //! The binary: show and the pair check on the generated fixtures.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use assert_cmd::Command;
 use std::path::PathBuf;
 

@@ -1,6 +1,13 @@
 //! Conformance: every real file in ../shared/corpus parses or fails with a clear error, and
 //! AWS, Entra and ADFS files get the right flavour. Skips when the corpus is absent.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,13 @@
 //! Bad input of every kind: exit 2, a one-line positioned error naming the problem, no
 //! panic, nothing written.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use assert_cmd::Command;
 use std::path::Path;
 
