@@ -144,12 +144,18 @@ mod tests {
 
     #[test]
     fn error_stays_small() {
-        assert!(std::mem::size_of::<Error>() <= 64, "{}", std::mem::size_of::<Error>());
+        assert!(
+            std::mem::size_of::<Error>() <= 64,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]
     fn messages_are_lowercase_and_positioned() {
-        let e = Error::Dtd { pos: Pos::new(2, 1, 40) };
+        let e = Error::Dtd {
+            pos: Pos::new(2, 1, 40),
+        };
         let s = e.to_string();
         assert!(s.starts_with("document type declaration"));
         assert!(s.contains("2:1"));

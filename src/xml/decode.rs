@@ -141,7 +141,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded, Error> {
                         )
                         .into(),
                         pos: Pos::new(1, 1, 0),
-                    })
+                    });
                 }
                 Some(_) => {
                     let other = declared.as_deref().unwrap_or_default();
@@ -151,7 +151,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded, Error> {
                         )
                         .into(),
                         pos: Pos::new(1, 1, 0),
-                    })
+                    });
                 }
             }
         }
@@ -220,7 +220,10 @@ fn into_utf8(bytes: Vec<u8>, bom_len: usize) -> Result<String, Error> {
             "invalid UTF-8 (byte 0x{:02X}); declare the real encoding or convert the file to UTF-8",
             bytes.get(at).copied().unwrap_or(0)
         );
-        let mut pos = byte_pos(bytes.get(bom_len..).unwrap_or(&[]), at.saturating_sub(bom_len));
+        let mut pos = byte_pos(
+            bytes.get(bom_len..).unwrap_or(&[]),
+            at.saturating_sub(bom_len),
+        );
         pos.offset = at as u64;
         Error::Encoding {
             what: what.into(),
@@ -257,8 +260,11 @@ fn decode_utf16(b: &[u8], le: bool) -> Result<String, Error> {
             }
             Err(e) => {
                 return Err(Error::Encoding {
-                    what: format!("invalid UTF-16: unpaired surrogate 0x{:04X}", e.unpaired_surrogate())
-                        .into(),
+                    what: format!(
+                        "invalid UTF-16: unpaired surrogate 0x{:04X}",
+                        e.unpaired_surrogate()
+                    )
+                    .into(),
                     pos: Pos::new(line, col, (i as u64).saturating_mul(2)),
                 })
             }
@@ -336,7 +342,8 @@ mod tests {
         let d = decode(b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xE9</a>".to_vec()).unwrap();
         assert!(d.text().contains("<a>é</a>"));
         assert_eq!(d.info().encoding, Encoding::Latin1);
-        let e = decode(b"<?xml version='1.0' encoding='US-ASCII'?>\n<a>\xE9</a>".to_vec()).unwrap_err();
+        let e =
+            decode(b"<?xml version='1.0' encoding='US-ASCII'?>\n<a>\xE9</a>".to_vec()).unwrap_err();
         assert!(e.to_string().contains("US-ASCII"), "{e}");
         assert_eq!(e.pos().unwrap().line, 2);
     }
@@ -347,7 +354,11 @@ mod tests {
         assert!(e.to_string().starts_with("invalid UTF-8"), "{e}");
         assert_eq!(e.pos().unwrap(), Pos::new(2, 3, 6));
         let e = decode(b"<?xml version='1.0' encoding='Shift_JIS'?><a/>".to_vec()).unwrap_err();
-        assert!(e.to_string().contains("unsupported declared encoding \"Shift_JIS\""), "{e}");
+        assert!(
+            e.to_string()
+                .contains("unsupported declared encoding \"Shift_JIS\""),
+            "{e}"
+        );
     }
 
     #[test]

@@ -44,7 +44,11 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
             i = end;
         } else if rest.starts_with(b"<?") {
             i = skip_past(b, i + 2, b"?>");
-        } else if rest.len() >= 9 && rest.get(..9).is_some_and(|s| s.eq_ignore_ascii_case(b"<!DOCTYPE")) {
+        } else if rest.len() >= 9
+            && rest
+                .get(..9)
+                .is_some_and(|s| s.eq_ignore_ascii_case(b"<!DOCTYPE"))
+        {
             return Err(Error::Dtd {
                 pos: lines().pos(text, i),
             });
@@ -99,7 +103,8 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
 }
 
 fn skip_past(b: &[u8], from: usize, pat: &[u8]) -> usize {
-    memchr::memmem::find(b.get(from..).unwrap_or(&[]), pat).map_or(b.len(), |p| from + p + pat.len())
+    memchr::memmem::find(b.get(from..).unwrap_or(&[]), pat)
+        .map_or(b.len(), |p| from + p + pat.len())
 }
 
 #[cfg(test)]
@@ -108,14 +113,21 @@ mod tests {
 
     #[test]
     fn finds_doctype_anywhere_before_root() {
-        let e = prescan("<?xml version='1.0'?>\n<!DOCTYPE x>\n<x/>", &Limits::default()).unwrap_err();
+        let e = prescan(
+            "<?xml version='1.0'?>\n<!DOCTYPE x>\n<x/>",
+            &Limits::default(),
+        )
+        .unwrap_err();
         assert!(matches!(e, Error::Dtd { .. }));
         assert_eq!(e.pos().unwrap().line, 2);
     }
 
     #[test]
     fn depth_limit() {
-        let limits = Limits { max_depth: 3, ..Limits::default() };
+        let limits = Limits {
+            max_depth: 3,
+            ..Limits::default()
+        };
         assert!(prescan("<a><b><c/></b></a>", &limits).is_ok());
         assert!(prescan("<a><b><c></c></b></a>", &limits).is_ok());
         let e = prescan("<a><b><c><d/></c></b></a>", &limits);
@@ -126,13 +138,24 @@ mod tests {
 
     #[test]
     fn quotes_and_comments_hide_markup() {
-        let limits = Limits { max_depth: 1, ..Limits::default() };
-        assert!(prescan("<a x='<b>' y=\"/>\"><!-- <c> --><![CDATA[<d>]]></a>", &limits).is_ok());
+        let limits = Limits {
+            max_depth: 1,
+            ..Limits::default()
+        };
+        assert!(prescan(
+            "<a x='<b>' y=\"/>\"><!-- <c> --><![CDATA[<d>]]></a>",
+            &limits
+        )
+        .is_ok());
     }
 
     #[test]
     fn attribute_and_text_limits() {
-        let limits = Limits { max_attribute_len: 4, max_text_len: 4, ..Limits::default() };
+        let limits = Limits {
+            max_attribute_len: 4,
+            max_text_len: 4,
+            ..Limits::default()
+        };
         assert!(prescan("<a x='12345'/>", &limits).is_err());
         assert!(prescan("<a>12345</a>", &limits).is_err());
         assert!(prescan("<a x='1234'>1234</a>", &limits).is_ok());
