@@ -1053,7 +1053,7 @@ fn entra_codes_are_unique_and_dotted() {
         assert!(
             c.split('.').count() >= 2
                 && c.chars()
-                    .all(|x| x.is_ascii_lowercase() || x == '.' || x == '_'),
+                    .all(|x| x.is_ascii_lowercase() || x.is_ascii_digit() || x == '.' || x == '_'),
             "{c}"
         );
     }
