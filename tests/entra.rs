@@ -1086,3 +1086,58 @@ fn iam_legacy_policy_session_duration() {
         .message
         .contains("50000"));
 }
+
+// ---- wiring with the metadata model ----
+
+/// Builds the plain facts from parsed metadata, as the pair command does.
+fn facts_from_metadata(sp_xml: &str, idp_xml: &str) -> (SpFacts, IdpFacts, samlcheck::Flavor) {
+    use samlcheck::model::EndpointKind;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let limits = samlcheck::Limits::default();
+    let sp_md =
+        samlcheck::parse_metadata(std::fs::read(dir.join(sp_xml)).unwrap(), &limits).unwrap();
+    let idp_md =
+        samlcheck::parse_metadata(std::fs::read(dir.join(idp_xml)).unwrap(), &limits).unwrap();
+    let sp_e = sp_md.entities.iter().find(|e| e.is_sp()).unwrap();
+    let idp_e = idp_md.entities.iter().find(|e| e.is_idp()).unwrap();
+    let acs: Vec<String> = sp_e
+        .sp_roles()
+        .flat_map(|r| r.endpoints_of(EndpointKind::AssertionConsumerService))
+        .map(|e| e.location().to_string())
+        .collect();
+    let thumbprints: Vec<String> = idp_e
+        .idp_roles()
+        .flat_map(|r| r.signing_keys())
+        .flat_map(|k| k.certificates.iter())
+        .filter_map(|c| c.facts.as_ref().ok().map(|f| f.sha1_thumbprint.clone()))
+        .collect();
+    (
+        SpFacts::new(sp_e.entity_id(), acs),
+        IdpFacts {
+            entity_id: Some(idp_e.entity_id().to_string()),
+            signing_cert_sha1_thumbprints: thumbprints,
+        },
+        sp_e.flavor.clone(),
+    )
+}
+
+#[test]
+fn facts_from_the_metadata_model_agree_with_its_flavour() {
+    let (sp, idp, flavor) = facts_from_metadata("aws-ic-sp.xml", "entra-idp.xml");
+    assert!(matches!(
+        flavor,
+        samlcheck::Flavor::AwsIdentityCenterSp { .. }
+    ));
+    assert!(matches!(sp.kind, SpKind::IdentityCenter { .. }));
+    assert_eq!(sp.acs_urls.len(), 2);
+    assert!(!idp.signing_cert_sha1_thumbprints.is_empty());
+    // The scenario's app export belongs to another instance: every pair check fires.
+    let i = load(Some("app-ic-bad.json"), None, None, None);
+    let r = entra::check(&sp, &idp, &i, at());
+    assert!(has(&r, "pair.entity_id.not_identifier"));
+    assert!(has(&r, "pair.signing_key.thumbprint_unknown"));
+
+    let (sp, _, flavor) = facts_from_metadata("aws-iam-sp.xml", "entra-idp.xml");
+    assert!(matches!(flavor, samlcheck::Flavor::AwsIamSp { .. }));
+    assert!(matches!(sp.kind, SpKind::IamSingleAccount { .. }));
+}
