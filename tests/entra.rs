@@ -1141,3 +1141,18 @@ fn facts_from_the_metadata_model_agree_with_its_flavour() {
     assert!(matches!(flavor, samlcheck::Flavor::AwsIamSp { .. }));
     assert!(matches!(sp.kind, SpKind::IamSingleAccount { .. }));
 }
+
+#[test]
+fn swapped_user_lists_are_named() {
+    let e = EntraUsers::from_json(r#"{"Users": []}"#, "u.json")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("--aws-users"), "{e}");
+    let e = AwsUsers::from_json(r#"[{"userPrincipalName": "a@b.c"}]"#, "a.json")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("a.json: $[0]: missing UserName") && e.contains("--entra-users"),
+        "{e}"
+    );
+}

@@ -91,6 +91,10 @@ impl EntraUsers {
             val.j().items()?
         } else if r.get("userPrincipalName").is_some() {
             vec![root.clone_node()]
+        } else if r.get("Users").is_some() {
+            return Err(r.err(
+                "this looks like aws identitystore list-users output (Users): give it with --aws-users",
+            ));
         } else {
             return Err(r.err("expected an array of users or a Graph page {\"value\": [...]}"));
         };
@@ -233,7 +237,13 @@ impl AwsUsers {
             }
             let user_name = j
                 .get("UserName")
-                .ok_or_else(|| j.err("missing UserName"))?
+                .ok_or_else(|| {
+                    if j.get("userPrincipalName").is_some() {
+                        j.err("missing UserName; this looks like an Entra user (userPrincipalName): give Entra users with --entra-users")
+                    } else {
+                        j.err("missing UserName")
+                    }
+                })?
                 .j()
                 .as_str()?
                 .to_string();
