@@ -1156,3 +1156,17 @@ fn swapped_user_lists_are_named() {
         "{e}"
     );
 }
+
+#[test]
+fn stale_reply_url() {
+    let mut v = good_sp();
+    let old = "https://us-east-1.signin.aws/platform/saml/acs/00000000-1111-4222-8333-444444444444";
+    v["replyUrls"] = json!([gen::IC_ACS, gen::IC_ACS_LEGACY, old]);
+    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    assert_eq!(codes(&r), vec!["pair.reply_url.stale"]);
+    assert_eq!(find(&r, "pair.reply_url.stale").severity, Severity::Info);
+    // A near miss is reported once, as the missing ACS URL.
+    v["replyUrls"] = json!([format!("{}/", gen::IC_ACS), gen::IC_ACS_LEGACY]);
+    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    assert_eq!(codes(&r), vec!["pair.acs.not_in_reply_urls"]);
+}

@@ -546,6 +546,29 @@ pub(crate) fn check(
         }
     }
 
+    if matches!(sp.kind, SpKind::IdentityCenter { .. }) {
+        for r in &app.reply_urls {
+            let ic_acs = url::Url::parse(&r.value)
+                .map(|u| u.path().starts_with("/platform/saml/acs/"))
+                .unwrap_or(false);
+            let known = sp.acs_urls.iter().any(|a| a == &r.value);
+            let near = sp
+                .acs_urls
+                .iter()
+                .any(|a| near_miss(a, std::slice::from_ref(r)).is_some());
+            if ic_acs && !known && !near {
+                out.push(REPLY_URL_STALE.at(
+                    ent,
+                    Some(at_json(f, &r.path)),
+                    format!(
+                        "Reply URL `{}` ({f}: {}) is an IAM Identity Center ACS URL that the SP metadata does not list",
+                        r.value, r.path
+                    ),
+                ));
+            }
+        }
+    }
+
     // Signing key.
     if app.has_service_principal {
         match &app.preferred_thumbprint {

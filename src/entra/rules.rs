@@ -54,6 +54,14 @@ pub(crate) static REPLY_URL_INVALID: Rule = Rule {
     source: E_RURL,
 };
 
+pub(crate) static REPLY_URL_STALE: Rule = Rule {
+    code: "pair.reply_url.stale",
+    severity: Severity::Info,
+    summary: "A Reply URL is an IAM Identity Center ACS URL that the SP metadata does not list",
+    fix: "Remove Reply URLs left from an earlier instance or identity source, or check that the SP metadata is the current one (Download metadata file lists every Region's ACS URLs)",
+    source: "AWS IAM Identity Center User Guide: workforce access through an additional Region",
+};
+
 pub(crate) static SIGNING_KEY_UNKNOWN: Rule = Rule {
     code: "pair.signing_key.thumbprint_unknown",
     severity: Severity::Error,
@@ -310,6 +318,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &ACS_LEGACY_MISSING,
     &ACS_NO_DEFAULT,
     &REPLY_URL_INVALID,
+    &REPLY_URL_STALE,
     &SIGNING_KEY_UNKNOWN,
     &SIGNING_KEY_NONE,
     &KEY_EXPIRED,
