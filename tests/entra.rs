@@ -1170,3 +1170,30 @@ fn stale_reply_url() {
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert_eq!(codes(&r), vec!["pair.acs.not_in_reply_urls"]);
 }
+
+/// Mutated exports never panic a parser or the checks (a cheap stand-in for a fuzz target).
+#[test]
+fn mutated_exports_never_panic() {
+    let sp = ic_sp();
+    let idp = idp();
+    for (name, text) in gen::fixtures() {
+        let bytes = text.as_bytes();
+        let step = (bytes.len() / 60).max(1);
+        for pos in (0..bytes.len()).step_by(step) {
+            for repl in [b'"', b'{', b']', b'0', b'x'] {
+                let mut m = bytes.to_vec();
+                m[pos] = repl;
+                let Ok(t) = String::from_utf8(m) else {
+                    continue;
+                };
+                let mut p = PairInputs::default();
+                p.app = EntraApp::from_json(&t, name).ok();
+                p.claims = ClaimsConfig::from_json(&t, name).ok();
+                p.entra_users = EntraUsers::from_json(&t, name).ok();
+                p.aws_users = AwsUsers::from_json(&t, name).ok();
+                let _ = entra::check(&sp, &idp, &p, at());
+                let _ = entra::check(&iam_sp(), &idp, &p, at());
+            }
+        }
+    }
+}
