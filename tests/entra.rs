@@ -1197,3 +1197,19 @@ fn mutated_exports_never_panic() {
         }
     }
 }
+
+#[test]
+fn report_serializes_to_json() {
+    let inputs = load(
+        Some("app-ic-bad.json"),
+        None,
+        Some("entra-users.json"),
+        Some("aws-users-bad.json"),
+    );
+    let r = entra::check(&ic_sp(), &idp(), &inputs, at());
+    let v = serde_json::to_value(&r).unwrap();
+    assert_eq!(v["users"][1]["outcome"], "case_only");
+    assert_eq!(v["users"][1]["aws_user_name"], "bob.jones@contoso.com");
+    assert_eq!(v["findings"].as_array().unwrap().len(), 4);
+    assert!(v["assumptions"][0].as_str().unwrap().contains("assumed"));
+}

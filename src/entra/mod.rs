@@ -216,7 +216,8 @@ impl PairInputs {
 }
 
 /// How one Entra user's NameID compares with the IAM Identity Center users.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "outcome", content = "reason")]
 #[non_exhaustive]
 pub enum UserOutcome {
     /// The NameID equals a UserName exactly.
@@ -236,7 +237,7 @@ pub enum UserOutcome {
 }
 
 /// The result for one Entra user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserResult {
     /// The user's label (UPN, else display name, else object id).
@@ -249,12 +250,13 @@ pub struct UserResult {
     pub name_id_source: String,
     /// The IAM Identity Center UserName it was matched with.
     pub aws_user_name: Option<String>,
-    /// The outcome.
+    /// The outcome (`"outcome": "case_only"`, with `"reason"` for `unknown`).
+    #[serde(flatten)]
     pub outcome: UserOutcome,
 }
 
-/// What the checks found.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the checks found (serializes to JSON for reports).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EntraReport {
     /// The findings.
