@@ -440,11 +440,16 @@ fn custom(r: J<'_, '_>, file: &str) -> Result<ClaimsConfig, Error> {
             } else {
                 cfg.name_id_format = NameIdFormat::Default;
             }
-            cfg.name_id = Claim {
-                name: NAMEID_CLAIM.to_string(),
-                configurations,
-                path: c.path.clone(),
-            };
+            // No configuration leaves the source at Entra's default, the UPN.
+            if !configurations.is_empty() {
+                cfg.name_id = Claim {
+                    name: NAMEID_CLAIM.to_string(),
+                    configurations,
+                    path: c.path.clone(),
+                };
+            } else {
+                cfg.name_id.path = c.path.clone();
+            }
         } else {
             let name = j
                 .str("name")?
