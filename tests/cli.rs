@@ -247,3 +247,74 @@ fn bad_at_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
 }
+
+#[test]
+fn exports_from_entra_and_aws_feed_the_pair_check() {
+    let e = |f: &str| fx(&format!("entra/{f}"));
+    let run = |app: &str, aws: &str| {
+        let out = samlcheck()
+            .arg(fx("aws-ic-sp.xml"))
+            .arg(fx("entra-idp.xml"))
+            .arg("--entra-app")
+            .arg(if app.starts_with('/') {
+                PathBuf::from(app)
+            } else {
+                e(app)
+            })
+            .arg("--entra-users")
+            .arg(e("entra-users.json"))
+            .arg("--aws-users")
+            .arg(e(aws))
+            .args(["--format", "json", "--at", AT])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), v)
+    };
+    let (code, v) = run("app-ic-bad.json", "aws-users-bad.json");
+    assert_eq!(code, 1);
+    let c = codes(&v);
+    assert!(
+        c.contains(&"pair.entity_id.not_identifier".to_string()),
+        "{c:?}"
+    );
+    assert!(
+        c.contains(&"pair.acs.not_in_reply_urls".to_string()),
+        "{c:?}"
+    );
+    assert!(v["users"].as_array().is_some_and(|u| !u.is_empty()));
+    // An app export that matches the fixtures: identifier, both ACS URLs, the new certificate.
+    let dir = tempfile::tempdir().unwrap();
+    let app = serde_json::json!({
+        "appId": "2c4e6a80-1111-4222-8333-444455556666",
+        "servicePrincipalNames": ["https://eu-west-1.signin.aws.amazon.com/platform/saml/d-93670a1b2c", "2c4e6a80-1111-4222-8333-444455556666"],
+        "replyUrls": [
+            "https://eu-west-1.signin.aws.amazon.com/platform/saml/acs/5f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f",
+            "https://eu-west-1.signin.aws/platform/saml/acs/5f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f"
+        ],
+        "preferredTokenSigningKeyThumbprint": "2C9958CF713F231236DED92B169611AD73FDC996"
+    });
+    let good = dir.path().join("app.json");
+    std::fs::write(&good, app.to_string()).unwrap();
+    let (code, v) = run(good.to_str().unwrap(), "aws-users-good.json");
+    let errors: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(code, 0);
+    let out = samlcheck()
+        .arg(fx("aws-ic-sp.xml"))
+        .arg(fx("entra-idp.xml"))
+        .arg("--claims")
+        .arg(fx("aggregate.xml"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a malformed export is an input error"
+    );
+}

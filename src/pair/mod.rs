@@ -541,3 +541,37 @@ fn short(thumb: &str) -> &str {
 pub fn rule_codes() -> Vec<&'static str> {
     RULES.iter().map(|r| r.code).collect()
 }
+
+/// The plain facts the Entra export checks need, taken from the chosen SP and IdP.
+pub fn entra_facts(
+    sp: &EntityDescriptor,
+    idp: &EntityDescriptor,
+) -> (crate::entra::SpFacts, crate::entra::IdpFacts) {
+    let acs = sp
+        .sp_roles()
+        .flat_map(|r| r.endpoints_of(EndpointKind::AssertionConsumerService))
+        .map(|e| e.location().trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let sp_facts = crate::entra::SpFacts::new(sp.entity_id(), acs);
+    let mut idp_facts = crate::entra::IdpFacts::default();
+    idp_facts.entity_id = Some(idp.entity_id().to_string());
+    idp_facts.signing_cert_sha1_thumbprints = idp
+        .idp_roles()
+        .flat_map(|r| r.signing_keys())
+        .flat_map(|k| k.certificates.iter())
+        .filter_map(|c| c.facts.as_ref().ok().map(|f| f.sha1_thumbprint.clone()))
+        .collect();
+    (sp_facts, idp_facts)
+}
+
+/// Runs the checks that use the optional Entra/AWS exports, when any was given.
+pub fn check_exports(
+    sp: &EntityDescriptor,
+    idp: &EntityDescriptor,
+    inputs: &crate::entra::PairInputs,
+    at: DateTime<Utc>,
+) -> crate::entra::EntraReport {
+    let (s, i) = entra_facts(sp, idp);
+    crate::entra::check(&s, &i, inputs, at)
+}

@@ -102,6 +102,12 @@ pub fn to_text(r: &Report, o: &TextOptions) -> String {
             write_finding(&mut out, o, f, "  ");
         }
     }
+    if !r.notes.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(o, "1", "notes"));
+        for n in &r.notes {
+            let _ = writeln!(out, "  - {n}");
+        }
+    }
     let (e, w, i) = r.counts();
     let _ = writeln!(out, "\n{e} error(s), {w} warning(s), {i} info");
     out

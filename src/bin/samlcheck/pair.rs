@@ -25,6 +25,18 @@ pub struct Args {
     /// Choose the IdP entity by entityID (aggregates, dual-role files).
     #[arg(long, value_name = "ENTITYID")]
     pub idp_entity: Option<String>,
+    /// The Entra service principal or application (`az ad sp show --id APPID`, Graph JSON).
+    #[arg(long, value_name = "FILE")]
+    pub entra_app: Option<PathBuf>,
+    /// The Entra claims configuration (Graph customClaimsPolicy or claimsMappingPolicy).
+    #[arg(long, value_name = "FILE")]
+    pub claims: Option<PathBuf>,
+    /// Entra users (`az ad user list`, `az ad group member list` or Graph output).
+    #[arg(long, value_name = "FILE")]
+    pub entra_users: Option<PathBuf>,
+    /// AWS IAM Identity Center users (`aws identitystore list-users` output).
+    #[arg(long, value_name = "FILE")]
+    pub aws_users: Option<PathBuf>,
 }
 
 struct Input {
@@ -79,7 +91,19 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             findings: Vec::new(),
         });
     }
+    let paths = samlcheck::entra::InputPaths {
+        entra_app: args.entra_app.as_deref(),
+        claims: args.claims.as_deref(),
+        entra_users: args.entra_users.as_deref(),
+        aws_users: args.aws_users.as_deref(),
+    };
+    let inputs = match samlcheck::entra::PairInputs::load(&paths) {
+        Ok(i) => i,
+        Err(e) => return common::input_error(&e.to_string()),
+    };
     let mut findings = pair::check(&sp_in.md, sel.sp, &idp_in.md, sel.idp, &opts);
+    let exports = pair::check_exports(sel.sp, sel.idp, &inputs, ctx.at);
+    findings.extend(exports.findings.iter().cloned());
     for f in &mut findings {
         // Pair findings point into one of the two files: name it.
         let file = if f.entity.as_deref() == Some(sel.sp.entity_id()) {
@@ -88,16 +112,38 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             &idp_in.name
         };
         if let Some(l) = &mut f.location {
-            l.file = file.clone();
+            // Findings about the JSON exports have no line; their message names the file.
+            if l.file.is_empty() && l.pos.line > 0 {
+                l.file = file.clone();
+            }
         }
     }
     samlcheck::sort_findings(&mut findings);
     report.findings = findings;
     report.checks = samlcheck::pair::rule_codes();
+    report
+        .notes
+        .extend(exports.assumptions.iter().map(|a| format!("assumed: {a}")));
+    report.notes.extend(
+        exports
+            .not_checkable
+            .iter()
+            .map(|n| format!("not checkable from these files: {n}")),
+    );
     let out = match ctx.format {
         Format::Text => {
             let mut s = header(&sel, sp_in, idp_in);
             let o = TextOptions::color(ctx.color);
+            if !exports.users.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "users (NameID Entra would send, against IAM Identity Center usernames)"
+                );
+                for u in &exports.users {
+                    let _ = writeln!(s, "  {}", user_line(u));
+                }
+                s.push('\n');
+            }
             s.push_str(&samlcheck::report::to_text(&report, &o));
             s
         }
@@ -108,6 +154,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
                 Some(serde_json::json!({
                     "sp": side(sel.sp, &sp_in.name),
                     "idp": side(sel.idp, &idp_in.name),
+                    "users": exports.users,
                 })),
             )
         }
@@ -134,4 +181,32 @@ fn header(sel: &pair::Selection<'_>, sp: &Input, idp: &Input) -> String {
     let _ = writeln!(s, "IdP  {}  ({})", sel.idp.entity_id(), idp.name);
     let _ = writeln!(s, "     {}\n", sel.idp.flavor.label());
     s
+}
+
+fn user_line(u: &samlcheck::entra::UserResult) -> String {
+    use samlcheck::entra::UserOutcome;
+    let outcome = match &u.outcome {
+        UserOutcome::Match => "matches an Identity Center username".to_string(),
+        UserOutcome::CaseOnly => {
+            "matches an Identity Center username only when ignoring case".to_string()
+        }
+        UserOutcome::MatchesMail => {
+            "matches only an Identity Center e-mail, not a username".to_string()
+        }
+        UserOutcome::NoMatch => "no Identity Center user has this username".to_string(),
+        UserOutcome::Empty => "empty NameID (Entra would send a pairwise ID)".to_string(),
+        UserOutcome::Unknown(r) => format!("cannot be computed: {r}"),
+        UserOutcome::NotCompared => "not compared (no --aws-users)".to_string(),
+        _ => "other".to_string(),
+    };
+    format!(
+        "{}: NameID {} ({}) - {}{}",
+        u.user,
+        u.name_id.as_deref().unwrap_or("-"),
+        u.name_id_source,
+        outcome,
+        u.aws_user_name
+            .as_deref()
+            .map_or(String::new(), |a| format!(" [{a}]"))
+    )
 }
