@@ -554,14 +554,15 @@ pub fn entra_facts(
         .filter(|l| !l.is_empty())
         .collect();
     let sp_facts = crate::entra::SpFacts::new(sp.entity_id(), acs);
-    let mut idp_facts = crate::entra::IdpFacts::default();
-    idp_facts.entity_id = Some(idp.entity_id().to_string());
-    idp_facts.signing_cert_sha1_thumbprints = idp
-        .idp_roles()
-        .flat_map(|r| r.signing_keys())
-        .flat_map(|k| k.certificates.iter())
-        .filter_map(|c| c.facts.as_ref().ok().map(|f| f.sha1_thumbprint.clone()))
-        .collect();
+    let idp_facts = crate::entra::IdpFacts {
+        entity_id: Some(idp.entity_id().to_string()),
+        signing_cert_sha1_thumbprints: idp
+            .idp_roles()
+            .flat_map(|r| r.signing_keys())
+            .flat_map(|k| k.certificates.iter())
+            .filter_map(|c| c.facts.as_ref().ok().map(|f| f.sha1_thumbprint.clone()))
+            .collect(),
+    };
     (sp_facts, idp_facts)
 }
 
