@@ -3,6 +3,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod catalog;
+pub mod diff;
 mod error;
 mod finding;
 pub mod flavor;
