@@ -1,6 +1,14 @@
 //! The semantic diff: every kind of change, rollover states, re-signing, aggregates, live
 //! fetch from a loopback server, and the CLI.
 
+// Test helpers outside #[test] functions are not covered by clippy.toml's test exemption.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use base64::Engine;
 use chrono::{DateTime, TimeZone, Utc};
 use samlcheck::diff::{self, Class, Diff, DiffOptions, EntityStatus, FetchOptions, RolloverState};
@@ -39,9 +47,21 @@ fn certs() -> &'static [TestCert; 4] {
     static C: OnceLock<[TestCert; 4]> = OnceLock::new();
     C.get_or_init(|| {
         [
-            make_cert("Microsoft Azure Federated SSO Certificate A", (2024, 1, 1), (2027, 1, 1)),
-            make_cert("Microsoft Azure Federated SSO Certificate B", (2026, 1, 1), (2029, 1, 1)),
-            make_cert("Microsoft Azure Federated SSO Certificate C", (2026, 1, 1), (2029, 1, 1)),
+            make_cert(
+                "Microsoft Azure Federated SSO Certificate A",
+                (2024, 1, 1),
+                (2027, 1, 1),
+            ),
+            make_cert(
+                "Microsoft Azure Federated SSO Certificate B",
+                (2026, 1, 1),
+                (2029, 1, 1),
+            ),
+            make_cert(
+                "Microsoft Azure Federated SSO Certificate C",
+                (2026, 1, 1),
+                (2029, 1, 1),
+            ),
             make_cert("Expired", (2020, 1, 1), (2023, 1, 1)),
         ]
     })
@@ -86,8 +106,14 @@ impl Idp {
             signature: None,
             certs: certs.to_vec(),
             sso: vec![
-                (REDIRECT, format!("https://login.microsoftonline.com/{TENANT}/saml2")),
-                (POST, format!("https://login.microsoftonline.com/{TENANT}/saml2")),
+                (
+                    REDIRECT,
+                    format!("https://login.microsoftonline.com/{TENANT}/saml2"),
+                ),
+                (
+                    POST,
+                    format!("https://login.microsoftonline.com/{TENANT}/saml2"),
+                ),
             ],
             claims: vec![
                 "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name".into(),
@@ -216,7 +242,10 @@ fn only<'a>(d: &'a Diff, code: &str) -> &'a diff::Change {
 }
 
 fn state(d: &Diff) -> Option<RolloverState> {
-    d.entities.first().and_then(|e| e.rollover.as_ref()).map(|r| r.state)
+    d.entities
+        .first()
+        .and_then(|e| e.rollover.as_ref())
+        .map(|r| r.state)
 }
 
 // ---------------------------------------------------------------- identical, re-signed
@@ -285,7 +314,9 @@ fn rollover_sequence_reports_the_three_states() {
     assert_eq!(state(&d12), Some(RolloverState::AddedNotYetUsed));
     let add = only(&d12, "diff.cert.added");
     assert_eq!(add.class, Class::Action);
-    assert!(add.action.contains("import the new certificate in AWS before Entra activates it"));
+    assert!(add
+        .action
+        .contains("import the new certificate in AWS before Entra activates it"));
     assert_eq!(add.new.as_deref(), Some(b().sha256.as_str()));
     assert!(add.message.contains("Certificate B"), "{}", add.message);
     assert_eq!(d12.worst(), Some(Class::Action));
@@ -311,7 +342,12 @@ fn rollover_sequence_reports_the_three_states() {
     let d = diff::diff(&parse(&s3), &parse(&s4), &opts);
     let rem = only(&d, "diff.cert.removed");
     assert_eq!(rem.class, Class::Breaking);
-    assert!(rem.message.contains("the only certificate the SP was given"), "{}", rem.message);
+    assert!(
+        rem.message
+            .contains("the only certificate the SP was given"),
+        "{}",
+        rem.message
+    );
     assert_eq!(only(&d, "diff.cert.no_shared_key").class, Class::Breaking);
     // ... and the overlap step already warns it is breaking for that SP.
     let d = diff::diff(&parse(&s2), &parse(&s3), &opts);
@@ -348,7 +384,11 @@ fn certificate_use_change_and_first_keys() {
     let new = old.replacen(r#"<KeyDescriptor use="signing">"#, "<KeyDescriptor>", 1);
     let d = run(&old, &new);
     let c = only(&d, "diff.cert.changed");
-    assert!(c.message.contains("signing → signing+encryption"), "{}", c.message);
+    assert!(
+        c.message.contains("signing → signing+encryption"),
+        "{}",
+        c.message
+    );
     // An IdP that had no key gets one.
     let mut none = Idp::entra(&[]);
     none.certs.clear();
@@ -367,7 +407,8 @@ fn acs_added_needs_a_reply_url() {
     let old = Sp::ic();
     let mut new = old.clone();
     new.acs.push((
-        "https://eu-central-1.signin.aws/platform/saml/acs/95dd9da3-94ec-448b-9449-6564c5630e9b".into(),
+        "https://eu-central-1.signin.aws/platform/saml/acs/95dd9da3-94ec-448b-9449-6564c5630e9b"
+            .into(),
         1,
         false,
     ));
@@ -388,7 +429,9 @@ fn acs_added_needs_a_reply_url() {
 fn acs_location_change_is_breaking_and_default_change_is_action() {
     let old = Sp::ic();
     let mut new = old.clone();
-    new.acs[0].0 = "https://eu-west-1.signin.aws/platform/saml/acs/95dd9da3-94ec-448b-9449-6564c5630e9b".into();
+    new.acs[0].0 =
+        "https://eu-west-1.signin.aws/platform/saml/acs/95dd9da3-94ec-448b-9449-6564c5630e9b"
+            .into();
     let d = run(&old.xml(), &new.xml());
     let c = only(&d, "diff.endpoint.changed");
     assert_eq!(c.class, Class::Breaking);
@@ -401,13 +444,21 @@ fn acs_location_change_is_breaking_and_default_change_is_action() {
     swapped.acs[0].2 = false;
     swapped.acs[1].2 = true;
     let d = run(&two.xml(), &swapped.xml());
-    let v: Vec<_> = d.changes().filter(|c| c.code == "diff.endpoint.changed").collect();
+    let v: Vec<_> = d
+        .changes()
+        .filter(|c| c.code == "diff.endpoint.changed")
+        .collect();
     assert_eq!(v.len(), 2);
-    assert!(v.iter().any(|c| c.class == Class::Action && c.action.contains("Default Reply URL")));
+    assert!(v
+        .iter()
+        .any(|c| c.class == Class::Action && c.action.contains("Default Reply URL")));
     // Removing the only ACS is breaking.
     let mut none = old.clone();
     none.acs.clear();
-    assert_eq!(only(&run(&old.xml(), &none.xml()), "diff.endpoint.removed").class, Class::Breaking);
+    assert_eq!(
+        only(&run(&old.xml(), &none.xml()), "diff.endpoint.removed").class,
+        Class::Breaking
+    );
 }
 
 #[test]
@@ -445,7 +496,10 @@ fn entity_id_change_names_the_setting_to_update() {
     let c = only(&d, "diff.entity.id_changed");
     assert_eq!(c.class, Class::Breaking);
     assert!(c.action.contains("Identifier (Entity ID)"), "{}", c.action);
-    assert_eq!(d.entities[0].old_entity_id.as_deref(), Some(old.entity_id.as_str()));
+    assert_eq!(
+        d.entities[0].old_entity_id.as_deref(),
+        Some(old.entity_id.as_str())
+    );
 
     let old = Idp::entra(&[a()]);
     let mut new = old.clone();
@@ -477,7 +531,8 @@ fn claims_offered() {
     let old = Idp::entra(&[a()]);
     let mut new = old.clone();
     new.claims.pop();
-    new.claims.push("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups".into());
+    new.claims
+        .push("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups".into());
     let d = run(&old.xml(), &new.xml());
     assert_eq!(only(&d, "diff.claims.added").class, Class::Harmless);
     let r = only(&d, "diff.claims.removed");
@@ -496,7 +551,10 @@ fn attributes_offered_and_requested() {
     assert_eq!(only(&d, "diff.attribute.removed").class, Class::Action);
     let mut changed = new.clone();
     changed.extra_idp = changed.extra_idp.replace("basic", "uri");
-    assert_eq!(only(&run(&new.xml(), &changed.xml()), "diff.attribute.changed").class, Class::Action);
+    assert_eq!(
+        only(&run(&new.xml(), &changed.xml()), "diff.attribute.changed").class,
+        Class::Action
+    );
 
     let sp = Sp::ic();
     let mut req = sp.clone();
@@ -548,7 +606,10 @@ fn roles_extensions_organization_contacts() {
         + "</EntityDescriptor>";
     let d = run(&old.xml(), &no_idp);
     assert_eq!(only(&d, "diff.role.removed").class, Class::Breaking);
-    assert_eq!(only(&run(&no_idp, &old.xml()), "diff.role.added").class, Class::Harmless);
+    assert_eq!(
+        only(&run(&no_idp, &old.xml()), "diff.role.added").class,
+        Class::Harmless
+    );
 
     let mut org = old.clone();
     org.org = r#"<Organization><OrganizationName xml:lang="en">Contoso</OrganizationName><OrganizationDisplayName xml:lang="en">Contoso</OrganizationDisplayName><OrganizationURL xml:lang="en">https://contoso.example</OrganizationURL></Organization><ContactPerson contactType="technical"><EmailAddress>mailto:it@contoso.example</EmailAddress></ContactPerson>"#.into();
@@ -564,7 +625,10 @@ fn roles_extensions_organization_contacts() {
             &format!(r#"<Extensions><mdattr:EntityAttributes xmlns:mdattr="urn:oasis:names:tc:SAML:metadata:attribute"><saml:Attribute xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Name="http://macedir.org/entity-category"><saml:AttributeValue>{cat}</saml:AttributeValue></saml:Attribute></mdattr:EntityAttributes></Extensions><RoleDescriptor"#),
         )
     };
-    let d = run(&ext("http://refeds.org/category/research-and-scholarship"), &ext("http://refeds.org/category/personalized"));
+    let d = run(
+        &ext("http://refeds.org/category/research-and-scholarship"),
+        &ext("http://refeds.org/category/personalized"),
+    );
     let c = only(&d, "diff.extensions.changed");
     assert_eq!(c.class, Class::Action);
     assert!(c.message.contains("entity attributes"));
@@ -587,15 +651,29 @@ fn aggregate(n: usize, tweak: impl Fn(usize) -> Option<String>) -> String {
 }
 
 fn entity(i: usize, acs: &str) -> String {
+    // One line per element, as real aggregates are (the reader's column count is per line).
     format!(
-        r#"<md:EntityDescriptor entityID="https://sp{i}.example.org/"><md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat><md:AssertionConsumerService Binding="{POST}" Location="{acs}" index="0"/></md:SPSSODescriptor><md:Organization><md:OrganizationName xml:lang="en">Org {i}</md:OrganizationName><md:OrganizationDisplayName xml:lang="en">Org {i}</md:OrganizationDisplayName><md:OrganizationURL xml:lang="en">https://org{i}.example.org/</md:OrganizationURL></md:Organization></md:EntityDescriptor>"#
+        r#"
+<md:EntityDescriptor entityID="https://sp{i}.example.org/">
+ <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+  <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
+  <md:AssertionConsumerService Binding="{POST}" Location="{acs}" index="0"/>
+ </md:SPSSODescriptor>
+ <md:Organization>
+  <md:OrganizationName xml:lang="en">Org {i}</md:OrganizationName>
+  <md:OrganizationDisplayName xml:lang="en">Org {i}</md:OrganizationDisplayName>
+  <md:OrganizationURL xml:lang="en">https://org{i}.example.org/</md:OrganizationURL>
+ </md:Organization>
+</md:EntityDescriptor>"#
     )
 }
 
 #[test]
 fn ten_thousand_entities_with_three_changes_report_exactly_those() {
     let n = 10_000;
-    let old = aggregate(n, |i| (i == 9_999).then(|| entity(1_000_000, "https://gone.example.org/acs")));
+    let old = aggregate(n, |i| {
+        (i == 9_999).then(|| entity(1_000_000, "https://gone.example.org/acs"))
+    });
     let new = aggregate(n, |i| match i {
         17 => Some(entity(17, "https://sp17.example.org/new-acs")),
         5_000 => Some(entity(2_000_000, "https://added.example.org/acs")),
@@ -610,7 +688,11 @@ fn ten_thousand_entities_with_three_changes_report_exactly_those() {
     assert_eq!(d.counts.added, 2);
     assert_eq!(d.counts.removed, 2);
     assert_eq!(d.counts.unchanged, n - 3);
-    let mut ids: Vec<(&str, EntityStatus)> = d.entities.iter().map(|e| (e.entity_id.as_str(), e.status)).collect();
+    let mut ids: Vec<(&str, EntityStatus)> = d
+        .entities
+        .iter()
+        .map(|e| (e.entity_id.as_str(), e.status))
+        .collect();
     ids.sort_by_key(|x| x.0);
     assert_eq!(
         ids,
@@ -629,16 +711,28 @@ fn aggregate_with_three_changed_entities() {
     let n = 10_000;
     let old = parse(&aggregate(n, |_| None));
     let new = parse(&aggregate(n, |i| {
-        [3, 4_321, 9_876].contains(&i).then(|| entity(i, &format!("https://sp{i}.example.org/acs2")))
+        [3, 4_321, 9_876]
+            .contains(&i)
+            .then(|| entity(i, &format!("https://sp{i}.example.org/acs2")))
     }));
     let d = diff::diff(&old, &new, &DiffOptions::new(at()));
     let ids: Vec<&str> = d.entities.iter().map(|e| e.entity_id.as_str()).collect();
     assert_eq!(
         ids,
-        ["https://sp3.example.org/", "https://sp4321.example.org/", "https://sp9876.example.org/"]
+        [
+            "https://sp3.example.org/",
+            "https://sp4321.example.org/",
+            "https://sp9876.example.org/"
+        ]
     );
-    assert_eq!((d.counts.added, d.counts.removed, d.counts.changed), (0, 0, 3));
-    assert!(d.entities.iter().all(|e| e.changes.len() == 1 && e.changes[0].class == Class::Breaking));
+    assert_eq!(
+        (d.counts.added, d.counts.removed, d.counts.changed),
+        (0, 0, 3)
+    );
+    assert!(d
+        .entities
+        .iter()
+        .all(|e| e.changes.len() == 1 && e.changes[0].class == Class::Breaking));
 }
 
 // ---------------------------------------------------------------- real Entra files
@@ -662,7 +756,11 @@ fn real_entra_files_two_days_apart() {
     let r = e.rollover.as_ref().unwrap();
     assert_eq!(r.state, RolloverState::OldRemoved);
     assert_eq!((r.old.len(), r.new.len()), (6, 4));
-    let removed: Vec<_> = e.changes.iter().filter(|c| c.code == "diff.cert.removed").collect();
+    let removed: Vec<_> = e
+        .changes
+        .iter()
+        .filter(|c| c.code == "diff.cert.removed")
+        .collect();
     assert_eq!(removed.len(), 2, "{:#?}", e.changes);
     // Keys the SP holds remain: no breaking change.
     assert!(removed.iter().all(|c| c.class != Class::Breaking));
@@ -681,7 +779,8 @@ fn serve(responses: Vec<Vec<u8>>) -> (String, std::thread::JoinHandle<Vec<String
         let mut paths = Vec::new();
         for resp in responses {
             let Ok((mut s, _)) = l.accept() else { break };
-            s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+            s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                .unwrap();
             let mut req = Vec::new();
             let mut buf = [0u8; 1024];
             while !req.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -690,7 +789,11 @@ fn serve(responses: Vec<Vec<u8>>) -> (String, std::thread::JoinHandle<Vec<String
                     Ok(n) => req.extend_from_slice(&buf[..n]),
                 }
             }
-            let line = String::from_utf8_lossy(&req).lines().next().unwrap_or("").to_string();
+            let line = String::from_utf8_lossy(&req)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
             paths.push(line.split(' ').nth(1).unwrap_or("").to_string());
             let _ = s.write_all(&resp);
         }
@@ -704,7 +807,10 @@ fn ok(body: &str) -> Vec<u8> {
 }
 
 fn redirect(to: &str) -> Vec<u8> {
-    format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").into_bytes()
+    format!(
+        "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes()
 }
 
 fn loopback() -> FetchOptions {
@@ -717,21 +823,39 @@ fn loopback() -> FetchOptions {
 #[test]
 fn fetch_follows_a_redirect_and_reads_like_a_file() {
     let xml = format!("\u{feff}{}", Idp::entra(&[a()]).xml());
-    let (base, h) = serve(vec![redirect("/federationmetadata/2007-06/federationmetadata.xml?appid=1"), ok(&xml)]);
+    let (base, h) = serve(vec![
+        redirect("/federationmetadata/2007-06/federationmetadata.xml?appid=1"),
+        ok(&xml),
+    ]);
     let url = format!("{base}/start");
     let md = diff::load(&url, &Limits::default(), &loopback()).unwrap();
     assert!(md.source.bom);
-    assert_eq!(md.entities[0].entity_id(), format!("https://sts.windows.net/{TENANT}/"));
+    assert_eq!(
+        md.entities[0].entity_id(),
+        format!("https://sts.windows.net/{TENANT}/")
+    );
     let paths = h.join().unwrap();
-    assert_eq!(paths, ["/start", "/federationmetadata/2007-06/federationmetadata.xml?appid=1"]);
-    let d = diff::diff(&parse(&Idp::entra(&[a()]).xml()), &md, &DiffOptions::new(at()));
+    assert_eq!(
+        paths,
+        [
+            "/start",
+            "/federationmetadata/2007-06/federationmetadata.xml?appid=1"
+        ]
+    );
+    let d = diff::diff(
+        &parse(&Idp::entra(&[a()]).xml()),
+        &md,
+        &DiffOptions::new(at()),
+    );
     assert!(!d.content_changed);
 }
 
 #[test]
 fn fetch_errors_are_clear() {
     // HTTP status.
-    let (base, h) = serve(vec![b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()]);
+    let (base, h) = serve(vec![
+        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+    ]);
     let e = diff::fetch(&format!("{base}/x"), &loopback(), &Limits::default()).unwrap_err();
     assert!(e.to_string().contains("HTTP 404"), "{e}");
     h.join().unwrap();
@@ -760,12 +884,30 @@ fn fetch_errors_are_clear() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let e = diff::fetch(&format!("http://127.0.0.1:{port}/x"), &loopback(), &Limits::default()).unwrap_err();
-    assert!(e.to_string().starts_with("cannot fetch http://127.0.0.1"), "{e}");
+    let e = diff::fetch(
+        &format!("http://127.0.0.1:{port}/x"),
+        &loopback(),
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().starts_with("cannot fetch http://127.0.0.1"),
+        "{e}"
+    );
     // Plain http without the test switch, and other schemes.
-    let e = diff::fetch("http://127.0.0.1:1/x", &FetchOptions::default(), &Limits::default()).unwrap_err();
+    let e = diff::fetch(
+        "http://127.0.0.1:1/x",
+        &FetchOptions::default(),
+        &Limits::default(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("plain http is refused"), "{e}");
-    assert!(diff::fetch("file:///etc/passwd", &FetchOptions::default(), &Limits::default()).is_err());
+    assert!(diff::fetch(
+        "file:///etc/passwd",
+        &FetchOptions::default(),
+        &Limits::default()
+    )
+    .is_err());
 }
 
 #[test]
@@ -783,13 +925,33 @@ fn fetched_bytes_go_through_the_hardened_reader() {
 fn every_diff_code_is_in_the_catalogue() {
     let all: Vec<&str> = samlcheck::catalog::rules().iter().map(|r| r.code).collect();
     for code in [
-        "diff.resigned", "diff.entity.added", "diff.entity.removed", "diff.entity.id_changed",
-        "diff.endpoint.added", "diff.endpoint.removed", "diff.endpoint.changed", "diff.cert.added",
-        "diff.cert.removed", "diff.cert.changed", "diff.cert.active_changed", "diff.cert.no_shared_key",
-        "diff.nameid.added", "diff.nameid.removed", "diff.claims.added", "diff.claims.removed",
-        "diff.attribute.added", "diff.attribute.removed", "diff.attribute.changed", "diff.validity.changed",
-        "diff.extensions.changed", "diff.organization.changed", "diff.contact.changed",
-        "diff.role.added", "diff.role.removed", "diff.role.changed", "diff.document.shape",
+        "diff.resigned",
+        "diff.entity.added",
+        "diff.entity.removed",
+        "diff.entity.id_changed",
+        "diff.endpoint.added",
+        "diff.endpoint.removed",
+        "diff.endpoint.changed",
+        "diff.cert.added",
+        "diff.cert.removed",
+        "diff.cert.changed",
+        "diff.cert.active_changed",
+        "diff.cert.no_shared_key",
+        "diff.nameid.added",
+        "diff.nameid.removed",
+        "diff.claims.added",
+        "diff.claims.removed",
+        "diff.attribute.added",
+        "diff.attribute.removed",
+        "diff.attribute.changed",
+        "diff.validity.changed",
+        "diff.extensions.changed",
+        "diff.organization.changed",
+        "diff.contact.changed",
+        "diff.role.added",
+        "diff.role.removed",
+        "diff.role.changed",
+        "diff.document.shape",
     ] {
         assert!(all.contains(&code), "{code} missing from the catalogue");
     }
@@ -820,7 +982,11 @@ mod cli {
     fn no_change_exits_0() {
         let x = Idp::entra(&[a()]).xml();
         let (_d, o, n) = files(&x, &x.replace("_1111", "_3333"));
-        cmd().args([&o, &n]).assert().code(0).stdout(contains("no change in content (re-signed"));
+        cmd()
+            .args([&o, &n])
+            .assert()
+            .code(0)
+            .stdout(contains("no change in content (re-signed"));
     }
 
     #[test]
@@ -835,17 +1001,30 @@ mod cli {
         cmd().args([&o, &n, "--fail-on", "never"]).assert().code(0);
 
         let (_d, o, n) = files(&Idp::entra(&[a()]).xml(), &Idp::entra(&[a(), b()]).xml());
-        cmd().args([&o, &n]).assert().code(0).stdout(contains("added-not-yet-used"));
+        cmd()
+            .args([&o, &n])
+            .assert()
+            .code(0)
+            .stdout(contains("added-not-yet-used"));
         cmd().args([&o, &n, "--fail-on", "action"]).assert().code(1);
         cmd().args([&o, &n, "--fail-on", "any"]).assert().code(1);
-        cmd().args([&o, &n, "--fail-on", "breaking", "--known-cert", "00"]).assert().code(1);
+        cmd()
+            .args([&o, &n, "--fail-on", "breaking", "--known-cert", "00"])
+            .assert()
+            .code(1);
         cmd().args([&o, &n, "--quiet"]).assert().code(0).stdout("");
     }
 
     #[test]
     fn json_shape() {
         let (_d, o, n) = files(&Idp::entra(&[a()]).xml(), &Idp::entra(&[a(), b()]).xml());
-        let out = cmd().args([&o, &n, "--format", "json"]).assert().code(0).get_output().stdout.clone();
+        let out = cmd()
+            .args([&o, &n, "--format", "json"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["worst"], "action");
         assert_eq!(v["content_changed"], true);
@@ -864,10 +1043,22 @@ mod cli {
     fn unreadable_inputs_exit_2() {
         let x = Idp::entra(&[a()]).xml();
         let (_d, o, _n) = files(&x, "not xml");
-        cmd().args([&o, "/nonexistent/new.xml"]).assert().code(2).stderr(contains("no such file"));
+        cmd()
+            .args([&o, "/nonexistent/new.xml"])
+            .assert()
+            .code(2)
+            .stderr(contains("no such file"));
         let (_d, o, n) = files(&x, "not xml");
-        cmd().args([&o, &n]).assert().code(2).stderr(contains("new.xml"));
-        cmd().args([&o, "http://127.0.0.1:1/x"]).assert().code(2).stderr(contains("plain http is refused"));
+        cmd()
+            .args([&o, &n])
+            .assert()
+            .code(2)
+            .stderr(contains("new.xml"));
+        cmd()
+            .args([&o, "http://127.0.0.1:1/x"])
+            .assert()
+            .code(2)
+            .stderr(contains("plain http is refused"));
         cmd().args([&o, &o, "--format", "sarif"]).assert().code(2);
     }
 
@@ -878,10 +1069,18 @@ mod cli {
         let (base, h) = serve(vec![ok(&live)]);
         let (_d, o, _n) = files(&committed, "");
         cmd()
-            .args([&o, &format!("{base}/federationmetadata.xml"), "--insecure-allow-http-loopback", "--fail-on", "action"])
+            .args([
+                &o,
+                &format!("{base}/federationmetadata.xml"),
+                "--insecure-allow-http-loopback",
+                "--fail-on",
+                "action",
+            ])
             .assert()
             .code(1)
-            .stdout(contains("import the new certificate in AWS before Entra activates it"));
+            .stdout(contains(
+                "import the new certificate in AWS before Entra activates it",
+            ));
         h.join().unwrap();
     }
 }
