@@ -1,14 +1,12 @@
 //! Comparing two versions of one entity.
 
 use super::rules::*;
-use super::{
-    signing_differs, CertSummary, Change, Class, EntityDiff, EntityStatus, Rollover, RolloverState,
-};
+use super::{signing_differs, Change, Class, EntityDiff, EntityStatus};
 use crate::finding::{Location, Rule};
 use crate::flavor::Flavor;
 use crate::model::{
-    Certificate, Endpoint, EndpointKind, EntitiesDescriptor, EntityDescriptor, Extensions, KeyUse,
-    Place, Role, RoleKind, SamlAttribute, Text, Timestamp,
+    EntitiesDescriptor, EntityDescriptor, Extensions, Place, Role, RoleKind, SamlAttribute, Text,
+    Timestamp,
 };
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
@@ -39,13 +37,13 @@ pub(super) fn change(
 }
 
 impl Change {
-    fn values(mut self, old: Option<String>, new: Option<String>) -> Change {
+    pub(super) fn values(mut self, old: Option<String>, new: Option<String>) -> Change {
         self.old = old;
         self.new = new;
         self
     }
 
-    fn places(mut self, old: Option<&Place>, new: Option<&Place>) -> Change {
+    pub(super) fn places(mut self, old: Option<&Place>, new: Option<&Place>) -> Change {
         self.old_location = old.map(loc);
         self.new_location = new.map(loc);
         self
@@ -58,7 +56,7 @@ fn loc(p: &Place) -> Location {
 
 /// Who is on the other side, in words the actions use.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Peer {
+pub(super) enum Peer {
     /// The entity is Entra as IdP; the other side is AWS.
     EntraIdp,
     /// Any other IdP.
@@ -83,12 +81,12 @@ impl Peer {
         }
     }
 
-    fn is_idp(self) -> bool {
+    pub(super) fn is_idp(self) -> bool {
         matches!(self, Peer::EntraIdp | Peer::Idp)
     }
 
     /// Where the IdP's metadata must be refreshed on the other side.
-    fn reupload(self) -> &'static str {
+    pub(super) fn reupload(self) -> &'static str {
         match self {
             Peer::EntraIdp => "re-upload the new Entra metadata in AWS (IAM Identity Center: Settings → Identity source → Actions → Manage authentication; IAM: `aws iam update-saml-provider --saml-metadata-document file://NEW`)",
             _ => "refresh this IdP's metadata at every SP that trusts it",
@@ -96,7 +94,7 @@ impl Peer {
     }
 
     /// Where the SP's settings live at the IdP.
-    fn sp_config(self) -> &'static str {
+    pub(super) fn sp_config(self) -> &'static str {
         match self {
             Peer::AwsIcSp => "the AWS IAM Identity Center enterprise app in Entra (Single sign-on → Basic SAML Configuration)",
             Peer::AwsIamSp => "the AWS Single-Account Access app in Entra (Single sign-on → Basic SAML Configuration)",
@@ -104,21 +102,29 @@ impl Peer {
         }
     }
 
-    fn idp_name(self) -> &'static str {
+    pub(super) fn idp_name(self) -> &'static str {
         match self {
             Peer::EntraIdp => "Entra",
             _ => "the IdP",
         }
     }
 
-    fn import_cert(self) -> String {
+    pub(super) fn import_cert(self) -> String {
         match self {
             Peer::EntraIdp => "import the new certificate in AWS before Entra activates it: IAM Identity Center trusts every imported IdP certificate, so add it now (Settings → Identity source → Actions → Manage authentication → add certificate) and delete the old one after the switch; for an IAM SAML provider run `aws iam update-saml-provider` with the new metadata".into(),
             _ => "add the new certificate at every SP that trusts this IdP before the IdP signs with it, keeping the old one until then".into(),
         }
     }
 
-    fn delete_old_cert(self) -> &'static str {
+    /// The same, when the new key is (presumably) in use already.
+    pub(super) fn import_cert_now(self) -> String {
+        match self {
+            Peer::EntraIdp => "import the new certificate in AWS now (IAM Identity Center: Settings → Identity source → Actions → Manage authentication → add certificate; IAM: `aws iam update-saml-provider` with the new metadata)".into(),
+            _ => "add the new certificate now at every SP that trusts this IdP".into(),
+        }
+    }
+
+    pub(super) fn delete_old_cert(self) -> &'static str {
         match self {
             Peer::EntraIdp => "delete it in AWS once Entra signs with the remaining certificate (IAM Identity Center: Manage authentication → delete the old certificate; IAM: `aws iam update-saml-provider` with the new metadata)",
             _ => "delete it at the SPs that trust this IdP once the IdP signs with the remaining certificate",
@@ -126,25 +132,7 @@ impl Peer {
     }
 }
 
-fn binding_short(b: &str) -> &str {
-    b.rsplit(':').next().unwrap_or(b)
-}
-
-fn ep_desc(e: &Endpoint) -> String {
-    let b = e.binding();
-    if b.is_empty() {
-        format!("{} {}", e.kind.name(), e.location().trim())
-    } else {
-        format!(
-            "{} ({}) {}",
-            e.kind.name(),
-            binding_short(b),
-            e.location().trim()
-        )
-    }
-}
-
-fn short_fp(fp: &str) -> String {
+pub(super) fn short_fp(fp: &str) -> String {
     fp.chars().take(16).collect::<String>() + "…"
 }
 
@@ -330,7 +318,7 @@ pub(super) fn compare(
         );
     }
 
-    let rollover = certificates(&id, o, n, peer, cx, &mut out);
+    let rollover = super::cert::certificates(&id, o, n, peer, cx, &mut out);
 
     extensions(
         &id,
@@ -419,11 +407,11 @@ fn validity(
     }
 }
 
-fn flag(a: &Option<crate::model::Attr>) -> Option<String> {
+pub(super) fn flag(a: &Option<crate::model::Attr>) -> Option<String> {
     a.as_ref().map(|a| a.value.trim().to_string())
 }
 
-fn is_true(v: &Option<String>) -> bool {
+pub(super) fn is_true(v: &Option<String>) -> bool {
     matches!(v.as_deref(), Some("true" | "1"))
 }
 
@@ -519,242 +507,10 @@ fn role_changes(
         cx,
         out,
     );
-    endpoints(id, label, o, n, peer, out);
+    super::endpoint::endpoints(id, label, o, n, peer, out);
     nameid_formats(id, label, o, n, peer, out);
     claims(id, label, o, n, out);
     attributes(id, label, o, n, out);
-}
-
-type EpKey<'a> = (EndpointKind, &'a str, &'a str);
-
-fn ep_key(e: &Endpoint) -> EpKey<'_> {
-    (e.kind, e.binding().trim(), e.location().trim())
-}
-
-fn endpoints(id: &str, label: &str, o: &Role, n: &Role, peer: Peer, out: &mut Vec<Change>) {
-    let mut new_by_key: HashMap<EpKey<'_>, Vec<usize>> = HashMap::new();
-    for (i, e) in n.endpoints.iter().enumerate().rev() {
-        new_by_key.entry(ep_key(e)).or_default().push(i);
-    }
-    let mut new_used = vec![false; n.endpoints.len()];
-    let mut old_left: Vec<&Endpoint> = Vec::new();
-    for oe in &o.endpoints {
-        let hit = new_by_key.get_mut(&ep_key(oe)).and_then(Vec::pop);
-        match hit.and_then(|i| n.endpoints.get(i).map(|ne| (i, ne))) {
-            Some((i, ne)) => {
-                if let Some(u) = new_used.get_mut(i) {
-                    *u = true;
-                }
-                endpoint_attrs(id, label, oe, ne, peer, out);
-            }
-            None => old_left.push(oe),
-        }
-    }
-    let mut new_left: Vec<&Endpoint> = n
-        .endpoints
-        .iter()
-        .zip(&new_used)
-        .filter(|(_, u)| !**u)
-        .map(|(e, _)| e)
-        .collect();
-    // Pair what is left: same kind and index, or the same location with another binding,
-    // or the only one of its kind and binding on both sides.
-    let mut unpaired_old = Vec::new();
-    for oe in old_left {
-        let pos = new_left
-            .iter()
-            .position(|ne| {
-                ne.kind == oe.kind
-                    && oe.index.is_some()
-                    && ne.index() == oe.index()
-                    && ne.binding() == oe.binding()
-            })
-            .or_else(|| {
-                new_left.iter().position(|ne| {
-                    ne.kind == oe.kind && ne.location().trim() == oe.location().trim()
-                })
-            })
-            .or_else(|| {
-                let same = |e: &&Endpoint| e.kind == oe.kind && e.binding() == oe.binding();
-                let olds = o.endpoints.iter().filter(same).count();
-                let news = n.endpoints.iter().filter(same).count();
-                (olds == 1 && news == 1)
-                    .then(|| new_left.iter().position(same))
-                    .flatten()
-            });
-        match pos {
-            Some(p) => {
-                let ne = new_left.remove(p);
-                endpoint_moved(id, label, oe, ne, peer, out);
-            }
-            None => unpaired_old.push(oe),
-        }
-    }
-    for ne in new_left {
-        let (class, action) = match ne.kind {
-            EndpointKind::AssertionConsumerService => {
-                let ic = crate::flavor::ic_acs(ne.location())
-                    .map(|a| format!(" (IAM Identity Center ACS of Region {}, {} form: Entra needs it for sign-in through that Region)", a.region, a.form.label()))
-                    .unwrap_or_default();
-                (Class::Action, format!("add {} as a Reply URL in {}{ic}; until then Entra rejects requests that name it (AADSTS50011)", ne.location().trim(), peer.sp_config()))
-            }
-            k if k.is_wsfed() => (
-                Class::Harmless,
-                "nothing to do for SAML (AWS does not use WS-Federation)".to_string(),
-            ),
-            _ => (
-                Class::Harmless,
-                "nothing to do: the other side may keep using the endpoints it has".to_string(),
-            ),
-        };
-        out.push(
-            change(
-                &ENDPOINT_ADDED,
-                class,
-                id,
-                format!("{label}: {} added", ep_desc(ne)),
-                action,
-            )
-            .values(None, Some(ne.location().trim().to_string()))
-            .places(None, Some(&ne.place)),
-        );
-    }
-    for oe in unpaired_old {
-        let left_of_kind = n.endpoints.iter().filter(|e| e.kind == oe.kind).count();
-        let (class, action) = match oe.kind {
-            EndpointKind::AssertionConsumerService if left_of_kind == 0 => (Class::Breaking, "the SP has no AssertionConsumerService left: sign-in cannot complete".to_string()),
-            EndpointKind::AssertionConsumerService if oe.is_default() => (Class::Action, format!("remove it from the Reply URLs in {} and mark another one Default; IdP-initiated sign-in posts to the Default Reply URL", peer.sp_config())),
-            EndpointKind::AssertionConsumerService => (Class::Action, format!("remove it from the Reply URLs in {}", peer.sp_config())),
-            EndpointKind::SingleSignOnService if left_of_kind == 0 => (Class::Breaking, "the IdP has no SingleSignOnService left: SP-initiated sign-in cannot start".to_string()),
-            EndpointKind::SingleSignOnService => (Class::Action, format!("if the SP sends users to this URL, {}", peer.reupload())),
-            k if k.is_wsfed() => (Class::Harmless, "nothing to do for SAML (AWS does not use WS-Federation)".to_string()),
-            _ => (Class::Action, "stop using it on the other side".to_string()),
-        };
-        out.push(
-            change(
-                &ENDPOINT_REMOVED,
-                class,
-                id,
-                format!("{label}: {} removed", ep_desc(oe)),
-                action,
-            )
-            .values(Some(oe.location().trim().to_string()), None)
-            .places(Some(&oe.place), None),
-        );
-    }
-}
-
-/// The same endpoint (kind, binding, location): index or isDefault may differ.
-fn endpoint_attrs(
-    id: &str,
-    label: &str,
-    o: &Endpoint,
-    n: &Endpoint,
-    peer: Peer,
-    out: &mut Vec<Change>,
-) {
-    let (oi, ni) = (flag(&o.index), flag(&n.index));
-    if oi != ni {
-        out.push(
-            change(
-                &ENDPOINT_CHANGED,
-                Class::Harmless,
-                id,
-                format!(
-                    "{label}: index of {} changed from {} to {}",
-                    ep_desc(n),
-                    oi.as_deref().unwrap_or("(none)"),
-                    ni.as_deref().unwrap_or("(none)")
-                ),
-                "nothing to do unless requests name the endpoint by index",
-            )
-            .values(oi, ni)
-            .places(Some(&o.place), Some(&n.place)),
-        );
-    }
-    if o.is_default() != n.is_default() {
-        let action = if n.kind == EndpointKind::AssertionConsumerService && n.is_default() {
-            format!(
-                "mark {} as the Default Reply URL in {}: IdP-initiated sign-in posts there",
-                n.location().trim(),
-                peer.sp_config()
-            )
-        } else {
-            "nothing to do".to_string()
-        };
-        let class = if action == "nothing to do" {
-            Class::Harmless
-        } else {
-            Class::Action
-        };
-        out.push(
-            change(
-                &ENDPOINT_CHANGED,
-                class,
-                id,
-                format!(
-                    "{label}: isDefault of {} changed to {}",
-                    ep_desc(n),
-                    n.is_default()
-                ),
-                action,
-            )
-            .values(flag(&o.is_default), flag(&n.is_default))
-            .places(Some(&o.place), Some(&n.place)),
-        );
-    }
-}
-
-/// An endpoint whose location or binding changed.
-fn endpoint_moved(
-    id: &str,
-    label: &str,
-    o: &Endpoint,
-    n: &Endpoint,
-    peer: Peer,
-    out: &mut Vec<Change>,
-) {
-    let loc_changed = o.location().trim() != n.location().trim();
-    let what = if loc_changed && o.binding() != n.binding() {
-        "location and binding"
-    } else if loc_changed {
-        "location"
-    } else {
-        "binding"
-    };
-    let (class, action) = match n.kind {
-        EndpointKind::AssertionConsumerService if loc_changed => (Class::Breaking, format!("replace the Reply URL {} with {} in {}; Entra rejects requests naming a URL it does not know (AADSTS50011)", o.location().trim(), n.location().trim(), peer.sp_config())),
-        EndpointKind::AssertionConsumerService => (Class::Breaking, format!("the SP now expects responses with {}: Entra sends SAML responses with HTTP-POST only", binding_short(n.binding()))),
-        EndpointKind::SingleSignOnService => (Class::Breaking, format!("the SP still sends users to the old {what}: {}", peer.reupload())),
-        EndpointKind::SingleLogoutService => (Class::Action, format!("update the logout URL on the other side: {}", if peer.is_idp() { peer.reupload().to_string() } else { format!("Logout URL in {}", peer.sp_config()) })),
-        k if k.is_wsfed() => (Class::Harmless, "nothing to do for SAML (AWS does not use WS-Federation)".to_string()),
-        _ => (Class::Action, "update it on the other side".to_string()),
-    };
-    let (ov, nv) = if loc_changed {
-        (
-            o.location().trim().to_string(),
-            n.location().trim().to_string(),
-        )
-    } else {
-        (o.binding().to_string(), n.binding().to_string())
-    };
-    out.push(
-        change(
-            &ENDPOINT_CHANGED,
-            class,
-            id,
-            format!(
-                "{label}: {} {what} changed: {} → {}",
-                n.kind.name(),
-                ep_desc(o),
-                ep_desc(n)
-            ),
-            action,
-        )
-        .values(Some(ov), Some(nv))
-        .places(Some(&o.place), Some(&n.place)),
-    );
-    endpoint_attrs(id, label, o, n, peer, out);
 }
 
 fn texts(v: &[Text]) -> Vec<&str> {
@@ -987,342 +743,6 @@ fn attributes(id: &str, label: &str, o: &Role, n: &Role, out: &mut Vec<Change>) 
             .places(Some(&a.place), None),
         );
     }
-}
-
-/// A certificate as seen in one version of an entity.
-struct CertSeen<'a> {
-    cert: &'a Certificate,
-    fp: String,
-    spki: Option<String>,
-    signing: bool,
-    encryption: bool,
-    roles: Vec<String>,
-    /// In a role whose keys the rollover follows.
-    primary: bool,
-    place: Place,
-}
-
-fn fp_of(c: &Certificate) -> String {
-    match &c.facts {
-        Ok(f) => f.sha256_fingerprint.clone(),
-        Err(_) if !c.der.is_empty() => {
-            crate::x509::hex_upper(ring::digest::digest(&ring::digest::SHA256, &c.der).as_ref())
-        }
-        Err(_) => {
-            let compact: String = c
-                .text
-                .value
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            crate::x509::hex_upper(
-                ring::digest::digest(&ring::digest::SHA256, compact.as_bytes()).as_ref(),
-            )
-        }
-    }
-}
-
-/// Certificates of an entity in first-seen order.
-fn certs_of(e: &EntityDescriptor) -> Vec<CertSeen<'_>> {
-    let primary_kind = if e.is_idp() {
-        Some(RoleKind::IdpSso)
-    } else if e.is_sp() {
-        Some(RoleKind::SpSso)
-    } else {
-        None
-    };
-    let mut out: Vec<CertSeen<'_>> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for r in &e.roles {
-        let primary = primary_kind.as_ref().is_none_or(|k| *k == r.kind);
-        for k in &r.keys {
-            for c in &k.certificates {
-                let fp = fp_of(c);
-                let i = *index.entry(fp.clone()).or_insert_with(|| {
-                    out.push(CertSeen {
-                        cert: c,
-                        fp: fp.clone(),
-                        spki: c.facts.as_ref().ok().map(|f| f.spki_sha256.clone()),
-                        signing: false,
-                        encryption: false,
-                        roles: Vec::new(),
-                        primary: false,
-                        place: k.place.clone(),
-                    });
-                    out.len() - 1
-                });
-                if let Some(s) = out.get_mut(i) {
-                    s.signing |= k.usage.signing();
-                    s.encryption |= k.usage.encryption() || k.usage == KeyUse::Invalid;
-                    s.primary |= primary && k.usage.signing();
-                    let label = r.kind.label();
-                    if !s.roles.contains(&label) {
-                        s.roles.push(label);
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-fn usage(s: &CertSeen<'_>) -> &'static str {
-    match (s.signing, s.encryption) {
-        (true, true) => "signing+encryption",
-        (true, false) => "signing",
-        _ => "encryption",
-    }
-}
-
-fn summary(s: &CertSeen<'_>) -> CertSummary {
-    let f = s.cert.facts.as_ref().ok();
-    CertSummary {
-        sha256: s.fp.clone(),
-        sha1: f.map(|f| f.sha1_thumbprint.clone()),
-        usage: usage(s).to_string(),
-        subject: f.map(|f| f.subject.clone()),
-        not_before: f.map(|f| f.not_before),
-        not_after: f.map(|f| f.not_after),
-        roles: s.roles.clone(),
-    }
-}
-
-fn describe(s: &CertSeen<'_>) -> String {
-    let mut d = format!("SHA-256 {}", short_fp(&s.fp));
-    if let Ok(f) = &s.cert.facts {
-        d.push_str(&format!(
-            ", subject {}, valid {} to {}",
-            f.subject,
-            f.not_before.format("%Y-%m-%d"),
-            f.not_after.format("%Y-%m-%d")
-        ));
-    }
-    d.push_str(&format!(", in {}", s.roles.join(", ")));
-    d
-}
-
-fn expired(s: &CertSeen<'_>, at: DateTime<Utc>) -> bool {
-    s.cert.facts.as_ref().is_ok_and(|f| f.not_after < at)
-}
-
-fn certificates(
-    id: &str,
-    o: &EntityDescriptor,
-    n: &EntityDescriptor,
-    peer: Peer,
-    cx: &Cx<'_>,
-    out: &mut Vec<Change>,
-) -> Option<Rollover> {
-    let oc = certs_of(o);
-    let nc = certs_of(n);
-    let om: HashMap<&str, &CertSeen<'_>> = oc.iter().map(|c| (c.fp.as_str(), c)).collect();
-    let nm: HashMap<&str, &CertSeen<'_>> = nc.iter().map(|c| (c.fp.as_str(), c)).collect();
-
-    let o_sign: Vec<&CertSeen<'_>> = oc.iter().filter(|c| c.primary).collect();
-    let n_sign: Vec<&CertSeen<'_>> = nc.iter().filter(|c| c.primary).collect();
-    let o_set: HashSet<&str> = o_sign.iter().map(|c| c.fp.as_str()).collect();
-    let n_set: HashSet<&str> = n_sign.iter().map(|c| c.fp.as_str()).collect();
-    let o_first = o_sign.first().map(|c| c.fp.as_str());
-    let n_first = n_sign.first().map(|c| c.fp.as_str());
-    let added_any = n_set.iter().any(|f| !o_set.contains(f));
-    let removed_any = o_set.iter().any(|f| !n_set.contains(f));
-    let shared_any = n_set.iter().any(|f| o_set.contains(f));
-    let state = match (o_sign.is_empty(), n_sign.is_empty()) {
-        (true, true) => None,
-        (true, false) => Some(RolloverState::Introduced),
-        (false, true) => Some(RolloverState::AllRemoved),
-        (false, false) if !shared_any => Some(RolloverState::Replaced),
-        _ if removed_any => Some(RolloverState::OldRemoved),
-        _ if o_first != n_first => Some(RolloverState::Overlap),
-        _ if added_any => Some(RolloverState::AddedNotYetUsed),
-        _ => None,
-    };
-
-    // What the other side holds: the given certificates, or every signing key of OLD.
-    let known: HashSet<String> = match cx.known {
-        Some(k) => k.clone(),
-        None => o_sign.iter().map(|c| c.fp.clone()).collect(),
-    };
-    let known_spki: HashSet<&str> = oc
-        .iter()
-        .chain(nc.iter())
-        .filter(|c| known.contains(&c.fp))
-        .filter_map(|c| c.spki.as_deref())
-        .collect();
-    let held = |c: &CertSeen<'_>| {
-        known.contains(&c.fp) || c.spki.as_deref().is_some_and(|s| known_spki.contains(s))
-    };
-    let held_left = n_sign
-        .iter()
-        .filter(|c| held(c) && !expired(c, cx.at))
-        .count();
-    let idp = peer.is_idp();
-    let signs_requests = n
-        .sp_roles()
-        .any(|r| is_true(&flag(&r.authn_requests_signed)));
-    let no_shared = idp
-        && !n_sign.is_empty()
-        && !known.is_empty()
-        && held_left == 0
-        && (state.is_some() || cx.known.is_some());
-
-    // Added.
-    for c in nc.iter().filter(|c| !om.contains_key(c.fp.as_str())) {
-        let what = format!("{} certificate added: {}", usage(c), describe(c));
-        let (class, msg, action) = if c.primary && idp {
-            let st = state.map_or(String::new(), |s| format!(" (rollover: {s})"));
-            let first = n_first == Some(c.fp.as_str()) && o_first.is_some();
-            let class = if no_shared {
-                Class::Breaking
-            } else {
-                Class::Action
-            };
-            let action = if first {
-                format!(
-                    "it is listed first, so {} presumably signs with it already: {}",
-                    peer.idp_name(),
-                    peer.import_cert()
-                )
-            } else {
-                peer.import_cert()
-            };
-            (class, format!("{what}{st}"), action)
-        } else if c.signing && !idp {
-            let class = if signs_requests {
-                Class::Action
-            } else {
-                Class::Harmless
-            };
-            (class, what, "if the IdP verifies this SP's signed requests (Entra: Single sign-on → Verification certificates), upload the new certificate there".to_string())
-        } else if c.encryption && !idp {
-            (Class::Action, what, "if the IdP encrypts assertions for this SP (Entra: Token encryption), upload the new certificate there; AWS IAM Identity Center does not accept encrypted assertions".to_string())
-        } else {
-            (
-                Class::Harmless,
-                what,
-                "nothing to do for SAML sign-in with AWS".to_string(),
-            )
-        };
-        out.push(
-            change(&CERT_ADDED, class, id, msg, action)
-                .values(None, Some(c.fp.clone()))
-                .places(None, Some(&c.place)),
-        );
-    }
-    // Removed.
-    for c in oc.iter().filter(|c| !nm.contains_key(c.fp.as_str())) {
-        let what = format!("{} certificate removed: {}", usage(c), describe(c));
-        let (class, msg, action) = if c.primary && idp {
-            let st = state.map_or(String::new(), |s| format!(" (rollover: {s})"));
-            if held(c) && held_left == 0 {
-                let only = if known.len() == 1 {
-                    "the only certificate the SP was given"
-                } else {
-                    "one of the certificates the SP holds, and none of them remains"
-                };
-                (Class::Breaking, format!("{what}{st}; it was {only}"), format!("sign-in fails as soon as {} signs with a certificate the SP does not hold: {}", peer.idp_name(), peer.import_cert()))
-            } else if expired(c, cx.at) {
-                (
-                    Class::Harmless,
-                    format!("{what}{st}; it had expired"),
-                    format!("nothing breaks; {}", peer.delete_old_cert()),
-                )
-            } else {
-                (
-                    Class::Action,
-                    format!("{what}{st}"),
-                    peer.delete_old_cert().to_string(),
-                )
-            }
-        } else if !idp && c.encryption {
-            (Class::Action, what, "if the IdP encrypts assertions with this certificate (Entra: Token encryption), switch it to the remaining one".to_string())
-        } else {
-            (Class::Harmless, what, "nothing to do".to_string())
-        };
-        out.push(
-            change(&CERT_REMOVED, class, id, msg, action)
-                .values(Some(c.fp.clone()), None)
-                .places(Some(&c.place), None),
-        );
-    }
-    // Kept, with another use or other roles.
-    for c in &nc {
-        let Some(oc) = om.get(c.fp.as_str()) else {
-            continue;
-        };
-        if usage(oc) != usage(c) || oc.roles != c.roles {
-            let lost_signing = oc.primary && !c.primary && idp;
-            out.push(
-                change(
-                    &CERT_CHANGED,
-                    if lost_signing {
-                        Class::Action
-                    } else {
-                        Class::Harmless
-                    },
-                    id,
-                    format!(
-                        "certificate SHA-256 {}: use {} → {}, roles {} → {}",
-                        short_fp(&c.fp),
-                        usage(oc),
-                        usage(c),
-                        oc.roles.join(", "),
-                        c.roles.join(", ")
-                    ),
-                    if lost_signing {
-                        peer.delete_old_cert().to_string()
-                    } else {
-                        "nothing to do".to_string()
-                    },
-                )
-                .places(Some(&oc.place), Some(&c.place)),
-            );
-        }
-    }
-    // The first-listed signing key changed without a key being added (overlap).
-    if idp && state == Some(RolloverState::Overlap) && !added_any {
-        if let Some(first) = n_sign.first() {
-            let unknown = cx.known.is_some() && !held(first);
-            out.push(
-                change(
-                    &CERT_ACTIVE_CHANGED,
-                    if unknown { Class::Breaking } else { Class::Action },
-                    id,
-                    format!("rollover: overlap: {} is now listed first, so {} presumably signs with it; the old key is still published", describe(first), peer.idp_name()),
-                    format!("make sure the SP holds it: {}", peer.import_cert()),
-                )
-                .values(o_first.map(str::to_string), Some(first.fp.clone()))
-                .places(o_sign.first().map(|c| &c.place), Some(&first.place)),
-            );
-        }
-    }
-    if no_shared {
-        out.push(
-            change(
-                &CERT_NO_SHARED_KEY,
-                Class::Breaking,
-                id,
-                format!(
-                    "the new metadata shares no non-expired signing key with {}",
-                    if cx.known.is_some() {
-                        "the certificates the SP holds"
-                    } else {
-                        "the old metadata"
-                    }
-                ),
-                format!(
-                    "every signature made with the new key fails at the SP: {}",
-                    peer.import_cert()
-                ),
-            )
-            .places(None, n_sign.first().map(|c| &c.place)),
-        );
-    }
-    state.map(|state| Rollover {
-        state,
-        old: o_sign.iter().map(|c| summary(c)).collect(),
-        new: n_sign.iter().map(|c| summary(c)).collect(),
-    })
 }
 
 fn extensions(

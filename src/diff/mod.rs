@@ -15,6 +15,8 @@
 //! OLD or NEW may be fetched over HTTPS ([`load`], [`fetch`]); the bytes go through the
 //! same hardened reader as a file.
 
+mod cert;
+mod endpoint;
 mod entity;
 mod fetch;
 mod rules;
