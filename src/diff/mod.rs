@@ -14,6 +14,25 @@
 //!
 //! OLD or NEW may be fetched over HTTPS ([`load`], [`fetch`]); the bytes go through the
 //! same hardened reader as a file.
+//!
+//! ```
+//! use samlcheck::diff::{diff, Class, DiffOptions};
+//! let sp = |acs: &str| format!(r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
+//!     entityID="https://sp.example.org/"><md:SPSSODescriptor
+//!     protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">{acs}</md:SPSSODescriptor>
+//!     </md:EntityDescriptor>"#);
+//! let acs = |url: &str, i: u32| format!(r#"<md:AssertionConsumerService
+//!     Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="{url}" index="{i}"/>"#);
+//! let limits = samlcheck::Limits::default();
+//! let old = samlcheck::parse_metadata(sp(&acs("https://sp.example.org/acs", 0)).into_bytes(), &limits).unwrap();
+//! let both = acs("https://sp.example.org/acs", 0) + &acs("https://sp.example.org/acs2", 1);
+//! let new = samlcheck::parse_metadata(sp(&both).into_bytes(), &limits).unwrap();
+//! let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z").unwrap().to_utc();
+//! let d = diff(&old, &new, &DiffOptions::new(at));
+//! let c = d.changes().next().unwrap();
+//! assert_eq!((c.code, c.class), ("diff.endpoint.added", Class::Action));
+//! assert!(c.action.contains("as a Reply URL"));
+//! ```
 
 mod cert;
 mod endpoint;
