@@ -376,6 +376,40 @@ fn a_shared_key_that_has_expired_does_not_count() {
     let d = run(&Idp::entra(&[a(), x()]).xml(), &Idp::entra(&[a()]).xml());
     assert_eq!(only(&d, "diff.cert.removed").class, Class::Harmless);
     assert!(!codes(&d).contains(&"diff.cert.no_shared_key"));
+    // An added certificate that has already expired needs no import.
+    let d = run(&Idp::entra(&[a()]).xml(), &Idp::entra(&[a(), x()]).xml());
+    let c = only(&d, "diff.cert.added");
+    assert_eq!(c.class, Class::Harmless);
+    assert!(c.message.contains("already expired"));
+}
+
+#[test]
+fn document_shape_and_aggregate_name() {
+    let one = Sp::ic().xml();
+    let body = one.trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    let wrap = |name: &str| {
+        format!(
+            r#"<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" Name="{name}">{body}</md:EntitiesDescriptor>"#
+        )
+    };
+    let d = run(&one, &wrap("urn:a"));
+    assert_eq!(only(&d, "diff.document.shape").class, Class::Harmless);
+    assert_eq!(d.counts.unchanged, 1);
+    assert_eq!(d.changes().count(), 1);
+    let d = run(&wrap("urn:a"), &wrap("urn:b"));
+    let c = only(&d, "diff.role.changed");
+    assert!(c.message.contains("Name"));
+    assert_eq!(c.entity, "");
+    // A removal is located in OLD.
+    let d = run(
+        &wrap("urn:a"),
+        r#"<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" Name="urn:a"/>"#,
+    );
+    let f = d.findings("old.xml", "new.xml");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].code, "diff.entity.removed");
+    assert_eq!(f[0].severity, samlcheck::Severity::Error);
+    assert_eq!(f[0].location.as_ref().unwrap().file, "old.xml");
 }
 
 #[test]
