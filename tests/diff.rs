@@ -496,6 +496,25 @@ fn acs_location_change_is_breaking_and_default_change_is_action() {
 }
 
 #[test]
+fn many_moved_endpoints_pair_by_index() {
+    let many = |host: &str| {
+        let mut sp = Sp::ic();
+        sp.acs = (0..5_000)
+            .map(|i| (format!("https://{host}/acs/{i}"), i, i == 0))
+            .collect();
+        sp.xml()
+    };
+    let d = run(&many("a.example"), &many("b.example"));
+    assert_eq!(d.changes().count(), 5_000);
+    assert!(d
+        .changes()
+        .all(|c| c.code == "diff.endpoint.changed" && c.class == Class::Breaking));
+    let c = d.changes().nth(42).unwrap();
+    assert_eq!(c.old.as_deref(), Some("https://a.example/acs/42"));
+    assert_eq!(c.new.as_deref(), Some("https://b.example/acs/42"));
+}
+
+#[test]
 fn sso_url_and_binding_changes_are_breaking() {
     let old = Idp::entra(&[a()]);
     let mut new = old.clone();

@@ -56,46 +56,85 @@ pub(super) fn endpoints(
             None => old_left.push(oe),
         }
     }
-    let mut new_left: Vec<&Endpoint> = n
+    let new_left: Vec<&Endpoint> = n
         .endpoints
         .iter()
         .zip(&new_used)
         .filter(|(_, u)| !**u)
         .map(|(e, _)| e)
         .collect();
-    // Pair what is left: same kind and index, or the same location with another binding,
-    // or the only one of its kind and binding on both sides.
+    // Pair what is left: same kind, binding and index; or the same location with another
+    // binding; or the only one of its kind and binding on both sides. Hash maps keep this
+    // linear however many endpoints a role lists.
+    let mut taken = vec![false; new_left.len()];
+    let mut by_index: HashMap<(EndpointKind, &str, u32), Vec<usize>> = HashMap::new();
+    let mut by_location: HashMap<(EndpointKind, &str), Vec<usize>> = HashMap::new();
+    let mut by_binding: HashMap<(EndpointKind, &str), Vec<usize>> = HashMap::new();
+    for (i, ne) in new_left.iter().enumerate().rev() {
+        if let Some(ix) = ne.index() {
+            by_index
+                .entry((ne.kind, ne.binding(), ix))
+                .or_default()
+                .push(i);
+        }
+        by_location
+            .entry((ne.kind, ne.location().trim()))
+            .or_default()
+            .push(i);
+        by_binding
+            .entry((ne.kind, ne.binding()))
+            .or_default()
+            .push(i);
+    }
+    let mut old_per_binding: HashMap<(EndpointKind, &str), usize> = HashMap::new();
+    for e in &o.endpoints {
+        *old_per_binding.entry((e.kind, e.binding())).or_default() += 1;
+    }
+    let mut new_per_binding: HashMap<(EndpointKind, &str), usize> = HashMap::new();
+    for e in &n.endpoints {
+        *new_per_binding.entry((e.kind, e.binding())).or_default() += 1;
+    }
+    let take = |stack: Option<&mut Vec<usize>>, taken: &mut Vec<bool>| -> Option<usize> {
+        let stack = stack?;
+        while let Some(i) = stack.pop() {
+            if let Some(t) = taken.get_mut(i) {
+                if !*t {
+                    *t = true;
+                    return Some(i);
+                }
+            }
+        }
+        None
+    };
     let mut unpaired_old = Vec::new();
     for oe in old_left {
-        let pos = new_left
-            .iter()
-            .position(|ne| {
-                ne.kind == oe.kind
-                    && oe.index.is_some()
-                    && ne.index() == oe.index()
-                    && ne.binding() == oe.binding()
-            })
-            .or_else(|| {
-                new_left.iter().position(|ne| {
-                    ne.kind == oe.kind && ne.location().trim() == oe.location().trim()
-                })
-            })
-            .or_else(|| {
-                let same = |e: &&Endpoint| e.kind == oe.kind && e.binding() == oe.binding();
-                let olds = o.endpoints.iter().filter(same).count();
-                let news = n.endpoints.iter().filter(same).count();
-                (olds == 1 && news == 1)
-                    .then(|| new_left.iter().position(same))
-                    .flatten()
-            });
-        match pos {
-            Some(p) => {
-                let ne = new_left.remove(p);
-                endpoint_moved(id, label, oe, ne, peer, out);
-            }
+        let kb = (oe.kind, oe.binding());
+        let mut hit = oe
+            .index()
+            .and_then(|ix| take(by_index.get_mut(&(oe.kind, oe.binding(), ix)), &mut taken));
+        if hit.is_none() {
+            hit = take(
+                by_location.get_mut(&(oe.kind, oe.location().trim())),
+                &mut taken,
+            );
+        }
+        if hit.is_none()
+            && old_per_binding.get(&kb) == Some(&1)
+            && new_per_binding.get(&kb) == Some(&1)
+        {
+            hit = take(by_binding.get_mut(&kb), &mut taken);
+        }
+        match hit.and_then(|i| new_left.get(i)) {
+            Some(ne) => endpoint_moved(id, label, oe, ne, peer, out),
             None => unpaired_old.push(oe),
         }
     }
+    let new_left: Vec<&Endpoint> = new_left
+        .into_iter()
+        .zip(taken)
+        .filter(|(_, t)| !*t)
+        .map(|(e, _)| e)
+        .collect();
     for ne in new_left {
         let (class, action) = match ne.kind {
             EndpointKind::AssertionConsumerService => {

@@ -513,29 +513,30 @@ fn role_changes(
     attributes(id, label, o, n, out);
 }
 
-fn texts(v: &[Text]) -> Vec<&str> {
+/// Distinct trimmed values, first occurrence first, with the element each comes from.
+fn texts(v: &[Text]) -> Vec<(&str, &Text)> {
     let mut seen = HashSet::new();
     v.iter()
-        .map(|t| t.value.trim())
-        .filter(|s| seen.insert(*s))
+        .map(|t| (t.value.trim(), t))
+        .filter(|(s, _)| seen.insert(*s))
         .collect()
 }
 
 fn nameid_formats(id: &str, label: &str, o: &Role, n: &Role, peer: Peer, out: &mut Vec<Change>) {
     let of = texts(&o.nameid_formats);
     let nf = texts(&n.nameid_formats);
+    let (ofs, nfs): (HashSet<&str>, HashSet<&str>) = (
+        of.iter().map(|(f, _)| *f).collect(),
+        nf.iter().map(|(f, _)| *f).collect(),
+    );
     let sp = n.kind == RoleKind::SpSso;
-    for f in nf.iter().filter(|f| !of.contains(f)) {
+    for (f, t) in nf.iter().filter(|(f, _)| !ofs.contains(*f)) {
         let (class, action) = if sp {
             (Class::Action, format!("if the SP now requires it, set the NameID format in Entra (Attributes & Claims → Unique User Identifier) to {f}"))
         } else {
             (Class::Harmless, "nothing to do".to_string())
         };
-        let place = n
-            .nameid_formats
-            .iter()
-            .find(|t| t.value.trim() == *f)
-            .map(text_place);
+        let place = Some(text_place(t));
         out.push(
             change(
                 &NAMEID_ADDED,
@@ -548,17 +549,13 @@ fn nameid_formats(id: &str, label: &str, o: &Role, n: &Role, peer: Peer, out: &m
             .places(None, place.as_ref()),
         );
     }
-    for f in of.iter().filter(|f| !nf.contains(f)) {
+    for (f, t) in of.iter().filter(|(f, _)| !nfs.contains(*f)) {
         let action = if sp {
             format!("if {} is configured to send {f}, change the NameID format there to one the SP still lists", peer.sp_config())
         } else {
             format!("make sure the SP does not request {f} (AWS IAM Identity Center needs emailAddress)")
         };
-        let place = o
-            .nameid_formats
-            .iter()
-            .find(|t| t.value.trim() == *f)
-            .map(text_place);
+        let place = Some(text_place(t));
         out.push(
             change(
                 &NAMEID_REMOVED,
