@@ -25,6 +25,7 @@ fn at() -> DateTime<Utc> {
 struct TestCert {
     b64: String,
     sha256: String,
+    sha1: String,
 }
 
 fn make_cert(cn: &str, from: (i32, u8, u8), to: (i32, u8, u8)) -> TestCert {
@@ -39,6 +40,7 @@ fn make_cert(cn: &str, from: (i32, u8, u8), to: (i32, u8, u8)) -> TestCert {
     TestCert {
         b64: base64::engine::general_purpose::STANDARD.encode(&der),
         sha256: facts.sha256_fingerprint,
+        sha1: facts.sha1_thumbprint,
     }
 }
 
@@ -349,6 +351,20 @@ fn rollover_sequence_reports_the_three_states() {
         rem.message
     );
     assert_eq!(only(&d, "diff.cert.no_shared_key").class, Class::Breaking);
+    // The SHA-1 thumbprint Entra shows works as well, colons and all.
+    let colons: Vec<String> = a()
+        .sha1
+        .as_bytes()
+        .chunks(2)
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    opts.known_certs = Some(vec![colons.join(":")]);
+    let d = diff::diff(&parse(&s3), &parse(&s4), &opts);
+    assert_eq!(only(&d, "diff.cert.removed").class, Class::Breaking);
+    opts.known_certs = Some(vec![b().sha1.clone()]);
+    let d = diff::diff(&parse(&s3), &parse(&s4), &opts);
+    assert_eq!(only(&d, "diff.cert.removed").class, Class::Action);
+    opts.known_certs = Some(vec![a().sha256.clone()]);
     // ... and the overlap step already warns it is breaking for that SP.
     let d = diff::diff(&parse(&s2), &parse(&s3), &opts);
     assert_eq!(only(&d, "diff.cert.active_changed").class, Class::Breaking);

@@ -12,6 +12,7 @@ struct CertSeen<'a> {
     cert: &'a Certificate,
     fp: String,
     spki: Option<String>,
+    sha1: Option<String>,
     signing: bool,
     encryption: bool,
     roles: Vec<String>,
@@ -61,6 +62,7 @@ fn certs_of(e: &EntityDescriptor) -> Vec<CertSeen<'_>> {
                         cert: c,
                         fp: fp.clone(),
                         spki: c.facts.as_ref().ok().map(|f| f.spki_sha256.clone()),
+                        sha1: c.facts.as_ref().ok().map(|f| f.sha1_thumbprint.clone()),
                         signing: false,
                         encryption: false,
                         roles: Vec::new(),
@@ -161,15 +163,19 @@ pub(super) fn certificates(
         Some(k) => k.clone(),
         None => o_sign.iter().map(|c| c.fp.clone()).collect(),
     };
+    // A certificate is named by its SHA-256 fingerprint or its SHA-1 thumbprint (as Entra
+    // shows it).
+    let named = |c: &CertSeen<'_>| {
+        known.contains(&c.fp) || c.sha1.as_ref().is_some_and(|t| known.contains(t))
+    };
     let known_spki: HashSet<&str> = oc
         .iter()
         .chain(nc.iter())
-        .filter(|c| known.contains(&c.fp))
+        .filter(|c| named(c))
         .filter_map(|c| c.spki.as_deref())
         .collect();
-    let held = |c: &CertSeen<'_>| {
-        known.contains(&c.fp) || c.spki.as_deref().is_some_and(|s| known_spki.contains(s))
-    };
+    let held =
+        |c: &CertSeen<'_>| named(c) || c.spki.as_deref().is_some_and(|s| known_spki.contains(s));
     let held_left = n_sign
         .iter()
         .filter(|c| held(c) && !expired(c, cx.at))

@@ -138,8 +138,9 @@ pub struct DiffOptions {
     /// The instant expiry is judged at (a key that has expired by then is not a shared
     /// key). Default: the Unix epoch; pass the real instant with [`DiffOptions::new`].
     pub at: DateTime<Utc>,
-    /// SHA-256 fingerprints (hex, any case, `:` allowed) of the certificates the other side
-    /// actually holds. `None` (default): it holds every signing certificate of OLD.
+    /// The certificates the other side actually holds, each as its SHA-256 fingerprint or
+    /// SHA-1 thumbprint (hex, any case, `:` allowed). `None` (default): it holds every
+    /// signing certificate of OLD.
     pub known_certs: Option<Vec<String>>,
 }
 

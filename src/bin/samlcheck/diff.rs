@@ -18,9 +18,10 @@ pub struct Args {
     /// Exit 1 when a change of this class or worse is found.
     #[arg(long, value_enum, default_value_t = DiffFailOn::Breaking)]
     pub fail_on: DiffFailOn,
-    /// SHA-256 fingerprint of a certificate the other side actually holds (repeatable);
-    /// by default it is assumed to hold every signing certificate of OLD.
-    #[arg(long, value_name = "SHA256")]
+    /// A certificate the other side actually holds, as SHA-256 fingerprint or SHA-1
+    /// thumbprint (repeatable); by default it is assumed to hold every signing certificate
+    /// of OLD.
+    #[arg(long, value_name = "FINGERPRINT")]
     pub known_cert: Vec<String>,
     /// Timeout for fetching a URL, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
@@ -118,7 +119,8 @@ fn json(args: &Args, d: &Diff, findings: &[Finding]) -> String {
         diff: d,
         findings,
     };
-    serde_json::to_string_pretty(&o).map_or_else(|e| format!("{{\"error\":\"{e}\"}}\n"), |s| s + "\n")
+    serde_json::to_string_pretty(&o)
+        .map_or_else(|e| format!("{{\"error\":\"{e}\"}}\n"), |s| s + "\n")
 }
 
 fn paint(class: Class, color: bool) -> String {
