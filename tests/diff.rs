@@ -948,6 +948,12 @@ fn fetch_errors_are_clear() {
     let e = diff::fetch(&format!("{base}/x"), &loopback(), &limits).unwrap_err();
     assert!(matches!(e, samlcheck::Error::LimitExceeded { .. }), "{e}");
     h.join().unwrap();
+    // ... also when no Content-Length announces it.
+    let unannounced = format!("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{big}").into_bytes();
+    let (base, h) = serve(vec![unannounced]);
+    let e = diff::fetch(&format!("{base}/x"), &loopback(), &limits).unwrap_err();
+    assert!(matches!(e, samlcheck::Error::LimitExceeded { .. }), "{e}");
+    h.join().unwrap();
     // Nothing listening.
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
