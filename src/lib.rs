@@ -28,11 +28,13 @@
 //!
 //! # What this crate does not do
 //!
-//! * It does not fetch metadata by itself (the `diff` command can, for drift checks).
+//! * It fetches nothing on its own: only [`diff::fetch`] reads an `https://` URL, when asked to
+//!   compare with what a publisher serves now.
 //! * It does not process SAML protocol messages for sign-in; it checks configuration.
 //! * It does not build certificate chains: a certificate is trusted when you pin it.
 
 pub mod catalog;
+pub mod diff;
 pub mod entra;
 mod error;
 mod finding;
