@@ -318,3 +318,25 @@ fn exports_from_entra_and_aws_feed_the_pair_check() {
         "a malformed export is an input error"
     );
 }
+
+#[test]
+fn global_options_may_come_before_the_subcommand_or_the_files() {
+    let out = samlcheck()
+        .args(["--at", AT, "--format", "json", "show"])
+        .arg(fx("aws-ic-sp.xml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["command"], "show");
+    let out = samlcheck()
+        .args(["--at", AT, "--quiet"])
+        .arg(fx("aws-ic-sp.xml"))
+        .arg(fx("entra-idp.xml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty(), "--quiet prints nothing on success");
+    let out = samlcheck().output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "no arguments: usage");
+}

@@ -82,26 +82,51 @@ impl<'a> XmlDoc<'a> {
     }
 }
 
-/// Start offsets of lines, for turning byte offsets into `line:col` quickly.
+/// Start offsets of lines, and character counts at fixed byte intervals, for turning byte
+/// offsets into `line:col` in time independent of the line's length (single-line documents
+/// of many megabytes are common).
 #[derive(Debug, Clone)]
 pub(crate) struct LineIndex {
     starts: Vec<usize>,
+    /// `chars[k]` = number of characters in `text[..k * CHUNK]`.
+    chars: Vec<usize>,
+}
+
+const CHUNK: usize = 4096;
+
+/// Characters in a byte range of UTF-8 (counts bytes that do not continue a character).
+fn count_chars(b: &[u8]) -> usize {
+    b.iter().filter(|x| (**x & 0xC0) != 0x80).count()
 }
 
 impl LineIndex {
     pub(crate) fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|p| p + 1));
-        LineIndex { starts }
+        let mut chars = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut total = 0usize;
+        chars.push(0);
+        for c in text.as_bytes().chunks(CHUNK) {
+            total += count_chars(c);
+            chars.push(total);
+        }
+        LineIndex { starts, chars }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let k = offset / CHUNK;
+        let base = self.chars.get(k).copied().unwrap_or(0);
+        base + count_chars(text.as_bytes().get(k * CHUNK..offset).unwrap_or(&[]))
     }
 
     pub(crate) fn pos(&self, text: &str, offset: usize) -> Pos {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|s| *s <= offset).max(1);
         let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let col = text
-            .get(start..offset)
-            .map_or(offset.saturating_sub(start), |s| s.chars().count());
+        let col = self
+            .chars_before(text, offset)
+            .saturating_sub(self.chars_before(text, start));
         Pos::new(
             u32::try_from(line).unwrap_or(u32::MAX),
             u32::try_from(col.saturating_add(1)).unwrap_or(u32::MAX),
@@ -295,6 +320,14 @@ mod tests {
         assert!(split);
         let doc = XmlDoc::parse("<a><!-- x -->abc</a>", &Limits::default()).unwrap();
         assert_eq!(text_of(doc.root()), ("abc".to_string(), false));
+    }
+
+    #[test]
+    fn columns_on_a_long_single_line() {
+        let s = format!("<a>{}<b/></a>", "é".repeat(10_000));
+        let doc = XmlDoc::parse(&s, &Limits::default()).unwrap();
+        let b = doc.root().children().find(|n| n.has_tag_name("b")).unwrap();
+        assert_eq!(doc.node_pos(b), Pos::new(1, 10_004, 20_003));
     }
 
     #[test]

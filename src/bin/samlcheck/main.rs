@@ -56,12 +56,9 @@ const SUBCOMMANDS: &[&str] = &[
 
 fn main() -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    // `samlcheck A B` means `samlcheck check A B`.
-    if let Some(first) = args.get(1).and_then(|a| a.to_str()) {
-        let is_meta = matches!(first, "-h" | "--help" | "-V" | "--version");
-        if !is_meta && !SUBCOMMANDS.contains(&first) {
-            args.insert(1, "check".into());
-        }
+    // `samlcheck A B` means `samlcheck check A B`; global options may come first.
+    if needs_check(&args) {
+        args.insert(1, "check".into());
     }
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
@@ -85,4 +82,20 @@ fn main() -> ExitCode {
         Command::Rewrite(a) => rewrite::run(a, &ctx),
         Command::Rules(a) => rules::run(a, &ctx),
     }
+}
+
+/// Whether the first positional argument is not a subcommand (so `check` is meant).
+fn needs_check(args: &[std::ffi::OsString]) -> bool {
+    let mut it = args.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(a) = it.next() {
+        match a {
+            "-h" | "--help" | "-V" | "--version" => return false,
+            "--at" | "--format" | "--color" => {
+                it.next();
+            }
+            _ if a.starts_with('-') => {}
+            _ => return !SUBCOMMANDS.contains(&a),
+        }
+    }
+    false
 }
