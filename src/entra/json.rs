@@ -37,7 +37,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Value, Error> {
 
 fn decode(bytes: &[u8], file: &str) -> Result<String, Error> {
     let utf16 = |rest: &[u8], le: bool| -> Result<String, Error> {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return Err(Error::input(format!(
                 "{file}: odd number of bytes in UTF-16 text"
             )));

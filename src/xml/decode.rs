@@ -233,7 +233,7 @@ fn into_utf8(bytes: Vec<u8>, bom_len: usize) -> Result<String, Error> {
 }
 
 fn decode_utf16(b: &[u8], le: bool) -> Result<String, Error> {
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Err(Error::Encoding {
             what: "UTF-16 input has an odd number of bytes (truncated)".into(),
             pos: Pos::new(1, 1, b.len() as u64),
