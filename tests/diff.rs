@@ -74,9 +74,6 @@ fn a() -> &'static TestCert {
 fn b() -> &'static TestCert {
     &certs()[1]
 }
-fn c3() -> &'static TestCert {
-    &certs()[2]
-}
 fn x() -> &'static TestCert {
     &certs()[3]
 }
