@@ -7,6 +7,7 @@ mod error;
 mod finding;
 pub mod flavor;
 mod limits;
+pub mod lint;
 pub mod model;
 pub mod time;
 pub mod x509;
