@@ -140,7 +140,10 @@ pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
             *count.entry(f.sha256_fingerprint.as_str()).or_default() += 1;
         }
     }
-    for r in &e.roles {
+    // The IdP role first, so a certificate listed in several roles is reported there.
+    let mut roles: Vec<&Role> = e.roles.iter().collect();
+    roles.sort_by_key(|r| r.kind != RoleKind::IdpSso);
+    for r in roles {
         let mut spki_uses: HashMap<&str, (bool, bool)> = HashMap::new();
         for k in &r.keys {
             key(cx, ent, r, k);
@@ -176,6 +179,10 @@ pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
             }
         }
     }
+}
+
+fn rfc(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn short(hex: &str) -> String {
@@ -292,7 +299,7 @@ fn cert(
             format!(
                 "{what} expired on {} (notAfter {}), {} days before {}{also}",
                 day(f.not_after),
-                f.not_after.to_rfc3339(),
+                rfc(f.not_after),
                 (at - f.not_after).num_days(),
                 day(at)
             ),
@@ -304,7 +311,7 @@ fn cert(
             format!(
                 "{what} is valid only from {} (notBefore {}){also}",
                 day(f.not_before),
-                f.not_before.to_rfc3339()
+                rfc(f.not_before)
             ),
         ));
     } else {
@@ -324,7 +331,7 @@ fn cert(
                 format!(
                     "{what} expires on {} (notAfter {}), in {left} days{ic}{also}",
                     day(f.not_after),
-                    f.not_after.to_rfc3339()
+                    rfc(f.not_after)
                 ),
             ));
         } else if idp_signing && left <= cx.opts.ic_yellow_days {
