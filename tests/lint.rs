@@ -1,4 +1,10 @@
 //! Every lint rule on generated fixtures: one input where it fires, one where it stays quiet.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod lintgen;
 

@@ -1,6 +1,12 @@
 //! Generated fixtures for the lint tests: small XML builders and a DER writer for test-only
 //! X.509 certificates (signatures are dummy bytes; the linter reads facts, not trust).
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use base64::Engine;
 

@@ -27,9 +27,9 @@ pub fn run(_args: &Args, ctx: &Ctx) -> ExitCode {
 fn text(rules: &[&samlcheck::Rule]) -> String {
     let mut s = String::new();
     for r in rules {
-        let _ = writeln!(s, "{:<34} {:<7} {}", r.code, r.severity, r.summary);
-        let _ = writeln!(s, "{:<42} fix: {}", "", r.fix);
-        let _ = writeln!(s, "{:<42} source: {}", "", r.source);
+        let _ = writeln!(s, "{} ({}): {}", r.code, r.severity.as_str(), r.summary);
+        let _ = writeln!(s, "    fix: {}", r.fix);
+        let _ = writeln!(s, "    source: {}", r.source);
     }
     s
 }
