@@ -303,6 +303,11 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             b(good.clone()),
         ),
         (
+            "md.entity.no_role",
+            b(entity("https://idp.example.org/", &organization())),
+            b(good.clone()),
+        ),
+        (
             "md.sp.acs.missing",
             b(sp_with("", "")),
             b(good_sp("https://sp.example.org/")),
@@ -586,6 +591,20 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
                 "urn:amazon:webservices:govcloud",
                 &sp_role("", &acs("https://signin.amazonaws-us-gov.com/saml", 1)),
             )),
+        ),
+        (
+            "aws.ic.idp.sso_binding",
+            b(idp_with(&format!(
+                "{}{}",
+                good_key(),
+                endpoint(
+                    "SingleSignOnService",
+                    "urn:oasis:names:tc:SAML:2.0:bindings:SOAP",
+                    "https://idp.example.org/soap",
+                    ""
+                )
+            ))),
+            b(good.clone()),
         ),
         (
             "aws.ic.idp.no_certificate",

@@ -55,6 +55,10 @@ rule!(
     "Publish the IdP's signing certificate in KeyDescriptor/KeyInfo/X509Data/X509Certificate",
     "A-IC22 other-idps"
 );
+rule!(IC_IDP_SSO_BINDING, "aws.ic.idp.sso_binding", Warning,
+    "IdP SingleSignOnService offers neither HTTP-Redirect nor HTTP-POST: AWS cannot send an AuthnRequest to it (only relevant if uploaded there)",
+    "Publish a SingleSignOnService with the HTTP-Redirect (and/or HTTP-POST) binding",
+    "A-IC22 other-idps; domain.md E3 idp.sso.bindings");
 rule!(IC_IDP_ENCRYPTION_KEY, "aws.ic.idp.encryption_key", Info,
     "IdP metadata with an encryption key: IAM Identity Center does not support encryption (only relevant if uploaded there)",
     "Nothing to do unless Identity Center rejects the file; then remove the use=\"encryption\" KeyDescriptor from the copy you upload",
@@ -327,6 +331,25 @@ fn idp(cx: &mut Cx<'_>, e: &EntityDescriptor) {
                 at_place(&r.place),
                 format!(
                     "IDPSSODescriptor at {} has signing keys but no X.509 certificate that parses",
+                    r.place.path
+                ),
+            ));
+        }
+        let mut sso = r.endpoints_of(EndpointKind::SingleSignOnService).peekable();
+        if sso.peek().is_some()
+            && !sso.any(|ep| {
+                matches!(
+                    ep.binding(),
+                    "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+                        | "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+                )
+            })
+        {
+            cx.push(IC_IDP_SSO_BINDING.at(
+                ent,
+                at_place(&r.place),
+                format!(
+                    "IDPSSODescriptor at {} has no SingleSignOnService with the HTTP-Redirect or HTTP-POST binding",
                     r.place.path
                 ),
             ));

@@ -159,6 +159,14 @@ rule!(
     "SAML2 Metadata §2.4.4"
 );
 rule!(
+    ENTITY_NO_ROLE,
+    "md.entity.no_role",
+    Error,
+    "EntityDescriptor with no role descriptor and no AffiliationDescriptor",
+    "Add the entity's role (IDPSSODescriptor or SPSSODescriptor); an entity without one cannot be used",
+    "SAML2 Metadata §2.3.2"
+);
+rule!(
     VALID_UNTIL_EXPIRED,
     "md.valid_until.expired",
     Error,
@@ -447,6 +455,16 @@ pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
         e.valid_until.as_ref(),
         e.cache_duration.as_ref(),
     );
+    if e.roles.is_empty() && !e.affiliation {
+        cx.push(ENTITY_NO_ROLE.at(
+            ent,
+            at_place(&e.place),
+            format!(
+                "EntityDescriptor at {} has no role descriptor (no IDPSSODescriptor, SPSSODescriptor, ...)",
+                e.place.path
+            ),
+        ));
+    }
     for r in &e.roles {
         role(cx, ent, r);
     }
