@@ -95,10 +95,11 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.file.is_empty() {
-            write!(f, "{}", self.pos)
-        } else {
-            write!(f, "{}:{}", self.file, self.pos)
+        // Positions of 0 mean "no line in a text file" (a JSON path, for example).
+        match (self.file.is_empty(), self.pos.line == 0) {
+            (true, false) => write!(f, "{}", self.pos),
+            (false, false) => write!(f, "{}:{}", self.file, self.pos),
+            (_, true) => write!(f, "{}", self.file),
         }
     }
 }

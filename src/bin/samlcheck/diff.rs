@@ -1,15 +1,183 @@
-//! `samlcheck diff` (not implemented yet).
+//! `samlcheck diff OLD NEW`: what changed between two versions of metadata, and what to do
+//! about it on the other side. OLD or NEW may be an `https://` URL (live drift check).
 
-use crate::common::Ctx;
+use crate::common::{emit, input_error, usage_error, Ctx, Format};
+use samlcheck::diff::{self, Class, Diff, DiffOptions, FetchOptions};
+use samlcheck::{Finding, Limits};
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 /// Arguments of `samlcheck diff`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Input files.
-    pub files: Vec<std::path::PathBuf>,
+    /// The old version: a file, or an https:// URL.
+    pub old: String,
+    /// The new version: a file, or an https:// URL (e.g. the Entra app federation metadata
+    /// URL, to compare a committed copy with what Entra publishes now).
+    pub new: String,
+    /// Exit 1 when a change of this class or worse is found.
+    #[arg(long, value_enum, default_value_t = DiffFailOn::Breaking)]
+    pub fail_on: DiffFailOn,
+    /// A certificate the other side actually holds, as SHA-256 fingerprint or SHA-1
+    /// thumbprint (repeatable); by default it is assumed to hold every signing certificate
+    /// of OLD.
+    #[arg(long, value_name = "FINGERPRINT")]
+    pub known_cert: Vec<String>,
+    /// Timeout for fetching a URL, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+    /// Allow plain http:// to a loopback address (tests only).
+    #[arg(long, hide = true)]
+    pub insecure_allow_http_loopback: bool,
 }
 
-pub fn run(_args: &Args, _ctx: &Ctx) -> ExitCode {
-    crate::common::usage_error("this subcommand is not implemented yet")
+/// When `diff` exits 1.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffFailOn {
+    /// A breaking change.
+    Breaking,
+    /// A change that needs action, or a breaking one.
+    Action,
+    /// Any change of content.
+    Any,
+    /// Never.
+    Never,
+}
+
+pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
+    if !matches!(ctx.format, Format::Text | Format::Json) {
+        return usage_error("diff writes --format text or json");
+    }
+    let limits = Limits::default();
+    let mut fetch = FetchOptions::default();
+    fetch.timeout = std::time::Duration::from_secs(args.timeout.max(1));
+    fetch.insecure_allow_http_loopback = args.insecure_allow_http_loopback;
+    let load = |src: &str| {
+        diff::load(src, &limits, &fetch).map_err(|e| {
+            if diff::is_url(src) {
+                e.to_string()
+            } else {
+                e.in_file(src)
+            }
+        })
+    };
+    let old = match load(&args.old) {
+        Ok(m) => m,
+        Err(msg) => return input_error(&msg),
+    };
+    let new = match load(&args.new) {
+        Ok(m) => m,
+        Err(msg) => return input_error(&msg),
+    };
+    let mut opts = DiffOptions::new(ctx.at);
+    if !args.known_cert.is_empty() {
+        opts.known_certs = Some(args.known_cert.clone());
+    }
+    let d = diff::diff(&old, &new, &opts);
+    let findings = d.findings(&args.old, &args.new);
+    let fails = match args.fail_on {
+        DiffFailOn::Never => false,
+        DiffFailOn::Any => d.content_changed,
+        DiffFailOn::Action => d.worst() >= Some(Class::Action),
+        DiffFailOn::Breaking => d.worst() >= Some(Class::Breaking),
+    };
+    let code = if fails {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    if ctx.quiet && !fails {
+        return code;
+    }
+    let out = match ctx.format {
+        Format::Json => json(args, &d, &findings),
+        _ => text(args, &d, ctx.color),
+    };
+    match emit(&out) {
+        Ok(()) => code,
+        Err(c) => c,
+    }
+}
+
+#[derive(serde::Serialize)]
+struct JsonOut<'a> {
+    old: &'a str,
+    new: &'a str,
+    summary: String,
+    worst: Option<Class>,
+    #[serde(flatten)]
+    diff: &'a Diff,
+    findings: &'a [Finding],
+}
+
+fn json(args: &Args, d: &Diff, findings: &[Finding]) -> String {
+    let o = JsonOut {
+        old: &args.old,
+        new: &args.new,
+        summary: d.summary(),
+        worst: d.worst(),
+        diff: d,
+        findings,
+    };
+    serde_json::to_string_pretty(&o)
+        .map_or_else(|e| format!("{{\"error\":\"{e}\"}}\n"), |s| s + "\n")
+}
+
+fn paint(class: Class, color: bool) -> String {
+    let label = format!("[{}]", class.as_str());
+    if !color {
+        return format!("{label:<11}");
+    }
+    let code = match class {
+        Class::Breaking => "1;31",
+        Class::Action => "33",
+        Class::Harmless => "2",
+    };
+    format!("\x1b[{code}m{label:<11}\x1b[0m")
+}
+
+fn text(args: &Args, d: &Diff, color: bool) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "diff {} -> {}", args.old, args.new);
+    if !d.content_changed {
+        let _ = writeln!(s, "{}", d.summary());
+        return s;
+    }
+    let change = |s: &mut String, c: &diff::Change| {
+        let _ = writeln!(s, "  {} {}", paint(c.class, color), c.message);
+        if let (Some(o), Some(n)) = (&c.old, &c.new) {
+            if !c.message.contains(o.as_str()) || !c.message.contains(n.as_str()) {
+                let _ = writeln!(s, "{:14}old: {o}\n{:14}new: {n}", "", "");
+            }
+        }
+        let _ = writeln!(s, "{:14}-> {}", "", c.action);
+    };
+    if !d.document.is_empty() {
+        let _ = writeln!(s, "\ndocument");
+        for c in &d.document {
+            change(&mut s, c);
+        }
+    }
+    for e in &d.entities {
+        let status = match e.status {
+            diff::EntityStatus::Added => "added",
+            diff::EntityStatus::Removed => "removed",
+            diff::EntityStatus::Changed => "changed",
+        };
+        let _ = writeln!(s, "\nentity {} ({status}; {})", e.entity_id, e.flavor);
+        if let Some(r) = &e.rollover {
+            let _ = writeln!(
+                s,
+                "  signing-key rollover: {} ({} certificate(s) before, {} after)",
+                r.state,
+                r.old.len(),
+                r.new.len()
+            );
+        }
+        for c in &e.changes {
+            change(&mut s, c);
+        }
+    }
+    let _ = writeln!(s, "\n{}", d.summary());
+    s
 }

@@ -1,0 +1,675 @@
+//! The parts of the pair check that read the optional Entra and AWS JSON exports.
+//!
+//! The metadata files alone cannot show the most common reasons an Entra → AWS sign-in
+//! fails: the Entra app's Identifier and Reply URLs (AADSTS700016, AADSTS50011), and the
+//! NameID Entra sends not equalling the IAM Identity Center username. This module reads
+//! exports users can already produce and checks them against plain facts from the two
+//! metadata files:
+//!
+//! - the Entra app: `az ad sp show --id APPID` / Graph `servicePrincipal`, or the
+//!   application object (`az ad app show`), see [`EntraApp`];
+//! - the claims configuration: Graph `customClaimsPolicy` or a legacy
+//!   `claimsMappingPolicy`, see [`ClaimsConfig`]; without it the gallery default is
+//!   assumed and the report says so;
+//! - user lists: `az ad user list` / `az ad group member list` / Graph pages
+//!   ([`EntraUsers`]) and `aws identitystore list-users` ([`AwsUsers`]).
+//!
+//! ```
+//! use samlcheck::entra::{self, IdpFacts, PairInputs, SpFacts};
+//! let sp = SpFacts::new(
+//!     "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-9067c7b2f3",
+//!     vec!["https://eu-west-1.signin.aws/platform/saml/acs/0b1c2d3e-aaaa-bbbb-cccc-111122223333".into()],
+//! );
+//! let idp = IdpFacts::default();
+//! let mut inputs = PairInputs::default();
+//! inputs.app = Some(entra::EntraApp::from_json(r#"{
+//!     "servicePrincipalNames": ["https://eu-west-1.signin.aws.amazon.com/platform/saml/d-9067c7b2f3"],
+//!     "replyUrls": []
+//! }"#, "app.json")?);
+//! let at = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z").unwrap().to_utc();
+//! let report = entra::check(&sp, &idp, &inputs, at);
+//! assert!(report.findings.iter().any(|f| f.code == "pair.acs.not_in_reply_urls"));
+//! # Ok::<(), samlcheck::Error>(())
+//! ```
+
+mod app;
+mod claims;
+mod engine;
+mod iam;
+mod json;
+mod rules;
+mod users;
+
+pub use app::{AppRole, EntraApp, KeyCredential};
+pub use claims::{
+    Attr, Claim, ClaimConfiguration, ClaimsConfig, ClaimsOrigin, NameIdFormat, Source, Step,
+    Transformation, UserTypeCondition,
+};
+pub use users::{AwsUser, AwsUsers, EntraUser, EntraUsers};
+
+pub(crate) use rules::RULES;
+
+use crate::error::{Error, Pos};
+use crate::finding::{Finding, Location};
+use chrono::{DateTime, Utc};
+use engine::{Engine, Eval, RegexProblem};
+use rules::*;
+use std::path::Path;
+
+/// A value read from a JSON export, with its JSON path (`$.replyUrls[2]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sourced {
+    /// The value.
+    pub value: String,
+    /// Where it is in the file.
+    pub path: String,
+}
+
+/// Which kind of AWS service provider the SP metadata describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SpKind {
+    /// IAM Identity Center (`https://<region>.signin.aws.amazon.com/platform/saml/<id>`).
+    IdentityCenter {
+        /// The Region, from the entity ID.
+        region: Option<String>,
+    },
+    /// AWS IAM single-account SAML (`urn:amazon:webservices`, `https://signin.aws.amazon.com/saml`).
+    IamSingleAccount {
+        /// The ARN partition: `aws`, `aws-us-gov` or `aws-cn`.
+        partition: String,
+    },
+    /// Any other SP: only the exact Identifier and Reply URL checks apply.
+    Other,
+}
+
+impl SpKind {
+    /// The kind an entity ID implies.
+    pub fn from_entity_id(entity_id: &str) -> SpKind {
+        let e = entity_id.trim();
+        let base = e.split('#').next().unwrap_or(e);
+        if base == "urn:amazon:webservices" || base == "https://signin.aws.amazon.com/saml" {
+            return SpKind::IamSingleAccount {
+                partition: "aws".into(),
+            };
+        }
+        if base == "urn:amazon:webservices:govcloud"
+            || base == "https://signin.amazonaws-us-gov.com/saml"
+        {
+            return SpKind::IamSingleAccount {
+                partition: "aws-us-gov".into(),
+            };
+        }
+        if base.starts_with("urn:amazon:webservices:cn-")
+            || base == "https://signin.amazonaws.cn/saml"
+        {
+            return SpKind::IamSingleAccount {
+                partition: "aws-cn".into(),
+            };
+        }
+        if let Ok(u) = url::Url::parse(e) {
+            let host = u.host_str().unwrap_or_default().to_ascii_lowercase();
+            if u.path().starts_with("/platform/saml/") && host.contains(".signin.") {
+                return SpKind::IdentityCenter {
+                    region: host.split('.').next().map(str::to_string),
+                };
+            }
+            if u.path() == "/saml" && host.ends_with(".signin.aws.amazon.com") {
+                return SpKind::IamSingleAccount {
+                    partition: "aws".into(),
+                };
+            }
+        }
+        SpKind::Other
+    }
+}
+
+/// Facts from the SP (AWS) metadata that the checks need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpFacts {
+    /// The entityID.
+    pub entity_id: String,
+    /// Every AssertionConsumerService Location.
+    pub acs_urls: Vec<String>,
+    /// Which AWS SP it is.
+    pub kind: SpKind,
+}
+
+impl SpFacts {
+    /// Facts with the kind detected from the entity ID.
+    pub fn new(entity_id: impl Into<String>, acs_urls: Vec<String>) -> SpFacts {
+        let entity_id = entity_id.into();
+        SpFacts {
+            kind: SpKind::from_entity_id(&entity_id),
+            entity_id,
+            acs_urls,
+        }
+    }
+}
+
+/// Facts from the IdP (Entra) metadata that the checks need.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdpFacts {
+    /// The entityID, if known.
+    pub entity_id: Option<String>,
+    /// SHA-1 thumbprints (hex, any case, colons allowed) of the signing certificates.
+    pub signing_cert_sha1_thumbprints: Vec<String>,
+}
+
+/// The optional JSON inputs, each already parsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PairInputs {
+    /// `--entra-app`.
+    pub app: Option<EntraApp>,
+    /// `--claims`; `None` means the gallery default is assumed.
+    pub claims: Option<ClaimsConfig>,
+    /// `--entra-users`.
+    pub entra_users: Option<EntraUsers>,
+    /// `--aws-users`.
+    pub aws_users: Option<AwsUsers>,
+}
+
+/// Paths of the optional JSON inputs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InputPaths<'a> {
+    /// `--entra-app FILE`.
+    pub entra_app: Option<&'a Path>,
+    /// `--claims FILE`.
+    pub claims: Option<&'a Path>,
+    /// `--entra-users FILE`.
+    pub entra_users: Option<&'a Path>,
+    /// `--aws-users FILE`.
+    pub aws_users: Option<&'a Path>,
+}
+
+impl PairInputs {
+    /// Reads and parses every given file. Errors name the file and the JSON path.
+    pub fn load(paths: &InputPaths<'_>) -> Result<PairInputs, Error> {
+        let mut p = PairInputs::default();
+        if let Some(f) = paths.entra_app {
+            let (name, v) = json::load(f)?;
+            p.app = Some(EntraApp::from_value(&v, &name)?);
+        }
+        if let Some(f) = paths.claims {
+            let (name, v) = json::load(f)?;
+            p.claims = Some(ClaimsConfig::from_value(&v, &name)?);
+        }
+        if let Some(f) = paths.entra_users {
+            let (name, v) = json::load(f)?;
+            p.entra_users = Some(EntraUsers::from_value(&v, &name)?);
+        }
+        if let Some(f) = paths.aws_users {
+            let (name, v) = json::load(f)?;
+            p.aws_users = Some(AwsUsers::from_value(&v, &name)?);
+        }
+        Ok(p)
+    }
+
+    /// Whether no input was given.
+    pub fn is_empty(&self) -> bool {
+        self.app.is_none()
+            && self.claims.is_none()
+            && self.entra_users.is_none()
+            && self.aws_users.is_none()
+    }
+}
+
+/// How one Entra user's NameID compares with the IAM Identity Center users.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "outcome", content = "reason")]
+#[non_exhaustive]
+pub enum UserOutcome {
+    /// The NameID equals a UserName exactly.
+    Match,
+    /// Equal only when case is ignored.
+    CaseOnly,
+    /// No UserName equals the NameID, but one equals the user's mail.
+    MatchesMail,
+    /// No UserName equals it.
+    NoMatch,
+    /// The NameID would be empty.
+    Empty,
+    /// The NameID cannot be computed here (the reason).
+    Unknown(String),
+    /// The NameID was computed; no IAM Identity Center user list was given.
+    NotCompared,
+}
+
+/// The result for one Entra user.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct UserResult {
+    /// The user's label (UPN, else display name, else object id).
+    pub user: String,
+    /// The object id, when exported.
+    pub object_id: Option<String>,
+    /// The NameID Entra would send, when it can be computed.
+    pub name_id: Option<String>,
+    /// How it was computed (`user.userprincipalname → ToLowercase()`).
+    pub name_id_source: String,
+    /// The IAM Identity Center UserName it was matched with.
+    pub aws_user_name: Option<String>,
+    /// The outcome (`"outcome": "case_only"`, with `"reason"` for `unknown`).
+    #[serde(flatten)]
+    pub outcome: UserOutcome,
+}
+
+/// What the checks found (serializes to JSON for reports).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct EntraReport {
+    /// The findings.
+    pub findings: Vec<Finding>,
+    /// What was assumed for lack of an input (say so in the report).
+    pub assumptions: Vec<String>,
+    /// What depends on state outside the files (the report's closing section).
+    pub not_checkable: Vec<String>,
+    /// One result per Entra user given.
+    pub users: Vec<UserResult>,
+}
+
+/// What no file shows and the report should name in its closing section.
+pub fn not_checkable_notes() -> Vec<String> {
+    [
+        "PIM for Groups: whether an eligible membership is activated at sign-in time (activation adds the user within seconds; SCIM pushes it to AWS in 2 to 10 minutes).",
+        "App assignment: with Assignment required = Yes a user who is not assigned (directly or through a non-nested group) gets AADSTS50105; nested groups do not count.",
+        "SCIM provisioning state: whether the provisioning job runs, its errors, and the AWS SCIM token's expiry (one year); users must exist in IAM Identity Center before they sign in.",
+        "Group-conditioned claims and permission set assignments in IAM Identity Center.",
+        "Whether a Join suffix used on NameID is a verified domain of the tenant.",
+        "The AuthnRequest itself: a NameIDPolicy format overrides the configured NameID format, and a RequestedAuthnContext can cause AADSTS75011.",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+pub(crate) fn at_json(file: &str, path: &str) -> Location {
+    Location {
+        file: file.to_string(),
+        pos: Pos::default(),
+        path: path.to_string(),
+    }
+}
+
+/// Runs every check the given inputs allow. The library never reads the clock: `at` is
+/// the time key end dates are judged at.
+pub fn check(sp: &SpFacts, idp: &IdpFacts, inputs: &PairInputs, at: DateTime<Utc>) -> EntraReport {
+    let mut r = EntraReport::default();
+    let mut engine = Engine::default();
+    if let Some(app) = &inputs.app {
+        app::check(app, sp, idp, at, &mut r.findings, &mut r.not_checkable);
+    }
+    let iam = matches!(sp.kind, SpKind::IamSingleAccount { .. });
+    let default_claims;
+    let claims = match &inputs.claims {
+        Some(c) => c,
+        None => {
+            default_claims = if iam {
+                ClaimsConfig::assumed_iam_default()
+            } else {
+                ClaimsConfig::assumed_default()
+            };
+            if inputs.entra_users.is_some() || iam {
+                r.assumptions.push(if iam {
+                    "No claims configuration given (--claims): assumed the AWS Single-Account Access gallery default (NameID = user.userprincipalname; Role = user.assignedroles; RoleSessionName = user.userprincipalname; SessionDuration = user.sessionduration).".to_string()
+                } else {
+                    "No claims configuration given (--claims): assumed the AWS IAM Identity Center gallery default, NameID = user.userprincipalname in emailAddress format.".to_string()
+                });
+            }
+            &default_claims
+        }
+    };
+    lint_claims(sp, claims, iam, &mut engine, &mut r);
+    if let SpKind::IamSingleAccount { partition } = &sp.kind {
+        let cx = iam::IamCtx {
+            sp,
+            partition,
+            claims,
+            app: inputs.app.as_ref(),
+            users: inputs.entra_users.as_ref(),
+        };
+        iam::check(&cx, &mut engine, &mut r.findings, &mut r.not_checkable);
+    }
+    check_users(sp, claims, inputs, &mut engine, &mut r);
+    r.not_checkable.extend(not_checkable_notes());
+    crate::finding::sort_findings(&mut r.findings);
+    r
+}
+
+/// Checks of the claims configuration that need no user.
+fn lint_claims(
+    sp: &SpFacts,
+    c: &ClaimsConfig,
+    iam: bool,
+    engine: &mut Engine,
+    r: &mut EntraReport,
+) {
+    let ent = Some(sp.entity_id.as_str());
+    let f = c.file.as_str();
+    let ic = matches!(sp.kind, SpKind::IdentityCenter { .. });
+    let fmt_path = c
+        .name_id_format_path
+        .clone()
+        .unwrap_or_else(|| c.name_id.path.clone());
+    if ic {
+        match &c.name_id_format {
+            NameIdFormat::EmailAddress => {}
+            NameIdFormat::Default => r.findings.push(
+                NAMEID_FORMAT
+                    .at(
+                        ent,
+                        Some(at_json(f, &fmt_path)),
+                        format!("the NameID format is Default ({f}: {fmt_path}): Entra then sends the source's default format, which is not documented to be emailAddress"),
+                    )
+                    .with_severity(crate::finding::Severity::Warning)
+                    .with_hint("Set the Name identifier format to Email address explicitly; IAM Identity Center accepts only urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"),
+            ),
+            other => r.findings.push(NAMEID_FORMAT.at(
+                ent,
+                Some(at_json(f, &fmt_path)),
+                format!("the NameID format is `{}` ({f}: {fmt_path}); IAM Identity Center accepts only emailAddress", other.urn()),
+            )),
+        }
+    }
+    let legacy = c.origin == ClaimsOrigin::ClaimsMappingPolicy;
+    let allowed_sources = [
+        "mail",
+        "userprincipalname",
+        "onpremisessamaccountname",
+        "employeeid",
+        "telephonenumber",
+    ];
+    let mut all: Vec<(&Claim, bool)> = vec![(&c.name_id, true)];
+    all.extend(c.claims.iter().map(|x| (x, false)));
+    for (claim, is_nameid) in all {
+        for conf in &claim.configurations {
+            if conf.steps.len() > 2 {
+                r.findings.push(TOO_MANY_TRANSFORMATIONS.at(
+                    ent,
+                    Some(at_json(f, &conf.path)),
+                    format!(
+                        "{} transformations on claim {} ({f}: {}); Entra applies at most two",
+                        conf.steps.len(),
+                        claim.name,
+                        conf.path
+                    ),
+                ));
+            }
+            if !conf.groups.is_empty() && (is_nameid || iam) {
+                r.findings.push(CONDITION_UNEVALUATED.at(
+                    ent,
+                    Some(at_json(f, &conf.path)),
+                    format!("claim {} has a configuration limited to {} group(s) ({f}: {}); it is left out of the computed values", claim.name, conf.groups.len(), conf.path),
+                ));
+            }
+            if is_nameid && legacy {
+                let srcs = conf
+                    .attribute
+                    .iter()
+                    .chain(conf.steps.iter().filter_map(|s| s.input.as_ref()));
+                for a in srcs {
+                    let ok = match &a.source {
+                        Source::User(id) => {
+                            allowed_sources.contains(&id.as_str())
+                                || (id.starts_with("extensionattribute"))
+                        }
+                        Source::Extension(_) => true,
+                        _ => false,
+                    };
+                    if !ok {
+                        r.findings.push(NAMEID_SOURCE.at(
+                            ent,
+                            Some(at_json(f, &conf.path)),
+                            format!("NameID is sourced from {} ({f}: {}), which a claims mapping policy does not allow for NameID", a.source.describe(), conf.path),
+                        ));
+                    }
+                }
+                for s in &conf.steps {
+                    if !matches!(
+                        s.transformation,
+                        Transformation::ExtractMailPrefix | Transformation::Join { .. }
+                    ) {
+                        r.findings.push(NAMEID_TRANSFORMATION.at(
+                            ent,
+                            Some(at_json(f, &s.path)),
+                            format!("NameID uses the transformation {} ({f}: {}); a claims mapping policy allows only ExtractMailPrefix and Join on NameID", s.transformation.name(), s.path),
+                        ));
+                    }
+                }
+            }
+            if !(is_nameid || iam) {
+                continue;
+            }
+            for s in &conf.steps {
+                match &s.transformation {
+                    Transformation::Unknown(name) => r.findings.push(TRANSFORMATION_UNKNOWN.at(
+                        ent,
+                        Some(at_json(f, &s.path)),
+                        format!("the transformation {name} on claim {} ({f}: {}) is not evaluated, so its values are unknown", claim.name, s.path),
+                    )),
+                    Transformation::RegexReplace { pattern, replacement, additional } => {
+                        match engine.check_regex(pattern, replacement, additional) {
+                            Ok(()) => {}
+                            Err(RegexProblem::Unsupported(what)) => r.findings.push(REGEX_UNSUPPORTED.at(
+                                ent,
+                                Some(at_json(f, &s.path)),
+                                format!("the RegexReplace pattern `{pattern}` ({f}: {}) uses {what}, which cannot be evaluated here; values of claim {} are unknown", s.path, claim.name),
+                            )),
+                            Err(RegexProblem::Invalid(what)) => r.findings.push(REGEX_INVALID.at(
+                                ent,
+                                Some(at_json(f, &s.path)),
+                                format!("the RegexReplace of claim {} ({f}: {}) is invalid: {what}", claim.name, s.path),
+                            )),
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn check_users(
+    sp: &SpFacts,
+    claims: &ClaimsConfig,
+    inputs: &PairInputs,
+    engine: &mut Engine,
+    r: &mut EntraReport,
+) {
+    let ent = Some(sp.entity_id.as_str());
+    let ic = matches!(sp.kind, SpKind::IdentityCenter { .. });
+    let iam = matches!(sp.kind, SpKind::IamSingleAccount { .. });
+    if iam && inputs.aws_users.is_some() {
+        r.assumptions.push("The IAM Identity Center user list is not used: the SP is AWS IAM single-account SAML, where users assume roles and no username has to match.".to_string());
+    }
+    let aws = inputs.aws_users.as_ref().filter(|_| !iam);
+    if let Some(a) = aws {
+        if let Some(t) = &a.next_token {
+            r.findings.push(LIST_PARTIAL.at(
+                ent,
+                Some(at_json(&a.file, "$.NextToken")),
+                format!("{}: NextToken is set ({} characters): more IAM Identity Center users exist than this page holds, so 'no match' may be wrong", a.file, t.len()),
+            ));
+        }
+    }
+    let Some(eu) = inputs.entra_users.as_ref() else {
+        return;
+    };
+    if eu.next_link.is_some() {
+        r.findings.push(LIST_PARTIAL.at(
+            ent,
+            Some(at_json(&eu.file, "$[\"@odata.nextLink\"]")),
+            format!("{}: @odata.nextLink is set: more Entra users exist than this page holds; unmapped IAM Identity Center users are not reported", eu.file),
+        ));
+    }
+    if eu.skipped > 0 {
+        r.assumptions.push(format!(
+            "{}: {} members that are not users (groups, devices, service principals) were skipped; nested group members are not expanded.",
+            eu.file, eu.skipped
+        ));
+    }
+    if claims
+        .name_id
+        .configurations
+        .iter()
+        .any(|c| c.user_type != UserTypeCondition::Any)
+    {
+        r.assumptions.push("Claim conditions on user type: a user is a guest when userType is Guest or, when the export has no userType (az ad user list omits it), when the UPN holds #EXT#; Entra guests and external guests are not told apart.".to_string());
+    }
+    let mut mapped = vec![false; aws.map_or(0, |a| a.users.len())];
+    for u in &eu.users {
+        let loc = Some(at_json(&eu.file, &u.path));
+        let label = u.label();
+        let mut res = UserResult {
+            user: label.clone(),
+            object_id: u.id.clone(),
+            name_id: None,
+            name_id_source: String::new(),
+            aws_user_name: None,
+            outcome: UserOutcome::NotCompared,
+        };
+        match engine.eval(&claims.name_id, u, true) {
+            Eval::Unknown(why) => {
+                res.outcome = UserOutcome::Unknown(why);
+            }
+            Eval::Empty(src) => {
+                res.name_id_source = src.clone();
+                res.outcome = UserOutcome::Empty;
+                if ic {
+                    r.findings.push(USER_EMPTY.at(
+                        ent,
+                        loc.clone(),
+                        format!(
+                            "the NameID source ({src}) is empty for {label} ({}: {})",
+                            eu.file, u.path
+                        ),
+                    ));
+                }
+            }
+            Eval::Value(v, src) => {
+                res.name_id = Some(v.clone());
+                res.name_id_source = src;
+                if u.upn.as_deref().is_some_and(|x| x.contains("#EXT#")) && v.contains("#EXT#") {
+                    r.findings.push(USER_GUEST.at(
+                        ent,
+                        loc.clone(),
+                        format!(
+                            "guest {label} ({}: {}) would send the NameID `{v}`, an #EXT# UPN",
+                            eu.file, u.path
+                        ),
+                    ));
+                }
+                if ic {
+                    if !users::is_addr_spec(&v) {
+                        r.findings.push(USER_NOT_EMAIL.at(
+                            ent,
+                            loc.clone(),
+                            format!("the NameID for {label} would be `{v}` ({}: {}), not an email address", eu.file, u.path),
+                        ));
+                    }
+                    if let Some(p) = users::username_problem(&v) {
+                        r.findings.push(USER_NAME_INVALID.at(
+                            ent,
+                            loc.clone(),
+                            format!(
+                                "the NameID for {label} would be `{v}` ({}: {}), which {p}",
+                                eu.file, u.path
+                            ),
+                        ));
+                    }
+                }
+                if let Some(a) = aws {
+                    let exact = a.users.iter().position(|x| x.user_name == v);
+                    let ci = a
+                        .users
+                        .iter()
+                        .position(|x| x.user_name.eq_ignore_ascii_case(&v));
+                    let mail = u
+                        .mail
+                        .as_deref()
+                        .filter(|m| !m.eq_ignore_ascii_case(&v))
+                        .and_then(|m| {
+                            a.users
+                                .iter()
+                                .position(|x| x.user_name.eq_ignore_ascii_case(m))
+                        });
+                    if let Some(i) = exact {
+                        res.outcome = UserOutcome::Match;
+                        if let Some(m) = mapped.get_mut(i) {
+                            *m = true;
+                        }
+                        res.aws_user_name = a.users.get(i).map(|x| x.user_name.clone());
+                    } else if let Some(i) = ci {
+                        let x = a
+                            .users
+                            .get(i)
+                            .map(|x| (x.user_name.clone(), x.path.clone()))
+                            .unwrap_or_default();
+                        if let Some(m) = mapped.get_mut(i) {
+                            *m = true;
+                        }
+                        res.outcome = UserOutcome::CaseOnly;
+                        res.aws_user_name = Some(x.0.clone());
+                        r.findings.push(USER_CASE_ONLY.at(
+                            ent,
+                            loc.clone(),
+                            format!(
+                                "the NameID for {label} would be `{v}` ({}: {}); the IAM Identity Center UserName is `{}` ({}: {}), equal only when case is ignored",
+                                eu.file, u.path, x.0, a.file, x.1
+                            ),
+                        ));
+                    } else if let Some(i) = mail {
+                        let x = a
+                            .users
+                            .get(i)
+                            .map(|x| (x.user_name.clone(), x.path.clone()))
+                            .unwrap_or_default();
+                        if let Some(m) = mapped.get_mut(i) {
+                            *m = true;
+                        }
+                        res.outcome = UserOutcome::MatchesMail;
+                        res.aws_user_name = Some(x.0.clone());
+                        r.findings.push(USER_MAIL_MATCH.at(
+                            ent,
+                            loc.clone(),
+                            format!(
+                                "the NameID for {label} would be `{v}` ({}: {}), but the IAM Identity Center UserName is `{}` ({}: {}), the user's mail: UPN and mail differ",
+                                eu.file, u.path, x.0, a.file, x.1
+                            ),
+                        ));
+                    } else {
+                        res.outcome = UserOutcome::NoMatch;
+                        let mut f = USER_NO_MATCH.at(
+                            ent,
+                            loc.clone(),
+                            format!("the NameID for {label} would be `{v}` ({}: {}), and no IAM Identity Center user in {} has that UserName", eu.file, u.path, a.file),
+                        );
+                        if a.next_token.is_some() {
+                            f = f.with_severity(crate::finding::Severity::Warning);
+                        }
+                        r.findings.push(f);
+                    }
+                }
+            }
+        }
+        r.users.push(res);
+    }
+    if let Some(a) = aws {
+        if eu.next_link.is_none() && ic {
+            for (i, x) in a.users.iter().enumerate() {
+                if mapped.get(i).copied().unwrap_or(true) {
+                    continue;
+                }
+                r.findings.push(AWS_UNMAPPED.at(
+                    ent,
+                    Some(at_json(&a.file, &x.path)),
+                    format!(
+                        "IAM Identity Center user `{}` ({}: {}) is the NameID of no user in {}",
+                        x.user_name, a.file, x.path, eu.file
+                    ),
+                ));
+            }
+        }
+    }
+}

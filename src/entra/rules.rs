@@ -1,0 +1,353 @@
+//! The rules this module reports, each with its stable code.
+
+use crate::finding::{Rule, Severity};
+
+const E_DIAG: &str =
+    "Entra sign-in diagnostics (AADSTS message templates); Entra error codes reference";
+const E_RURL: &str =
+    "Entra: Redirect URI (reply URL) restrictions; Graph application.defaultRedirectUri";
+const E_CLM: &str = "Entra: Customize SAML token claims";
+const E_CMP: &str = "Entra: Claims mapping policy type (NameID sources and transformations)";
+const A_IC: &str = "AWS IAM Identity Center User Guide: other-idps, troubleshooting";
+const A_API: &str =
+    "AWS Identity Store API: User.UserName constraints; Entra IC provisioning tutorial";
+const A_IAM: &str =
+    "AWS IAM User Guide: configuring SAML assertions for the authentication response";
+
+pub(crate) static ENTITY_ID_NOT_IDENTIFIER: Rule = Rule {
+    code: "pair.entity_id.not_identifier",
+    severity: Severity::Error,
+    summary: "The AWS entity ID is not one of the Entra app's Identifiers (AADSTS700016)",
+    fix: "Set the Entra app's Identifier (Entity ID) to the AWS entity ID exactly; AWS sends it as the AuthnRequest Issuer and Entra answers AADSTS700016 when no app has it",
+    source: E_DIAG,
+};
+
+pub(crate) static ACS_NOT_IN_REPLY_URLS: Rule = Rule {
+    code: "pair.acs.not_in_reply_urls",
+    severity: Severity::Error,
+    summary: "An AWS ACS URL is not among the Entra app's Reply URLs (AADSTS50011)",
+    fix: "Add the AWS ACS URL to the Entra app's Reply URLs exactly (Reply URLs are case-sensitive); otherwise Entra answers AADSTS50011",
+    source: E_DIAG,
+};
+
+pub(crate) static ACS_LEGACY_MISSING: Rule = Rule {
+    code: "pair.acs.legacy_missing",
+    severity: Severity::Error,
+    summary: "The legacy <region>.signin.aws.amazon.com ACS URL that AWS still lists is missing from the Reply URLs (AADSTS50011)",
+    fix: "Keep the primary Region's <region>.signin.aws.amazon.com ACS URL in the Reply URLs: instances enabled before February 2026 use it for SP-initiated sign-in (AADSTS50011 otherwise)",
+    source: "AWS IAM Identity Center User Guide: workforce access through an additional Region",
+};
+
+pub(crate) static ACS_NO_DEFAULT: Rule = Rule {
+    code: "pair.acs.no_default",
+    severity: Severity::Warning,
+    summary: "Several Reply URLs but no valid default: IdP-initiated sign-in (My Apps) has nowhere to post",
+    fix: "Mark one Reply URL as Default in the Entra app's Basic SAML Configuration (Graph: application.defaultRedirectUri)",
+    source: E_RURL,
+};
+
+pub(crate) static REPLY_URL_INVALID: Rule = Rule {
+    code: "pair.reply_url.invalid",
+    severity: Severity::Warning,
+    summary: "A Reply URL breaks Entra's rules (https, at most 256 characters, no wildcard for IdP-initiated)",
+    fix: "Use an absolute https Reply URL of at most 256 characters, without wildcards",
+    source: E_RURL,
+};
+
+pub(crate) static REPLY_URL_STALE: Rule = Rule {
+    code: "pair.reply_url.stale",
+    severity: Severity::Info,
+    summary: "A Reply URL is an IAM Identity Center ACS URL that the SP metadata does not list",
+    fix: "Remove Reply URLs left from an earlier instance or identity source, or check that the SP metadata is the current one (Download metadata file lists every Region's ACS URLs)",
+    source: "AWS IAM Identity Center User Guide: workforce access through an additional Region",
+};
+
+pub(crate) static SIGNING_KEY_UNKNOWN: Rule = Rule {
+    code: "pair.signing_key.thumbprint_unknown",
+    severity: Severity::Error,
+    summary: "Entra signs with a certificate that is not in the IdP metadata given to AWS",
+    fix: "Upload the metadata that holds the active certificate to AWS, or make the certificate AWS has the active one in Entra (SAML Signing Certificate > Make certificate active)",
+    source: "Entra: Manage certificates for federated single sign-on",
+};
+
+pub(crate) static SIGNING_KEY_NONE: Rule = Rule {
+    code: "pair.signing_key.none_active",
+    severity: Severity::Error,
+    summary: "The Entra app has no active SAML signing certificate (AADSTS50003)",
+    fix: "Create or activate a SAML signing certificate on the Entra app; without one Entra answers AADSTS50003",
+    source: E_DIAG,
+};
+
+pub(crate) static KEY_EXPIRED: Rule = Rule {
+    code: "pair.key.expired",
+    severity: Severity::Error,
+    summary: "A key credential of the Entra app has expired",
+    fix: "Create a new SAML signing certificate, upload the new metadata to AWS, then make it active in Entra",
+    source: "Entra: Manage certificates for federated single sign-on",
+};
+
+pub(crate) static KEY_EXPIRING: Rule = Rule {
+    code: "pair.key.expiring",
+    severity: Severity::Warning,
+    summary: "The active signing key of the Entra app expires within 60 days",
+    fix: "Roll the certificate over now: create a new one, import it into AWS, then activate it in Entra",
+    source: "Entra: Manage certificates for federated single sign-on (notices at 60, 30 and 7 days)",
+};
+
+pub(crate) static RELAY_STATE: Rule = Rule {
+    code: "pair.relay_state.not_aws_https",
+    severity: Severity::Warning,
+    summary: "The relay state is not an https URL on an AWS host",
+    fix: "Set the relay state to an https AWS console or access portal URL, or clear it",
+    source: "Graph samlSingleSignOnSettings.relayState; AWS IAM Identity Center User Guide",
+};
+
+pub(crate) static LOGIN_URL: Rule = Rule {
+    code: "pair.login_url.not_aws_https",
+    severity: Severity::Warning,
+    summary: "The Sign-on URL is not an https URL on an AWS host",
+    fix: "Set the Sign-on URL to the AWS access portal URL (or clear it for IdP-initiated sign-in)",
+    source: "Entra tutorial: AWS IAM Identity Center",
+};
+
+pub(crate) static NAMEID_FORMAT: Rule = Rule {
+    code: "claims.nameid.format",
+    severity: Severity::Error,
+    summary: "The NameID format is not emailAddress, which IAM Identity Center requires",
+    fix: "Set the Name identifier format to Email address (urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress)",
+    source: A_IC,
+};
+
+pub(crate) static NAMEID_SOURCE: Rule = Rule {
+    code: "claims.nameid.source_not_allowed",
+    severity: Severity::Error,
+    summary: "The NameID source is not one Entra allows for NameID",
+    fix: "Source NameID from user.userprincipalname, user.mail, user.onpremisessamaccountname, user.employeeid, user.telephonenumber or an extension attribute",
+    source: E_CMP,
+};
+
+pub(crate) static NAMEID_TRANSFORMATION: Rule = Rule {
+    code: "claims.nameid.transformation_not_allowed",
+    severity: Severity::Error,
+    summary: "A claims mapping policy applies a transformation other than ExtractMailPrefix or Join to NameID",
+    fix: "Use only ExtractMailPrefix or Join (with a verified domain) on NameID in a claims mapping policy",
+    source: E_CMP,
+};
+
+pub(crate) static TOO_MANY_TRANSFORMATIONS: Rule = Rule {
+    code: "claims.transformations.too_many",
+    severity: Severity::Error,
+    summary: "A claim has more than two transformations",
+    fix: "Entra applies at most two transformations to a claim; reduce the chain to two",
+    source: E_CLM,
+};
+
+pub(crate) static TRANSFORMATION_UNKNOWN: Rule = Rule {
+    code: "claims.transformation.unknown",
+    severity: Severity::Warning,
+    summary: "A transformation this checker cannot evaluate, so the NameID cannot be computed",
+    fix: "Check the values this transformation produces in the Entra portal's Test transformation",
+    source: E_CLM,
+};
+
+pub(crate) static REGEX_UNSUPPORTED: Rule = Rule {
+    code: "claims.regex.unsupported",
+    severity: Severity::Warning,
+    summary: "A RegexReplace pattern uses .NET constructs that cannot be evaluated here (lookaround, backreferences, or anything Rust's regex does not compile)",
+    fix: "Check the result with the Entra portal's Test transformation, or rewrite the pattern without lookaround and backreferences",
+    source: E_CLM,
+};
+
+pub(crate) static REGEX_INVALID: Rule = Rule {
+    code: "claims.regex.invalid",
+    severity: Severity::Error,
+    summary: "A RegexReplace replacement names a group that is neither in the pattern nor an additional input",
+    fix: "Every {name} in the replacement must be a named group of the pattern or an additional input attribute",
+    source: E_CLM,
+};
+
+pub(crate) static CONDITION_UNEVALUATED: Rule = Rule {
+    code: "claims.condition.group",
+    severity: Severity::Info,
+    summary: "A claim condition depends on group membership, which the exports do not show",
+    fix: "Check group-conditioned claims with a real sign-in; the exported user lists carry no memberships",
+    source: E_CLM,
+};
+
+pub(crate) static IAM_ROLE_MISSING: Rule = Rule {
+    code: "iam.role.missing",
+    severity: Severity::Error,
+    summary: "No Role attribute is configured for AWS IAM SAML",
+    fix: "Emit https://aws.amazon.com/SAML/Attributes/Role (user.assignedroles in the AWS Single-Account Access app); without it AWS says 'Your request included an invalid SAML response'",
+    source: A_IAM,
+};
+
+pub(crate) static IAM_ROLE_MALFORMED: Rule = Rule {
+    code: "iam.role.malformed",
+    severity: Severity::Error,
+    summary: "A Role value is not a role ARN and a saml-provider ARN separated by a comma",
+    fix: "Write each Role value as arn:aws:iam::ACCOUNT:role/NAME,arn:aws:iam::ACCOUNT:saml-provider/NAME",
+    source: A_IAM,
+};
+
+pub(crate) static IAM_ROLE_MISMATCH: Rule = Rule {
+    code: "iam.role.account_mismatch",
+    severity: Severity::Error,
+    summary:
+        "The role ARN and the saml-provider ARN of a Role value differ in account or partition",
+    fix: "The SAML provider must be in the same account (and partition) as the role",
+    source: A_IAM,
+};
+
+pub(crate) static IAM_ROLE_WHITESPACE: Rule = Rule {
+    code: "iam.role.whitespace",
+    severity: Severity::Warning,
+    summary: "A Role value has spaces around its ARNs",
+    fix: "Remove the spaces: the console accepts them but several CLI tools fail",
+    source: "saml2aws#287, aws-azure-login#4 (community reports)",
+};
+
+pub(crate) static IAM_ROLE_TOO_LONG: Rule = Rule {
+    code: "iam.role.too_long",
+    severity: Severity::Warning,
+    summary: "A Role value is 240 characters or longer, too long for Entra's role import",
+    fix: "Shorten the role or provider name: Entra imports roles only when len(role ARN)+len(provider ARN) < 240",
+    source: "Entra tutorial: AWS Single-Account Access",
+};
+
+pub(crate) static IAM_RSN_MISSING: Rule = Rule {
+    code: "iam.rsn.missing",
+    severity: Severity::Error,
+    summary: "No RoleSessionName attribute is configured for AWS IAM SAML",
+    fix: "Emit https://aws.amazon.com/SAML/Attributes/RoleSessionName (user.userprincipalname in the gallery app)",
+    source: A_IAM,
+};
+
+pub(crate) static IAM_RSN_INVALID: Rule = Rule {
+    code: "iam.rsn.invalid",
+    severity: Severity::Error,
+    summary: "A user's RoleSessionName value does not match [A-Za-z0-9_+=,.@-]{2,64}",
+    fix: "Source RoleSessionName from an attribute that is 2 to 64 characters of letters, digits and _+=,.@- (the UPN usually is)",
+    source: A_IAM,
+};
+
+pub(crate) static IAM_SESSION_DURATION: Rule = Rule {
+    code: "iam.session_duration.range",
+    severity: Severity::Error,
+    summary: "SessionDuration is not an integer from 900 to 43200",
+    fix: "Set SessionDuration to a number of seconds from 900 (15 minutes) to 43200 (12 hours)",
+    source: A_IAM,
+};
+
+pub(crate) static USER_NO_MATCH: Rule = Rule {
+    code: "users.nameid.no_match",
+    severity: Severity::Error,
+    summary: "The NameID Entra sends for a user is no IAM Identity Center UserName",
+    fix: "Make the IAM Identity Center UserName equal the NameID exactly (fix the SCIM userName mapping or the NameID source); otherwise AWS shows 'An unexpected error has occurred'",
+    source: A_IC,
+};
+
+pub(crate) static USER_CASE_ONLY: Rule = Rule {
+    code: "users.nameid.case_only",
+    severity: Severity::Warning,
+    summary: "The NameID equals an IAM Identity Center UserName only when case is ignored",
+    fix: "Make the case equal: AWS documents an exact match; a ToLowercase transformation or a corrected UPN/userName removes the doubt",
+    source: A_IC,
+};
+
+pub(crate) static USER_MAIL_MATCH: Rule = Rule {
+    code: "users.nameid.matches_mail",
+    severity: Severity::Error,
+    summary: "The NameID (UPN) is no IAM Identity Center UserName, but the user's mail is",
+    fix: "Source NameID from user.mail, or provision the UPN as the IAM Identity Center UserName; UPN and mail differ for this user",
+    source: A_IC,
+};
+
+pub(crate) static USER_EMPTY: Rule = Rule {
+    code: "users.nameid.empty",
+    severity: Severity::Error,
+    summary: "The NameID source is empty for a user",
+    fix: "Fill the attribute or choose another NameID source: Entra answers AADSTS501241 for a missing mandatory input, or falls back to a pairwise persistent ID that IAM Identity Center rejects",
+    source: "Entra: Customize SAML token claims; AADSTS501241",
+};
+
+pub(crate) static USER_NOT_EMAIL: Rule = Rule {
+    code: "users.nameid.not_email",
+    severity: Severity::Error,
+    summary: "The NameID value for a user is not an email address (addr-spec)",
+    fix: "IAM Identity Center needs a NameID of the form name@domain; choose a source or transformation that yields one",
+    source: A_IC,
+};
+
+pub(crate) static USER_GUEST: Rule = Rule {
+    code: "users.guest_upn",
+    severity: Severity::Warning,
+    summary: "A guest user's UPN (#EXT#) becomes the NameID",
+    fix: "For guests, source NameID from user.mail (claim condition on user type) and provision that as the IAM Identity Center UserName",
+    source: E_CLM,
+};
+
+pub(crate) static USER_NAME_INVALID: Rule = Rule {
+    code: "users.username.invalid",
+    severity: Severity::Error,
+    summary: "The NameID breaks IAM Identity Center UserName rules (at most 128 characters, no < > ; : % tab or line breaks, not a reserved name)",
+    fix: "Choose a NameID source that IAM Identity Center accepts as a UserName",
+    source: A_API,
+};
+
+pub(crate) static AWS_UNMAPPED: Rule = Rule {
+    code: "users.aws.unmapped",
+    severity: Severity::Info,
+    summary: "An IAM Identity Center user whom no given Entra user signs in as",
+    fix: "Nothing to do if the Entra list is a subset (one group); otherwise the user cannot sign in through Entra",
+    source: A_IC,
+};
+
+pub(crate) static LIST_PARTIAL: Rule = Rule {
+    code: "users.list.partial",
+    severity: Severity::Info,
+    summary: "A user list is one page of several (@odata.nextLink or NextToken present)",
+    fix: "Export every page (az ad user list pages itself; aws identitystore list-users without --max-results, or follow NextToken)",
+    source: "Graph paging; AWS CLI pagination",
+};
+
+/// Every rule of this module.
+pub(crate) static RULES: &[&Rule] = &[
+    &ENTITY_ID_NOT_IDENTIFIER,
+    &ACS_NOT_IN_REPLY_URLS,
+    &ACS_LEGACY_MISSING,
+    &ACS_NO_DEFAULT,
+    &REPLY_URL_INVALID,
+    &REPLY_URL_STALE,
+    &SIGNING_KEY_UNKNOWN,
+    &SIGNING_KEY_NONE,
+    &KEY_EXPIRED,
+    &KEY_EXPIRING,
+    &RELAY_STATE,
+    &LOGIN_URL,
+    &NAMEID_FORMAT,
+    &NAMEID_SOURCE,
+    &NAMEID_TRANSFORMATION,
+    &TOO_MANY_TRANSFORMATIONS,
+    &TRANSFORMATION_UNKNOWN,
+    &REGEX_UNSUPPORTED,
+    &REGEX_INVALID,
+    &CONDITION_UNEVALUATED,
+    &IAM_ROLE_MISSING,
+    &IAM_ROLE_MALFORMED,
+    &IAM_ROLE_MISMATCH,
+    &IAM_ROLE_WHITESPACE,
+    &IAM_ROLE_TOO_LONG,
+    &IAM_RSN_MISSING,
+    &IAM_RSN_INVALID,
+    &IAM_SESSION_DURATION,
+    &USER_NO_MATCH,
+    &USER_CASE_ONLY,
+    &USER_MAIL_MATCH,
+    &USER_EMPTY,
+    &USER_NOT_EMAIL,
+    &USER_GUEST,
+    &USER_NAME_INVALID,
+    &AWS_UNMAPPED,
+    &LIST_PARTIAL,
+];
