@@ -63,7 +63,7 @@ fn clean_file_exits_0() {
         .arg(&p)
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("0 errors, 0 warnings, 0 info"));
+        .stdout(predicate::str::contains("0 error(s), 0 warning(s), 0 info"));
 }
 
 #[test]
@@ -75,7 +75,7 @@ fn errors_exit_1_and_fail_on_moves_the_threshold() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("x509.expired"))
-        .stdout(predicate::str::contains("entity https://idp.example.org/"))
+        .stdout(predicate::str::contains("\n  https://idp.example.org/\n"))
         .stdout(predicate::str::contains("hint: "));
     lint().arg(&p).args(["--fail-on", "never"]).assert().code(0);
     // Only the warning left: passes at error, fails at warning.
@@ -170,7 +170,11 @@ fn json_has_the_documented_shape() {
     let files = v["files"].as_array().unwrap();
     assert_eq!(files.len(), 2);
     assert_eq!(files[0]["file"], a.display().to_string());
-    assert_eq!(files[0]["entities"], 1);
+    assert_eq!(
+        files[0]["entities"],
+        serde_json::json!(["https://idp.example.org/"])
+    );
+    assert!(v["findings"].as_array().unwrap().is_empty());
     assert_eq!(files[1]["findings"].as_array().unwrap().len(), 0);
     let f = &files[0]["findings"][0];
     for k in ["code", "severity", "entity", "location", "message", "hint"] {
@@ -269,9 +273,28 @@ fn aggregates_group_findings_by_entity() {
     let out = lint().arg(&p).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("2 entities"), "{text}");
+    assert!(text.contains("(2 entities)"), "{text}");
     let doc = text.find("(document)").unwrap();
-    let b = text.find("entity https://b.example.org/").unwrap();
+    let b = text.find("  https://b.example.org/").unwrap();
     assert!(doc < b, "{text}");
     assert!(text.contains("md.aggregate.unsigned") && text.contains("md.endpoint.location.http"));
+}
+
+#[test]
+fn quiet_prints_nothing_when_clean() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(&d, "idp.xml", &good_idp("https://idp.example.org/"));
+    lint()
+        .arg(&p)
+        .arg("--quiet")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty());
+    let p = write(&d, "bad.xml", &broken_idp());
+    lint()
+        .arg(&p)
+        .arg("--quiet")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("x509.expired"));
 }

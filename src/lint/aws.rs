@@ -114,14 +114,20 @@ pub(super) fn document(cx: &mut Cx<'_>) {
     if src.bom && src.encoding == Encoding::Utf8 {
         cx.push(IAM_IDP_BOM.at(
             ent,
-            Some(crate::Location::new(crate::Pos::new(1, 1, 0), "/")),
+            Some(crate::Location::new(
+                crate::Pos::new(1, 1, 0),
+                e.place.path.clone(),
+            )),
             "the IdP metadata file starts with a UTF-8 byte order mark (EF BB BF)".to_string(),
         ));
     }
     if !matches!(src.encoding, Encoding::Utf8 | Encoding::Ascii) {
         cx.push(IAM_IDP_ENCODING.at(
             ent,
-            Some(crate::Location::new(crate::Pos::new(1, 1, 0), "/")),
+            Some(crate::Location::new(
+                crate::Pos::new(1, 1, 0),
+                e.place.path.clone(),
+            )),
             format!(
                 "the IdP metadata file is encoded in {}, not UTF-8",
                 src.encoding.name()

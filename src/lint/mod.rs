@@ -52,7 +52,8 @@ impl LintOptions {
         }
     }
 
-    fn wants(&self, code: &str) -> bool {
+    /// Whether a finding with this code is reported under `only` and `disabled`.
+    pub fn wants(&self, code: &str) -> bool {
         (self.only.is_empty() || self.only.iter().any(|c| c == code))
             && !self.disabled.iter().any(|c| c == code)
     }
@@ -145,6 +146,13 @@ pub(crate) static RULES: &[&Rule] = &[
     &adfs::ROLES_MIXED,
     &adfs::CONTACT_EMPTY,
 ];
+
+/// Codes of every rule [`lint`] can report, sorted.
+pub fn rule_codes() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = RULES.iter().map(|r| r.code).collect();
+    v.sort_unstable();
+    v
+}
 
 /// Runs every rule on every entity of every group of `md`, at `opts.at`.
 ///

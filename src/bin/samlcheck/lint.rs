@@ -2,8 +2,8 @@
 
 use crate::common::{emit, exit_for, input_error, usage_error, Ctx, FailOn, Format};
 use samlcheck::lint::{lint, LintOptions};
-use samlcheck::{Finding, Limits, Metadata, Severity};
-use std::fmt::Write;
+use samlcheck::report::{to_json, to_text, FileReport, Report, TextOptions};
+use samlcheck::{Finding, Limits, Metadata};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,13 +28,6 @@ pub struct Args {
     /// Report only this code (repeatable; `PREFIX.*` selects a family).
     #[arg(long, value_name = "CODE")]
     pub only: Vec<String>,
-}
-
-/// One linted file.
-struct FileReport {
-    name: String,
-    entities: usize,
-    findings: Vec<Finding>,
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
@@ -81,25 +74,35 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             }
         }
     }
-    let reports: Vec<FileReport> = parsed
-        .iter()
-        .map(|(name, md)| FileReport {
-            name: name.clone(),
-            entities: md.entities.len(),
+    let mut report = Report::new("lint", ctx.at);
+    report.checks = samlcheck::lint::rule_codes()
+        .into_iter()
+        .filter(|c| opts.wants(c))
+        .collect();
+    for (name, md) in &parsed {
+        report.files.push(FileReport {
+            file: name.clone(),
+            entities: md
+                .entities
+                .iter()
+                .map(|e| e.entity_id().to_string())
+                .collect(),
             findings: lint(md, &opts)
                 .into_iter()
                 .map(|f| f.in_file(name))
                 .collect(),
-        })
-        .collect();
+        });
+    }
+    let quiet_and_clean = ctx.quiet && report.all_findings().next().is_none();
     let out = match ctx.format {
-        Format::Json => json(&reports, ctx),
-        _ => text(&reports, ctx),
+        Format::Json => to_json(&report, None),
+        _ if quiet_and_clean => String::new(),
+        _ => to_text(&report, &TextOptions::color(ctx.color)),
     };
     if let Err(code) = emit(&out) {
         return code;
     }
-    let all: Vec<Finding> = reports.into_iter().flat_map(|r| r.findings).collect();
+    let all: Vec<Finding> = report.all_findings().cloned().collect();
     exit_for(&all, args.fail_on)
 }
 
@@ -169,128 +172,4 @@ fn distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev.last().copied().unwrap_or(0)
-}
-
-fn counts(findings: &[Finding]) -> (usize, usize, usize) {
-    findings
-        .iter()
-        .fold((0, 0, 0), |(e, w, i), f| match f.severity {
-            Severity::Error => (e + 1, w, i),
-            Severity::Warning => (e, w + 1, i),
-            Severity::Info => (e, w, i + 1),
-        })
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 || word == "info" {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-fn paint(s: &str, sev: Severity, color: bool) -> String {
-    if !color {
-        return s.to_string();
-    }
-    let code = match sev {
-        Severity::Error => "31",
-        Severity::Warning => "33",
-        Severity::Info => "36",
-    };
-    format!("\x1b[{code}m{s}\x1b[0m")
-}
-
-/// Text report: per file, findings grouped by entity (document-level findings first).
-fn text(reports: &[FileReport], ctx: &Ctx) -> String {
-    let mut s = String::new();
-    for r in reports {
-        let (e, w, i) = counts(&r.findings);
-        if ctx.quiet && r.findings.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            s,
-            "{}: {}; {}, {}, {}",
-            r.name,
-            plural(r.entities, "entity").replace("entitys", "entities"),
-            plural(e, "error"),
-            plural(w, "warning"),
-            plural(i, "info")
-        );
-        // Entities in order of first finding; document-level findings under "(document)".
-        let mut order: Vec<Option<&str>> = Vec::new();
-        for f in &r.findings {
-            let k = f.entity.as_deref();
-            if !order.contains(&k) {
-                order.push(k);
-            }
-        }
-        order.sort_by_key(|k| k.is_some());
-        for k in order {
-            let _ = writeln!(
-                s,
-                "  {}",
-                k.map_or("(document)".to_string(), |e| format!("entity {e}"))
-            );
-            for f in r.findings.iter().filter(|f| f.entity.as_deref() == k) {
-                let pos = f
-                    .location
-                    .as_ref()
-                    .map_or(String::new(), |l| format!("{}:{} ", l.pos.line, l.pos.col));
-                let sev = paint(
-                    &format!("{:<7}", f.severity.as_str()),
-                    f.severity,
-                    ctx.color,
-                );
-                let _ = writeln!(s, "    {pos}{sev} {}: {}", f.code, f.message);
-                let _ = writeln!(s, "      hint: {}", f.hint);
-            }
-        }
-    }
-    if reports.len() > 1 && !(ctx.quiet && reports.iter().all(|r| r.findings.is_empty())) {
-        let all: Vec<&Finding> = reports.iter().flat_map(|r| r.findings.iter()).collect();
-        let (e, w, i) = all.iter().fold((0, 0, 0), |(e, w, i), f| match f.severity {
-            Severity::Error => (e + 1, w, i),
-            Severity::Warning => (e, w + 1, i),
-            Severity::Info => (e, w, i + 1),
-        });
-        let _ = writeln!(
-            s,
-            "total: {} files; {}, {}, {}",
-            reports.len(),
-            plural(e, "error"),
-            plural(w, "warning"),
-            plural(i, "info")
-        );
-    }
-    s
-}
-
-/// JSON report (documented in docs/json.md).
-fn json(reports: &[FileReport], ctx: &Ctx) -> String {
-    let mut total = (0, 0, 0);
-    let files: Vec<serde_json::Value> = reports
-        .iter()
-        .map(|r| {
-            let (e, w, i) = counts(&r.findings);
-            total = (total.0 + e, total.1 + w, total.2 + i);
-            serde_json::json!({
-                "file": r.name,
-                "entities": r.entities,
-                "findings": r.findings,
-            })
-        })
-        .collect();
-    let doc = serde_json::json!({
-        "tool": "samlcheck",
-        "version": env!("CARGO_PKG_VERSION"),
-        "command": "lint",
-        "at": ctx.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "files": files,
-        "summary": {"error": total.0, "warning": total.1, "info": total.2},
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
 }
