@@ -956,3 +956,45 @@ fn a_large_aggregate_lints_every_entity() {
     assert_eq!(codes(&f), vec!["md.entity_id.duplicate"]);
     assert_eq!(f[0].entity.as_deref(), Some("https://sp7.example.org/"));
 }
+
+#[test]
+fn a_split_value_is_reported_once_even_below_a_child_element() {
+    // Direct split: found by the document scan and not again from the model's text.
+    let xml = entity(
+        "https://idp.example.org/",
+        &idp_role(
+            "",
+            &format!(
+                "{}{}<md:NameIDFormat>urn:a<!-- x -->:b</md:NameIDFormat>",
+                good_key(),
+                sso("https://idp.example.org/sso")
+            ),
+        ),
+    );
+    let f = run(&xml);
+    assert_eq!(
+        codes(&f).iter().filter(|c| **c == "md.split_value").count(),
+        1,
+        "{f:#?}"
+    );
+    // A comment after a child element: only the model's text sees the split.
+    let org = r#"<md:Organization><md:OrganizationName xml:lang="en">Exa<x:b xmlns:x="urn:x"/><!-- c -->mple</md:OrganizationName><md:OrganizationDisplayName xml:lang="en">E</md:OrganizationDisplayName><md:OrganizationURL xml:lang="en">https://example.org/</md:OrganizationURL></md:Organization>"#;
+    let xml = entity(
+        "https://idp.example.org/",
+        &format!(
+            "{}{org}",
+            idp_role(
+                "",
+                &format!("{}{}", good_key(), sso("https://idp.example.org/sso"))
+            )
+        ),
+    );
+    let f = run(&xml);
+    let s: Vec<&Finding> = f.iter().filter(|f| f.code == "md.split_value").collect();
+    assert_eq!(s.len(), 1, "{f:#?}");
+    assert!(
+        s[0].message.contains("OrganizationName"),
+        "{}",
+        s[0].message
+    );
+}

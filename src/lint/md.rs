@@ -468,6 +468,43 @@ pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
     for r in &e.roles {
         role(cx, ent, r);
     }
+    interrupted_texts(cx, e);
+}
+
+/// `md.split_value` for text values split below their element (a comment after a child
+/// element) that the document-wide scan of direct children did not see.
+fn interrupted_texts(cx: &mut Cx<'_>, e: &EntityDescriptor) {
+    let mut texts: Vec<&crate::model::Text> = Vec::new();
+    for r in &e.roles {
+        texts.extend(r.nameid_formats.iter());
+        texts.extend(r.target_scopes.iter());
+        for k in &r.keys {
+            texts.extend(k.certificates.iter().map(|c| &c.text));
+            texts.extend(k.key_names.iter());
+        }
+    }
+    if let Some(o) = &e.organization {
+        texts.extend(o.names.iter().chain(&o.display_names).chain(&o.urls));
+    }
+    for c in &e.contacts {
+        texts.extend(c.company.iter().chain(&c.given_name).chain(&c.sur_name));
+        texts.extend(c.emails.iter().chain(&c.phones));
+    }
+    texts.extend(e.extensions.scopes.iter());
+    texts.extend(e.extensions.display_names.iter().map(|(_, t)| t));
+    for t in texts {
+        if t.interrupted && !cx.split_at.contains(&t.pos.offset) {
+            cx.split_at.insert(t.pos.offset);
+            cx.push(SPLIT_VALUE.at(
+                eid(e),
+                Some(crate::Location::new(t.pos, t.path.clone())),
+                format!(
+                    "a comment or processing instruction splits the text of {}",
+                    t.path
+                ),
+            ));
+        }
+    }
 }
 
 /// `scheme:rest` with an RFC 3986 scheme, no white space or control characters anywhere.

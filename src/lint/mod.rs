@@ -177,6 +177,7 @@ pub fn lint(md: &Metadata, opts: &LintOptions) -> Vec<Finding> {
         md,
         opts,
         out: Vec::new(),
+        split_at: md.split_values.iter().map(|p| p.pos.offset).collect(),
     };
     md::document(&mut cx);
     aws::document(&mut cx);
@@ -200,6 +201,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) md: &'a Metadata,
     pub(crate) opts: &'a LintOptions,
     pub(crate) out: Vec<Finding>,
+    /// Offsets of the elements already reported by `md.split_value`.
+    pub(crate) split_at: std::collections::HashSet<u64>,
 }
 
 impl Cx<'_> {
