@@ -998,3 +998,24 @@ fn a_split_value_is_reported_once_even_below_a_child_element() {
         s[0].message
     );
 }
+
+#[test]
+fn identity_center_entity_id_shape_names_what_is_wrong() {
+    let acs = acs(
+        "https://us-east-1.signin.aws.amazon.com/platform/saml/acs/4e52542d-0bbb-4d87-a526-9cd6da8148bd",
+        0,
+    );
+    let f = run(&entity(
+        "https://us-east-1.signin.aws.amazon.com/platform/saml/d-9567b34c60/",
+        &sp_role("", &acs),
+    ));
+    let e = f.iter().find(|f| f.code == "aws.ic.sp.entity_id").unwrap();
+    assert!(e.message.contains("ends with a slash"), "{}", e.message);
+    let f = run(&entity(
+        "https://us-east-1.signin.aws.amazon.com/platform/saml/d-XYZ",
+        &sp_role("", &acs),
+    ));
+    let e = f.iter().find(|f| f.code == "aws.ic.sp.entity_id").unwrap();
+    assert!(e.message.contains("\"d-XYZ\""), "{}", e.message);
+    assert!(!codes(&f).contains(&"aws.ic.sp.region"));
+}
