@@ -40,6 +40,7 @@ mod error;
 mod finding;
 pub mod flavor;
 mod limits;
+pub mod lint;
 pub mod model;
 pub mod pair;
 pub mod report;

@@ -1,15 +1,175 @@
-//! `samlcheck lint` (not implemented yet).
+//! `samlcheck lint FILE...`: the rule catalogue on every entity of every file.
 
-use crate::common::Ctx;
+use crate::common::{emit, exit_for, input_error, usage_error, Ctx, FailOn, Format};
+use samlcheck::lint::{lint, LintOptions};
+use samlcheck::report::{to_json, to_text, FileReport, Report, TextOptions};
+use samlcheck::{Finding, Limits, Metadata};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `samlcheck lint`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Input files.
-    pub files: Vec<std::path::PathBuf>,
+    /// Metadata files (an EntityDescriptor or an EntitiesDescriptor aggregate each).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Report certificates that expire within this many days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub warn_days: i64,
+    /// Report a validUntil further ahead than this many days.
+    #[arg(long, value_name = "N", default_value_t = 366)]
+    pub far_future_days: i64,
+    /// Exit 1 when a finding reaches this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Do not report this code (repeatable; `PREFIX.*` disables a family, e.g. `aws.*`).
+    #[arg(long, value_name = "CODE")]
+    pub disable: Vec<String>,
+    /// Report only this code (repeatable; `PREFIX.*` selects a family).
+    #[arg(long, value_name = "CODE")]
+    pub only: Vec<String>,
 }
 
-pub fn run(_args: &Args, _ctx: &Ctx) -> ExitCode {
-    crate::common::usage_error("this subcommand is not implemented yet")
+pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
+    if matches!(ctx.format, Format::Sarif | Format::Junit | Format::Markdown) {
+        return usage_error(&format!(
+            "--format {} is not yet supported by `lint`; use text or json",
+            match ctx.format {
+                Format::Sarif => "sarif",
+                Format::Junit => "junit",
+                _ => "markdown",
+            }
+        ));
+    }
+    let disabled = match expand_codes(&args.disable, "--disable") {
+        Ok(c) => c,
+        Err(msg) => return usage_error(&msg),
+    };
+    let only = match expand_codes(&args.only, "--only") {
+        Ok(c) => c,
+        Err(msg) => return usage_error(&msg),
+    };
+    if args.warn_days < 0 || args.far_future_days < 0 {
+        return usage_error("--warn-days and --far-future-days must not be negative");
+    }
+    let mut opts = LintOptions::at(ctx.at);
+    opts.warn_days = args.warn_days;
+    opts.far_future_days = args.far_future_days;
+    opts.disabled = disabled;
+    opts.only = only;
+
+    // Read everything first: on an input error nothing is written to standard output.
+    let limits = Limits::default();
+    let mut parsed: Vec<(String, Metadata)> = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        let name = path.display().to_string();
+        match read(path, &limits) {
+            Ok(md) => parsed.push((name, md)),
+            Err(e) => {
+                let msg = match e {
+                    samlcheck::Error::Io { .. } => e.to_string(),
+                    _ => e.in_file(&name),
+                };
+                return input_error(&msg);
+            }
+        }
+    }
+    let mut report = Report::new("lint", ctx.at);
+    report.checks = samlcheck::lint::rule_codes()
+        .into_iter()
+        .filter(|c| opts.wants(c))
+        .collect();
+    for (name, md) in &parsed {
+        report.files.push(FileReport {
+            file: name.clone(),
+            entities: md
+                .entities
+                .iter()
+                .map(|e| e.entity_id().to_string())
+                .collect(),
+            findings: lint(md, &opts)
+                .into_iter()
+                .map(|f| f.in_file(name))
+                .collect(),
+        });
+    }
+    let quiet_and_clean = ctx.quiet && report.all_findings().next().is_none();
+    let out = match ctx.format {
+        Format::Json => to_json(&report, None),
+        _ if quiet_and_clean => String::new(),
+        _ => to_text(&report, &TextOptions::color(ctx.color)),
+    };
+    if let Err(code) = emit(&out) {
+        return code;
+    }
+    let all: Vec<Finding> = report.all_findings().cloned().collect();
+    exit_for(&all, args.fail_on)
+}
+
+fn read(path: &std::path::Path, limits: &Limits) -> Result<Metadata, samlcheck::Error> {
+    let decoded = samlcheck::xml::read_path(path, limits)?;
+    let doc = samlcheck::xml::XmlDoc::parse(decoded.text(), limits)?;
+    Metadata::from_doc(&doc, decoded.info())
+}
+
+/// Checks codes against the catalogue and expands `prefix.*`.
+fn expand_codes(given: &[String], flag: &str) -> Result<Vec<String>, String> {
+    let all: Vec<&'static str> = samlcheck::catalog::rules().iter().map(|r| r.code).collect();
+    let mut out = Vec::new();
+    for g in given {
+        if let Some(prefix) = g.strip_suffix(".*") {
+            let p = format!("{prefix}.");
+            let hits: Vec<&str> = all.iter().copied().filter(|c| c.starts_with(&p)).collect();
+            if hits.is_empty() {
+                return Err(format!("{flag} {g}: no rule code starts with {p}"));
+            }
+            out.extend(hits.into_iter().map(str::to_string));
+        } else if all.contains(&g.as_str()) {
+            out.push(g.clone());
+        } else {
+            let close = close_matches(g, &all);
+            let hint = if close.is_empty() {
+                "; `samlcheck rules` lists every code".to_string()
+            } else {
+                format!("; did you mean {}?", close.join(", "))
+            };
+            return Err(format!("{flag} {g}: unknown rule code{hint}"));
+        }
+    }
+    Ok(out)
+}
+
+/// Codes within a small edit distance of `code`, or sharing its last segment.
+fn close_matches(code: &str, all: &[&'static str]) -> Vec<&'static str> {
+    let mut scored: Vec<(usize, &'static str)> = all
+        .iter()
+        .map(|c| (distance(code, c), *c))
+        .filter(|(d, c)| {
+            *d <= 3
+                || c.contains(code)
+                || code
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|last| last.len() > 2 && c.rsplit('.').next() == Some(last))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(5).map(|(_, c)| c).collect()
+}
+
+/// Levenshtein distance.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
 }
