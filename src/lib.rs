@@ -8,6 +8,7 @@ mod finding;
 pub mod flavor;
 mod limits;
 pub mod model;
+pub mod rewrite;
 pub mod time;
 pub mod x509;
 pub mod xml;
