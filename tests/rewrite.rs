@@ -1,6 +1,14 @@
 //! Byte-faithful rewriting: every operation changes exactly its bytes and nothing else.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test helpers
 
-use samlcheck::rewrite::{check_roundtrip, rewrite, Op, RewriteOptions, Rewritten, SignatureEffect};
+use samlcheck::rewrite::{
+    check_roundtrip, rewrite, Op, RewriteOptions, Rewritten, SignatureEffect,
+};
 use samlcheck::Error;
 use std::path::PathBuf;
 
@@ -43,11 +51,7 @@ fn replaced(input: &str, old: &str, new: &str) -> String {
 /// Asserts that output = input with one range replaced, and returns the replacement:
 /// the common prefix and suffix are everything else.
 fn diff(input: &[u8], output: &[u8]) -> (usize, Vec<u8>, Vec<u8>) {
-    let pre = input
-        .iter()
-        .zip(output)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let pre = input.iter().zip(output).take_while(|(a, b)| a == b).count();
     let max_suf = input.len().min(output.len()) - pre;
     let suf = input
         .iter()
@@ -155,7 +159,11 @@ fn strip_bom_removes_exactly_three_bytes_and_passes_the_bom_rule() {
     assert_eq!(out.bytes, input.as_bytes()[3..]);
     let d = samlcheck::xml::decode(out.bytes.clone()).unwrap();
     assert!(!d.info().bom);
-    assert_eq!(out.signature, SignatureEffect::Untouched, "a BOM is outside the signed bytes");
+    assert_eq!(
+        out.signature,
+        SignatureEffect::Untouched,
+        "a BOM is outside the signed bytes"
+    );
     // Quiet: nothing to strip, nothing changes.
     let plain = sp_crlf();
     let out = run(&plain, &[Op::StripBom]);
@@ -208,8 +216,12 @@ fn remove_expired_certs_removes_the_key_descriptor_and_its_line() {
         "\n    <KeyDescriptor use=\"signing\">\n      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{old}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>\n    </KeyDescriptor>"
     );
     assert_eq!(s(&out), replaced(&input, &kd, ""));
-    assert!(out.edits[0].message.starts_with("removed KeyDescriptor with certificate"));
-    assert!(out.edits[0].message.contains("expires 2021-01-01T00:00:00Z"));
+    assert!(out.edits[0]
+        .message
+        .starts_with("removed KeyDescriptor with certificate"));
+    assert!(out.edits[0]
+        .message
+        .contains("expires 2021-01-01T00:00:00Z"));
     // Quiet: judged before the expiry, nothing goes.
     let d = samlcheck::xml::decode(input.clone().into_bytes()).unwrap();
     let mut o = RewriteOptions::default();
@@ -231,13 +243,18 @@ fn remove_cert_by_sha1_with_colons_or_sha256() {
         .map(|c| String::from_utf8(c.to_vec()).unwrap().to_lowercase())
         .collect();
     let out = run(&input, &[Op::RemoveCert(colons.join(":"))]);
-    let kd = |c: &str| format!("\n    <KeyDescriptor use=\"signing\">\n      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>\n    </KeyDescriptor>");
+    let kd = |c: &str| {
+        format!("\n    <KeyDescriptor use=\"signing\">\n      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>\n    </KeyDescriptor>")
+    };
     assert_eq!(s(&out), replaced(&input, &kd(&a), ""));
     let out = run(&input, &[Op::RemoveCert(fb.sha256_fingerprint.clone())]);
     assert_eq!(s(&out), replaced(&input, &kd(&b), ""));
     // Unknown or malformed thumbprints are errors.
     let e = run_bytes(input.as_bytes(), &[Op::RemoveCert("AB".repeat(20))]).unwrap_err();
-    assert!(e.to_string().contains("no KeyDescriptor certificate"), "{e}");
+    assert!(
+        e.to_string().contains("no KeyDescriptor certificate"),
+        "{e}"
+    );
     assert!(run_bytes(input.as_bytes(), &[Op::RemoveCert("xyz".into())]).is_err());
 }
 
@@ -286,7 +303,10 @@ fn add_acs_as_default_turns_the_old_default_off() {
     let text = s(&out);
     assert!(text.contains("index='0' isDefault='false'/>"));
     assert!(text.contains("Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://c.example/acs\" index=\"4\" isDefault=\"true\"/>"));
-    assert_eq!(text.matches("isDefault='true'").count() + text.matches("isDefault=\"true\"").count(), 1);
+    assert_eq!(
+        text.matches("isDefault='true'").count() + text.matches("isDefault=\"true\"").count(),
+        1
+    );
 }
 
 #[test]
@@ -353,14 +373,21 @@ fn remove_acs_moves_the_default_and_says_so() {
     let expected = replaced(&input, &line, "");
     let expected = replaced(&expected, "index='3'/>", "index='3' isDefault=\"true\"/>");
     assert_eq!(s(&out), expected);
-    assert!(out.edits.iter().any(|e| e.message.contains("isDefault moved")));
+    assert!(out
+        .edits
+        .iter()
+        .any(|e| e.message.contains("isDefault moved")));
     // Removing the last one is refused.
     let e = run_bytes(
         expected.as_bytes(),
         &[Op::RemoveAcs("https://b.example/acs".into())],
     )
     .unwrap_err();
-    assert!(e.to_string().contains("without an AssertionConsumerService"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("without an AssertionConsumerService"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -369,7 +396,11 @@ fn set_entity_id_valid_until_and_cache_duration() {
     let out = run(&input, &[Op::SetEntityId("urn:amazon:webservices".into())]);
     assert_eq!(
         s(&out),
-        replaced(&input, "'https://signin.aws.amazon.com/saml'", "'urn:amazon:webservices'")
+        replaced(
+            &input,
+            "'https://signin.aws.amazon.com/saml'",
+            "'urn:amazon:webservices'"
+        )
     );
     let out = run(&input, &[Op::SetValidUntil(at("2031-02-03T04:05:06Z"))]);
     assert_eq!(
@@ -384,7 +415,11 @@ fn set_entity_id_valid_until_and_cache_duration() {
     let out = run(&input, &[Op::SetCacheDuration("PT6H".into())]);
     assert_eq!(
         s(&out),
-        replaced(&input, "validUntil='2030-01-01T00:00:00Z'>", "validUntil='2030-01-01T00:00:00Z' cacheDuration=\"PT6H\">")
+        replaced(
+            &input,
+            "validUntil='2030-01-01T00:00:00Z'>",
+            "validUntil='2030-01-01T00:00:00Z' cacheDuration=\"PT6H\">"
+        )
     );
     let out = run(&input, &[Op::RemoveCacheDuration]);
     assert_eq!(out.bytes, input.as_bytes());
@@ -392,7 +427,10 @@ fn set_entity_id_valid_until_and_cache_duration() {
     assert!(run_bytes(input.as_bytes(), &[Op::SetCacheDuration("6 hours".into())]).is_err());
     assert!(run_bytes(
         input.as_bytes(),
-        &[Op::SetValidUntil(at("2031-01-01T00:00:00Z")), Op::RemoveValidUntil]
+        &[
+            Op::SetValidUntil(at("2031-01-01T00:00:00Z")),
+            Op::RemoveValidUntil
+        ]
     )
     .is_err());
 }
@@ -446,7 +484,9 @@ fn edit_outside_a_signed_entity_leaves_its_signature() {
 fn extract_carries_the_used_namespace_declarations_only() {
     let input = aggregate();
     let out = run(&input, &[Op::Extract("https://b.example/".into())]);
-    let start = input.find("<md:EntityDescriptor entityID=\"https://b.example/\"").unwrap();
+    let start = input
+        .find("<md:EntityDescriptor entityID=\"https://b.example/\"")
+        .unwrap();
     let end = input.rfind("</md:EntityDescriptor>").unwrap() + "</md:EntityDescriptor>".len();
     let entity = &input[start..end];
     let expected = format!(
@@ -465,7 +505,11 @@ fn extract_carries_the_used_namespace_declarations_only() {
 
 #[test]
 fn extracted_entity_keeps_a_signature_that_still_verifies() {
-    if std::process::Command::new("xmlsec1").arg("--version").output().is_err() {
+    if std::process::Command::new("xmlsec1")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("skipping: xmlsec1 is not installed");
         return;
     }
@@ -496,7 +540,11 @@ fn extracted_entity_keeps_a_signature_that_still_verifies() {
         ])
         .output()
         .unwrap();
-    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
     let signed = std::fs::read_to_string(dir.path().join("s.xml")).unwrap();
     let entity = &signed[signed.find("<md:EntityDescriptor").unwrap()..];
     let entity = entity.trim_end();
@@ -528,13 +576,25 @@ fn extracted_entity_keeps_a_signature_that_still_verifies() {
     };
     std::fs::write(dir.path().join("agg.xml"), &agg).unwrap();
     let v = verify("agg.xml");
-    assert!(v.status.success(), "inside the aggregate: {}", String::from_utf8_lossy(&v.stderr));
+    assert!(
+        v.status.success(),
+        "inside the aggregate: {}",
+        String::from_utf8_lossy(&v.stderr)
+    );
     let out = run(&agg, &[Op::Extract("https://c.example/".into())]);
     assert_eq!(out.signature, SignatureEffect::Untouched);
-    assert!(out.edits.iter().any(|e| e.message.contains("still verifies")));
+    assert!(out
+        .edits
+        .iter()
+        .any(|e| e.message.contains("still verifies")));
     std::fs::write(dir.path().join("out.xml"), &out.bytes).unwrap();
     let v = verify("out.xml");
-    assert!(v.status.success(), "extracted: {}\n{}", String::from_utf8_lossy(&v.stderr), s(&out));
+    assert!(
+        v.status.success(),
+        "extracted: {}\n{}",
+        String::from_utf8_lossy(&v.stderr),
+        s(&out)
+    );
     // Control: any edit inside the entity would break it, so it is removed.
     let out = run(
         &agg,
@@ -614,7 +674,10 @@ fn utf16_is_reencoded_faithfully_and_latin1_refuses_what_it_cannot_hold() {
     };
     let input = enc(&text);
     let out = run_bytes(&input, &[Op::SetEntityId("https://ü.example/".into())]).unwrap();
-    assert_eq!(out.bytes, enc(&text.replacen("https://é.example/", "https://ü.example/", 1)));
+    assert_eq!(
+        out.bytes,
+        enc(&text.replacen("https://é.example/", "https://ü.example/", 1))
+    );
     check_roundtrip(&input, &[Op::SetEntityId("https://ü.example/".into())]).unwrap();
     let e = run_bytes(&input, &[Op::StripBom]).unwrap_err();
     assert!(e.to_string().contains("UTF-16"), "{e}");
@@ -628,7 +691,11 @@ fn utf16_is_reencoded_faithfully_and_latin1_refuses_what_it_cannot_hold() {
         .map(|c| c as u32 as u8)
         .collect();
     assert_eq!(out.bytes, want);
-    let e = run_bytes(&bytes, &[Op::SetEntityId("https://\u{4e2d}.example/".into())]).unwrap_err();
+    let e = run_bytes(
+        &bytes,
+        &[Op::SetEntityId("https://\u{4e2d}.example/".into())],
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("ISO-8859-1"), "{e}");
 }
 
@@ -655,16 +722,31 @@ fn operations_apply_in_the_fixed_order_whatever_order_they_are_given_in() {
 fn roundtrip_holds_on_generated_shapes() {
     let (old, _) = cert("old", (2020, 1, 1), (2021, 1, 1));
     let (new, _) = cert("new", (2024, 1, 1), (2034, 1, 1));
-    let inputs = [entra_like(), sp_crlf(), aggregate(), sp_with_certs(&old, &new)];
+    let inputs = [
+        entra_like(),
+        sp_crlf(),
+        aggregate(),
+        sp_with_certs(&old, &new),
+    ];
     let op_sets: Vec<Vec<Op>> = vec![
         vec![Op::Saml2Only, Op::StripBom],
         vec![Op::RemoveExpiredCerts],
         vec![Op::StripSignature, Op::Minify],
         vec![Op::Pretty],
-        vec![Op::SetValidUntil(at("2030-01-01T00:00:00Z")), Op::SetCacheDuration("P1D".into())],
-        vec![Op::Extract("https://b.example/".into()), Op::RemoveAcs("https://b.example/acs".into())],
+        vec![
+            Op::SetValidUntil(at("2030-01-01T00:00:00Z")),
+            Op::SetCacheDuration("P1D".into()),
+        ],
+        vec![
+            Op::Extract("https://b.example/".into()),
+            Op::RemoveAcs("https://b.example/acs".into()),
+        ],
         vec![Op::RemoveAcs("https://a.example/acs".into())],
-        vec![Op::AddAcs { url: "https://n.example/acs".into(), binding: None, make_default: true }],
+        vec![Op::AddAcs {
+            url: "https://n.example/acs".into(),
+            binding: None,
+            make_default: true,
+        }],
     ];
     for i in &inputs {
         for ops in &op_sets {
@@ -696,7 +778,8 @@ fn real_entra_file_saml2_only_and_strip_bom() {
     assert_eq!(std::str::from_utf8(&out.bytes).unwrap(), e);
     assert_eq!(out.signature, SignatureEffect::Removed);
     assert!(out.edits.iter().any(|n| n.op == "signature"
-        && n.message.contains("signature of <EntityDescriptor> removed")));
+        && n.message
+            .contains("signature of <EntityDescriptor> removed")));
     let d = samlcheck::xml::decode(out.bytes.clone()).unwrap();
     assert!(!d.info().bom);
     let md = samlcheck::parse_metadata(out.bytes.clone(), &samlcheck::Limits::default()).unwrap();
@@ -706,7 +789,8 @@ fn real_entra_file_saml2_only_and_strip_bom() {
 
 #[test]
 fn real_aws_identity_center_file_add_second_acs_changes_nothing_else() {
-    let Some(p) = corpus("1-aws-identity-center/aws_ic_sp__apne1_d-9567b34c60__extracted.xml") else {
+    let Some(p) = corpus("1-aws-identity-center/aws_ic_sp__apne1_d-9567b34c60__extracted.xml")
+    else {
         return;
     };
     let input = std::fs::read_to_string(&p).unwrap();
@@ -746,7 +830,12 @@ fn roundtrip_holds_on_the_corpus() {
         vec![Op::RemoveValidUntil, Op::SetCacheDuration("PT6H".into())],
     ];
     let mut checked = 0;
-    for sub in ["1-aws-identity-center", "3-entra", "4-other-idp-sp", "5-aggregates"] {
+    for sub in [
+        "1-aws-identity-center",
+        "3-entra",
+        "4-other-idp-sp",
+        "5-aggregates",
+    ] {
         for f in std::fs::read_dir(dir.join(sub)).unwrap() {
             let p = f.unwrap().path();
             if p.extension().and_then(|e| e.to_str()) != Some("xml") {
@@ -776,9 +865,21 @@ fn cli_writes_only_with_o_and_prints_a_summary() {
     std::fs::write(&inp, entra_like()).unwrap();
     let out = dir.path().join("out.xml");
     // No -o: refused, nothing written.
-    cli().arg("rewrite").arg(&inp).arg("--strip-bom").assert().code(2);
+    cli()
+        .arg("rewrite")
+        .arg(&inp)
+        .arg("--strip-bom")
+        .assert()
+        .code(2);
     // -o naming the input: refused.
-    cli().arg("rewrite").arg(&inp).arg("--strip-bom").arg("-o").arg(&inp).assert().code(2);
+    cli()
+        .arg("rewrite")
+        .arg(&inp)
+        .arg("--strip-bom")
+        .arg("-o")
+        .arg(&inp)
+        .assert()
+        .code(2);
     assert_eq!(std::fs::read(&inp).unwrap(), entra_like().as_bytes());
     let a = cli()
         .arg("rewrite")
@@ -819,13 +920,22 @@ fn cli_in_place_replaces_the_file() {
     cli()
         .arg("rewrite")
         .arg(&inp)
-        .args(["--in-place", "--replace-acs", "https://b.example/acs=https://b.example/acs?a=b", "-q"])
+        .args([
+            "--in-place",
+            "--replace-acs",
+            "https://b.example/acs=https://b.example/acs?a=b",
+            "-q",
+        ])
         .assert()
         .code(0)
         .stdout("");
     assert_eq!(
         std::fs::read_to_string(&inp).unwrap(),
-        replaced(&sp_crlf(), "'https://b.example/acs'", "'https://b.example/acs?a=b'")
+        replaced(
+            &sp_crlf(),
+            "'https://b.example/acs'",
+            "'https://b.example/acs?a=b'"
+        )
     );
 }
 

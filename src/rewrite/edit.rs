@@ -87,7 +87,9 @@ pub(super) fn apply(text: &str, mut splices: Vec<Splice>) -> Result<String, Erro
 }
 
 fn boundary() -> Error {
-    Error::input("internal error: an edit does not fall on a character boundary (please report this)")
+    Error::input(
+        "internal error: an edit does not fall on a character boundary (please report this)",
+    )
 }
 
 /// The qualified name of an element as written (`md:EntityDescriptor`).
@@ -262,10 +264,7 @@ mod tests {
         let r = doc.root();
         assert_eq!(elem_qname(s, r), "md:E");
         assert_eq!(elem_prefix(s, r), Some("md"));
-        assert_eq!(
-            declared_prefixes(s, r),
-            vec![Some("md".to_string()), None]
-        );
+        assert_eq!(declared_prefixes(s, r), vec![Some("md".to_string()), None]);
     }
 
     #[test]

@@ -302,7 +302,9 @@ pub fn rewrite(
                 let doc = XmlDoc::parse(&text, &opts.limits)?;
                 let root = doc.root();
                 let mut splices = Vec::new();
-                if let Some(s) = root.children().find(|c| xml::is(*c, xml::ns::DS, "Signature"))
+                if let Some(s) = root
+                    .children()
+                    .find(|c| xml::is(*c, xml::ns::DS, "Signature"))
                 {
                     splices.push(edit::remove_element(&text, s, Kind::StripSignature));
                     notes.push(note(
@@ -331,9 +333,15 @@ pub fn rewrite(
                         Ok(())
                     })?;
                 }
-                text = step(&text, op, opts, &mut notes, &mut sig, format && !wants_sign, |s| {
-                    s.run()
-                })?;
+                text = step(
+                    &text,
+                    op,
+                    opts,
+                    &mut notes,
+                    &mut sig,
+                    format && !wants_sign,
+                    |s| s.run(),
+                )?;
             }
         }
     }
@@ -408,7 +416,8 @@ fn plan(ops: &[Op], enc: Encoding, opts: &RewriteOptions<'_>) -> Result<Vec<Op>,
     if has(|o| matches!(o, Op::Pretty)) > 0 && has(|o| matches!(o, Op::Minify)) > 0 {
         return Err(Error::input("--pretty and --minify cannot be combined"));
     }
-    if has(|o| matches!(o, Op::SetValidUntil(_))) > 0 && has(|o| matches!(o, Op::RemoveValidUntil)) > 0
+    if has(|o| matches!(o, Op::SetValidUntil(_))) > 0
+        && has(|o| matches!(o, Op::RemoveValidUntil)) > 0
     {
         return Err(Error::input(
             "--set-valid-until and --remove-valid-until cannot be combined",

@@ -265,9 +265,10 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
         }
         // Inclusive c14n also inherits xml:* attributes from ancestors; those cannot be
         // carried over without changing the element, so such a signature breaks.
-        let inherits_xml_attrs = ent.ancestors().skip(1).any(|a| {
-            a.attributes().any(|at| at.namespace() == Some(ns::XML))
-        });
+        let inherits_xml_attrs = ent
+            .ancestors()
+            .skip(1)
+            .any(|a| a.attributes().any(|at| at.namespace() == Some(ns::XML)));
         let kind = if inclusive && inherits_xml_attrs {
             Kind::Content
         } else {
@@ -275,8 +276,10 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
         };
         let rr = root.range();
         let er = ent.range();
-        self.splices.push(Splice::remove(rr.start..er.start, Kind::Content));
-        self.splices.push(Splice::remove(er.end..rr.end, Kind::Content));
+        self.splices
+            .push(Splice::remove(rr.start..er.start, Kind::Content));
+        self.splices
+            .push(Splice::remove(er.end..rr.end, Kind::Content));
         if !decls.is_empty() {
             self.splices.push(Splice::insert(
                 edit::after_qname(self.text, ent),
@@ -292,7 +295,10 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
                 names.join(", ")
             )
         };
-        self.note(Some(ent), format!("extracted {id} as a standalone document; {carried}"));
+        self.note(
+            Some(ent),
+            format!("extracted {id} as a standalone document; {carried}"),
+        );
         if own_sig.is_some() && kind == Kind::Neutral {
             let how = if inclusive {
                 "every in-scope declaration was carried over, as its inclusive c14n needs"
@@ -320,9 +326,8 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
                 .copied()
                 .filter(|r| {
                     r.tag_name().name() == "RoleDescriptor"
-                        || !edit::plain_attr(*r, "protocolSupportEnumeration").is_some_and(|a| {
-                            a.value().split_whitespace().any(|p| p == ns::SAMLP)
-                        })
+                        || !edit::plain_attr(*r, "protocolSupportEnumeration")
+                            .is_some_and(|a| a.value().split_whitespace().any(|p| p == ns::SAMLP))
                 })
                 .collect();
             if drop.is_empty() {
@@ -411,9 +416,7 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
                 let left = role
                     .children()
                     .filter(|k| xml::is(*k, ns::MD, "KeyDescriptor") && *k != kd)
-                    .any(|k| {
-                        k.attribute("use").is_none_or(|u| u.trim() == "signing")
-                    })
+                    .any(|k| k.attribute("use").is_none_or(|u| u.trim() == "signing"))
                     || (hits.len() < certs.len()
                         && kd.attribute("use").is_none_or(|u| u.trim() == "signing"));
                 if !left && xml::is(role, ns::MD, "IDPSSODescriptor") {
@@ -548,7 +551,9 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
         }) {
             self.note(
                 Some(sp),
-                format!("{url} is already an AssertionConsumerService with that binding; nothing added"),
+                format!(
+                    "{url} is already an AssertionConsumerService with that binding; nothing added"
+                ),
             );
             return Ok(());
         }
@@ -576,19 +581,28 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
             .map_err(|_| Error::input("internal error: the new element is not UTF-8"))?;
         if let Some(last) = acs.last() {
             let ws = edit::indent_before(self.text, *last);
-            self.splices
-                .push(Splice::insert(last.range().end, format!("{ws}{new}"), Kind::Content));
+            self.splices.push(Splice::insert(
+                last.range().end,
+                format!("{ws}{new}"),
+                Kind::Content,
+            ));
         } else if let Some(svc) = sp
             .children()
             .find(|c| xml::is(*c, ns::MD, "AttributeConsumingService"))
         {
             let ws = edit::indent_before(self.text, svc);
-            self.splices
-                .push(Splice::insert(svc.range().start, format!("{new}{ws}"), Kind::Content));
-        } else if let Some(last) = sp.children().filter(Node::is_element).last() {
+            self.splices.push(Splice::insert(
+                svc.range().start,
+                format!("{new}{ws}"),
+                Kind::Content,
+            ));
+        } else if let Some(last) = sp.children().rfind(Node::is_element) {
             let ws = edit::indent_before(self.text, last);
-            self.splices
-                .push(Splice::insert(last.range().end, format!("{ws}{new}"), Kind::Content));
+            self.splices.push(Splice::insert(
+                last.range().end,
+                format!("{ws}{new}"),
+                Kind::Content,
+            ));
         } else {
             return Err(Error::input(
                 "the SPSSODescriptor has no child elements to place an AssertionConsumerService after",
@@ -599,7 +613,10 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
                 if let Some(d) = edit::plain_attr(*a, "isDefault").filter(|_| is_default(*a)) {
                     self.splices.push(edit::set_attr_value(&d, "false"));
                     let loc = a.attribute("Location").unwrap_or("");
-                    self.note(Some(*a), format!("{loc} is no longer the default (isDefault=\"false\")"));
+                    self.note(
+                        Some(*a),
+                        format!("{loc} is no longer the default (isDefault=\"false\")"),
+                    );
                 }
             }
         }
@@ -644,7 +661,8 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
                 self.note(Some(root), format!("{name} {old} -> {value}"));
             }
             None => {
-                self.splices.push(edit::add_attr(self.text, root, name, value));
+                self.splices
+                    .push(edit::add_attr(self.text, root, name, value));
                 self.note(Some(root), format!("{name} set to {value}"));
             }
         }
@@ -686,7 +704,10 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
                 .parent_element()
                 .map(|p| edit::elem_qname(self.text, p).to_string())
                 .unwrap_or_default();
-            self.note(s.parent_element(), format!("{verb} the signature of <{of}>"));
+            self.note(
+                s.parent_element(),
+                format!("{verb} the signature of <{of}>"),
+            );
         }
     }
 
@@ -694,20 +715,27 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
     /// changes; tags, comments and values keep their bytes. Elements with text content
     /// (or `xml:space="preserve"`) are left as they are.
     fn format(&mut self, pretty: bool) {
-        let nl = if self.text.contains("\r\n") { "\r\n" } else { "\n" };
+        let nl = if self.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         let root = self.doc.root();
         if pretty {
             let head = self.text.get(..root.range().start).unwrap_or("");
             if head.ends_with("?>") {
-                self.splices
-                    .push(Splice::insert(root.range().start, nl.to_string(), Kind::Content));
+                self.splices.push(Splice::insert(
+                    root.range().start,
+                    nl.to_string(),
+                    Kind::Content,
+                ));
             }
         }
         let mut changed = 0usize;
         for e in root.descendants().filter(Node::is_element) {
-            if e.ancestors().any(|a| {
-                a.attribute((ns::XML, "space")) == Some("preserve")
-            }) {
+            if e.ancestors()
+                .any(|a| a.attribute((ns::XML, "space")) == Some("preserve"))
+            {
                 continue;
             }
             let kids: Vec<_> = e.children().collect();
@@ -784,8 +812,10 @@ fn signature_is_exclusive(sig: Node<'_, '_>) -> bool {
     let tr = xml::child(si, ns::DS, "Reference")
         .and_then(|r| xml::child(r, ns::DS, "Transforms"))
         .is_some_and(|t| {
-            xml::children(t, ns::DS, "Transform")
-                .any(|x| x.attribute("Algorithm").is_some_and(|a| a.starts_with(ns::EXC_C14N)))
+            xml::children(t, ns::DS, "Transform").any(|x| {
+                x.attribute("Algorithm")
+                    .is_some_and(|a| a.starts_with(ns::EXC_C14N))
+            })
         });
     cm && tr
 }

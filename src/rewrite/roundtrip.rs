@@ -97,6 +97,13 @@ pub fn check_roundtrip(input: &[u8], ops: &[Op]) -> Result<(), String> {
     Ok(())
 }
 
+static NULL: Value = Value::Null;
+
+/// `v[k]` without any chance of a panic.
+fn get<'v>(v: &'v Value, k: &str) -> &'v Value {
+    v.get(k).unwrap_or(&NULL)
+}
+
 fn normalise(v: Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
@@ -145,13 +152,13 @@ fn is_acs(ep: &Value) -> bool {
 }
 
 fn ep_default(ep: &Value) -> bool {
-    ep["is_default"]["value"]
+    get(get(ep, "is_default"), "value")
         .as_str()
         .is_some_and(|v| matches!(v.trim(), "true" | "1"))
 }
 
 fn ep_index(ep: &Value) -> Option<u32> {
-    ep["index"]["value"]
+    get(get(ep, "index"), "value")
         .as_str()
         .and_then(|v| v.trim().parse().ok())
 }
@@ -160,7 +167,7 @@ fn apply(md: &mut Value, op: &Op, at: chrono::DateTime<chrono::Utc>) {
     match op {
         Op::Extract(id) => {
             if let Some(all) = md["entities"].as_array_mut() {
-                all.retain(|e| e["entity_id"]["value"] == id.as_str());
+                all.retain(|e| get(get(e, "entity_id"), "value") == id.as_str());
             }
             if md["is_aggregate"] == true {
                 md["groups"] = json!([]);
@@ -195,12 +202,14 @@ fn apply(md: &mut Value, op: &Op, at: chrono::DateTime<chrono::Utc>) {
                 _ => None,
             };
             let hit = |c: &Value| {
-                let f = &c["facts"]["Ok"];
+                let f = get(get(c, "facts"), "Ok");
                 if f.is_null() {
                     return false;
                 }
                 match &thumb {
-                    Some(t) => f["sha1_thumbprint"] == t.as_str() || f["sha256_fingerprint"] == t.as_str(),
+                    Some(t) => {
+                        f["sha1_thumbprint"] == t.as_str() || f["sha256_fingerprint"] == t.as_str()
+                    }
                     None => f["not_after"]
                         .as_str()
                         .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
@@ -223,7 +232,7 @@ fn apply(md: &mut Value, op: &Op, at: chrono::DateTime<chrono::Utc>) {
         Op::ReplaceAcs { old, new } => {
             for r in roles(md) {
                 for ep in r["endpoints"].as_array_mut().into_iter().flatten() {
-                    if is_acs(ep) && ep["location"]["value"] == old.as_str() {
+                    if is_acs(ep) && get(get(ep, "location"), "value") == old.as_str() {
                         ep["location"] = attr(new);
                     }
                 }
@@ -234,7 +243,8 @@ fn apply(md: &mut Value, op: &Op, at: chrono::DateTime<chrono::Utc>) {
                 let Some(eps) = r["endpoints"].as_array_mut() else {
                     continue;
                 };
-                let gone = |ep: &Value| is_acs(ep) && ep["location"]["value"] == url.as_str();
+                let gone =
+                    |ep: &Value| is_acs(ep) && get(get(ep, "location"), "value") == url.as_str();
                 let was_default = eps.iter().any(|ep| gone(ep) && ep_default(ep));
                 eps.retain(|ep| !gone(ep));
                 if was_default && !eps.iter().any(|ep| is_acs(ep) && ep_default(ep)) {
@@ -267,8 +277,8 @@ fn apply(md: &mut Value, op: &Op, at: chrono::DateTime<chrono::Utc>) {
                 };
                 if eps.iter().any(|ep| {
                     is_acs(ep)
-                        && ep["location"]["value"] == url.as_str()
-                        && ep["binding"]["value"] == binding.as_str()
+                        && get(get(ep, "location"), "value") == url.as_str()
+                        && get(get(ep, "binding"), "value") == binding.as_str()
                 }) {
                     continue;
                 }
@@ -306,12 +316,20 @@ fn apply(md: &mut Value, op: &Op, at: chrono::DateTime<chrono::Utc>) {
         Op::SetValidUntil(t) => {
             let s = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             let value = serde_json::to_value(crate::time::parse_datetime(&s)).unwrap_or_default();
-            set_on_root(md, "valid_until", json!({ "raw": attr(&s), "value": value }));
+            set_on_root(
+                md,
+                "valid_until",
+                json!({ "raw": attr(&s), "value": value }),
+            );
         }
         Op::RemoveValidUntil => set_on_root(md, "valid_until", Value::Null),
         Op::SetCacheDuration(d) => {
             let value = serde_json::to_value(crate::time::parse_duration(d)).unwrap_or_default();
-            set_on_root(md, "cache_duration", json!({ "raw": attr(d), "value": value }));
+            set_on_root(
+                md,
+                "cache_duration",
+                json!({ "raw": attr(d), "value": value }),
+            );
         }
         Op::RemoveCacheDuration => set_on_root(md, "cache_duration", Value::Null),
         Op::StripSignature => {
@@ -352,14 +370,19 @@ fn null_nested_group_signatures(md: &mut Value) {
 fn drop_broken_signatures(original: &Value, expected: &mut Value, ops: &[Op]) {
     let strip = |v: &Value| {
         let mut v = v.clone();
-        v["signature"] = Value::Null;
+        if let Value::Object(o) = &mut v {
+            o.insert("signature".into(), Value::Null);
+        }
         v
     };
     let extracting = ops.iter().any(|o| matches!(o, Op::Extract(_)));
     let by_id = |v: &Value, id: &Value| -> Option<Value> {
         v["entities"]
             .as_array()
-            .and_then(|a| a.iter().find(|e| e["entity_id"] == *id || e["entity_id"].is_null()))
+            .and_then(|a| {
+                a.iter()
+                    .find(|e| e["entity_id"] == *id || e["entity_id"].is_null())
+            })
             .cloned()
     };
     let changed_any = {

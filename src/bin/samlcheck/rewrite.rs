@@ -65,7 +65,11 @@ pub struct Args {
     #[arg(long)]
     pub remove_valid_until: bool,
     /// Set cacheDuration on the root element (xs:duration, e.g. PT6H).
-    #[arg(long, value_name = "DURATION", conflicts_with = "remove_cache_duration")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        conflicts_with = "remove_cache_duration"
+    )]
     pub set_cache_duration: Option<String>,
     /// Remove cacheDuration from the root element.
     #[arg(long)]
@@ -106,7 +110,9 @@ fn ops(a: &Args) -> Result<Vec<Op>, String> {
     }
     ops.extend(a.remove_acs.iter().cloned().map(Op::RemoveAcs));
     if a.acs_default && a.add_acs.len() > 1 {
-        return Err("--acs-default with more than one --add-acs: only one URL can be the default".into());
+        return Err(
+            "--acs-default with more than one --add-acs: only one URL can be the default".into(),
+        );
     }
     for url in &a.add_acs {
         ops.push(Op::AddAcs {
@@ -143,7 +149,10 @@ fn ops(a: &Args) -> Result<Vec<Op>, String> {
     }
     if a.sign_key.is_some() || a.sign_cert.is_some() {
         // The signer from the signature module is wired here once it lands.
-        return Err("signing not available: this build cannot sign yet (use xmlsec1, or drop --sign-key)".into());
+        return Err(
+            "signing not available: this build cannot sign yet (use xmlsec1, or drop --sign-key)"
+                .into(),
+        );
     }
     if a.strip_bom {
         ops.push(Op::StripBom);
@@ -259,7 +268,11 @@ fn summary(out: &rewrite::Rewritten, ctx: &Ctx, file: &str, target: &Target) -> 
     }
     let mut s = String::new();
     for e in &out.edits {
-        let at = e.path.as_deref().map(|p| format!(" {p}:")).unwrap_or_default();
+        let at = e
+            .path
+            .as_deref()
+            .map(|p| format!(" {p}:"))
+            .unwrap_or_default();
         s.push_str(&format!("{}:{at} {}\n", e.op, e.message));
     }
     if out.edits.is_empty() {
@@ -270,8 +283,10 @@ fn summary(out: &rewrite::Rewritten, ctx: &Ctx, file: &str, target: &Target) -> 
         out.signature.label(),
         match out.signature {
             rewrite::SignatureEffect::Unsigned => "the document is not signed",
-            rewrite::SignatureEffect::Untouched => "signed content unchanged; the signature still verifies",
-            rewrite::SignatureEffect::Removed => "the output is not signed where it was; the notes say which signature went and why",
+            rewrite::SignatureEffect::Untouched =>
+                "signed content unchanged; the signature still verifies",
+            rewrite::SignatureEffect::Removed =>
+                "the output is not signed where it was; the notes say which signature went and why",
             rewrite::SignatureEffect::Resigned => "signed again with the given key",
             rewrite::SignatureEffect::Broken => "a signature remains that no longer verifies",
             _ => "",
