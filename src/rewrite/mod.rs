@@ -491,7 +491,13 @@ fn guard_signatures(
             continue;
         };
         let sr = s.range();
-        let what = format!("signature of <{}>", edit::elem_qname(text, parent));
+        let what = match signer_subject(s) {
+            Some(subject) => format!(
+                "signature of <{}> (by {subject})",
+                edit::elem_qname(text, parent)
+            ),
+            None => format!("signature of <{}>", edit::elem_qname(text, parent)),
+        };
         let path = Some(ops::path(parent));
         if let Some(cov) = splices.iter().find(|sp| sp.covers(&sr)) {
             if cov.kind == Kind::StripSignature {
@@ -552,6 +558,15 @@ fn guard_signatures(
         }
     }
     splices
+}
+
+/// The subject of the certificate in a signature's `KeyInfo`, to say whose signature it is.
+fn signer_subject(sig: roxmltree::Node<'_, '_>) -> Option<String> {
+    let cert = sig
+        .descendants()
+        .find(|n| xml::is(*n, xml::ns::DS, "X509Certificate"))?;
+    let der = crate::x509::decode_base64(&xml::text_of(cert).0).ok()?;
+    crate::x509::facts_from_der(&der).ok().map(|f| f.subject)
 }
 
 /// Encodes the output text in the input's encoding.
