@@ -783,8 +783,9 @@ fn real_entra_file_saml2_only_and_strip_bom() {
     assert_eq!(out.signature, SignatureEffect::Removed);
     // It says whose signature went: Microsoft's (accounts.accesscontrol.windows.net).
     assert!(out.edits.iter().any(|n| n.op == "signature"
-        && n.message
-            .contains("signature of <EntityDescriptor> (by CN=accounts.accesscontrol.windows.net) removed")));
+        && n.message.contains(
+            "signature of <EntityDescriptor> (by CN=accounts.accesscontrol.windows.net) removed"
+        )));
     let d = samlcheck::xml::decode(out.bytes.clone()).unwrap();
     assert!(!d.info().bom);
     let md = samlcheck::parse_metadata(out.bytes.clone(), &samlcheck::Limits::default()).unwrap();
@@ -1005,7 +1006,12 @@ fn roundtrip_holds_for_operations_derived_from_the_corpus() {
     let Some(dir) = corpus("") else { return };
     let mut checked = 0;
     let mut succeeded = 0;
-    for sub in ["1-aws-identity-center", "3-entra", "4-other-idp-sp", "5-aggregates"] {
+    for sub in [
+        "1-aws-identity-center",
+        "3-entra",
+        "4-other-idp-sp",
+        "5-aggregates",
+    ] {
         for f in std::fs::read_dir(dir.join(sub)).unwrap() {
             let p = f.unwrap().path();
             if p.extension().and_then(|e| e.to_str()) != Some("xml") {
@@ -1029,21 +1035,36 @@ fn roundtrip_holds_for_operations_derived_from_the_corpus() {
                     Op::SetValidUntil(at("2030-01-01T00:00:00Z")),
                 ]);
                 for r in e.sp_roles() {
-                    for acs in r.endpoints_of(samlcheck::model::EndpointKind::AssertionConsumerService) {
+                    for acs in
+                        r.endpoints_of(samlcheck::model::EndpointKind::AssertionConsumerService)
+                    {
                         let url = acs.location().to_string();
                         sets.push(vec![
                             Op::Extract(id.clone()),
                             Op::RemoveAcs(url.clone()),
-                            Op::AddAcs { url: "https://added.example/acs".into(), binding: None, make_default: true },
+                            Op::AddAcs {
+                                url: "https://added.example/acs".into(),
+                                binding: None,
+                                make_default: true,
+                            },
                         ]);
-                        sets.push(vec![Op::ReplaceAcs { old: url, new: "https://r.example/acs".into() }, Op::Minify]);
+                        sets.push(vec![
+                            Op::ReplaceAcs {
+                                old: url,
+                                new: "https://r.example/acs".into(),
+                            },
+                            Op::Minify,
+                        ]);
                     }
                 }
                 for r in &e.roles {
                     for k in &r.keys {
                         for c in &k.certificates {
                             if let Ok(f) = &c.facts {
-                                sets.push(vec![Op::RemoveCert(f.sha256_fingerprint.clone()), Op::Pretty]);
+                                sets.push(vec![
+                                    Op::RemoveCert(f.sha256_fingerprint.clone()),
+                                    Op::Pretty,
+                                ]);
                             }
                         }
                     }
@@ -1060,5 +1081,30 @@ fn roundtrip_holds_for_operations_derived_from_the_corpus() {
         }
     }
     eprintln!("{succeeded} of {checked} derived rewrites succeeded and round-tripped");
-    assert!(checked == 0 || succeeded * 2 > checked, "{succeeded} of {checked}");
+    assert!(
+        checked == 0 || succeeded * 2 > checked,
+        "{succeeded} of {checked}"
+    );
+}
+
+#[test]
+fn extract_says_what_happened_to_the_aggregate_and_sibling_signatures() {
+    let sig = "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo/></ds:Signature>";
+    // The aggregate is signed: its signature does not survive extraction, and it says so.
+    let signed_root = aggregate().replacen("Name=\"agg\">", &format!("Name=\"agg\">{sig}"), 1);
+    let out = run(&signed_root, &[Op::Extract("https://a.example/".into())]);
+    assert_eq!(out.signature, SignatureEffect::Removed);
+    assert!(out
+        .edits
+        .iter()
+        .any(|e| e.op == "signature" && e.message.contains("covers the whole aggregate")));
+    // Only a sibling entity is signed: it is simply not part of the output.
+    let signed_sibling = aggregate().replacen(
+        "<md:EntityDescriptor entityID=\"https://b.example/\">",
+        &format!("<md:EntityDescriptor entityID=\"https://b.example/\">{sig}"),
+        1,
+    );
+    let out = run(&signed_sibling, &[Op::Extract("https://a.example/".into())]);
+    assert_eq!(out.signature, SignatureEffect::Unsigned);
+    assert!(out.edits.iter().all(|e| e.op != "signature"));
 }

@@ -278,7 +278,6 @@ pub fn rewrite(
     let mut text = input.text().to_string();
     let mut notes: Vec<EditNote> = Vec::new();
     let mut sig = SigState::default();
-    let had_signature = has_signature(&XmlDoc::parse(&text, &opts.limits)?);
     let wants_sign = ordered.iter().any(|o| matches!(o, Op::Sign));
     let mut strip_bom = false;
     for op in &ordered {
@@ -361,8 +360,6 @@ pub fn rewrite(
         SignatureEffect::Removed
     } else if signed_now {
         SignatureEffect::Untouched
-    } else if had_signature && !signed_now {
-        SignatureEffect::Removed
     } else {
         SignatureEffect::Unsigned
     };
@@ -398,7 +395,8 @@ fn step(
     if splices.is_empty() {
         return Ok(text.to_string());
     }
-    let splices = guard_signatures(text, &doc, splices, keep_broken, notes, sig);
+    let extracting = matches!(op, Op::Extract(_));
+    let splices = guard_signatures(text, &doc, splices, keep_broken, extracting, notes, sig);
     edit::apply(text, splices)
 }
 
@@ -477,6 +475,7 @@ fn guard_signatures(
     doc: &XmlDoc<'_>,
     mut splices: Vec<Splice>,
     keep_broken: bool,
+    extracting: bool,
     notes: &mut Vec<EditNote>,
     sig: &mut SigState,
 ) -> Vec<Splice> {
@@ -505,12 +504,17 @@ fn guard_signatures(
                 continue; // the strip step notes it
             }
             if splices.iter().any(|sp| sp.covers(&parent.range())) {
-                sig.removed = true;
-                notes.push(EditNote {
-                    op: "signature",
-                    path,
-                    message: format!("{what} removed together with its element"),
-                });
+                // Gone with the element it signs. Entities left out by extract are not
+                // part of the output at all; a dropped role's signature is worth a note.
+                if !extracting {
+                    sig.removed = true;
+                    notes.push(EditNote {
+                        op: "signature",
+                        path,
+                        message: format!("{what} removed together with its element"),
+                    });
+                }
+                continue;
             } else {
                 sig.dropped_with_aggregate = true;
                 notes.push(EditNote {
