@@ -160,13 +160,32 @@ pub(super) fn plain_attr<'a, 'i>(
         .find(|a| a.name() == name && a.namespace().is_none())
 }
 
-/// Replaces the value of an attribute (keeping its quotes).
-pub(super) fn set_attr_value(a: &roxmltree::Attribute<'_, '_>, value: &str) -> Splice {
-    Splice {
-        range: a.range_value(),
+/// Replaces the value of an attribute (keeping its quotes). The value range roxmltree
+/// reports is checked to sit between two matching quotes (it is computed from lengths that
+/// roxmltree caps, so a pathological attribute could otherwise misplace it).
+pub(super) fn set_attr_value(
+    text: &str,
+    a: &roxmltree::Attribute<'_, '_>,
+    value: &str,
+) -> Result<Splice, Error> {
+    let r = a.range_value();
+    let b = text.as_bytes();
+    let open = r.start.checked_sub(1).and_then(|i| b.get(i));
+    let close = b.get(r.end);
+    let ok = matches!((open, close), (Some(o), Some(c)) if o == c && (*o == b'"' || *o == b'\''))
+        && r.end.saturating_add(1) == a.range().end
+        && r.start > a.range().start;
+    if !ok {
+        return Err(Error::input(format!(
+            "cannot locate the value of attribute {} exactly; refusing to edit it",
+            a.name()
+        )));
+    }
+    Ok(Splice {
+        range: r,
         text: escape(value),
         kind: Kind::Content,
-    }
+    })
 }
 
 /// Removes an attribute with the white space before it.
@@ -274,6 +293,23 @@ mod tests {
         let b = doc.root().first_element_child().unwrap();
         let out = apply(s, vec![remove_element(s, b, Kind::Content)]).unwrap();
         assert_eq!(out, "<a>\r\n\r\n  <c/>\r\n</a>");
+    }
+
+    #[test]
+    fn attribute_values_are_located_exactly_or_not_at_all() {
+        for pad in [0usize, 3, 254, 255, 256, 300] {
+            let sp = " ".repeat(pad);
+            let s = format!("<a b{sp}={sp}'x&amp;y' c=\"z\"/>");
+            let doc = XmlDoc::parse(&s, &Limits::default()).unwrap();
+            let attr = doc.root().attributes().next().unwrap();
+            match set_attr_value(&s, &attr, "new") {
+                Ok(sp_) => {
+                    let out = apply(&s, vec![sp_]).unwrap();
+                    assert_eq!(out, format!("<a b{sp}={sp}'new' c=\"z\"/>"), "pad {pad}");
+                }
+                Err(e) => assert!(pad > 250, "pad {pad}: {e}"),
+            }
+        }
     }
 
     #[test]

@@ -452,7 +452,7 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
         let mut n = 0;
         for acs in self.all_acs() {
             if let Some(a) = edit::plain_attr(acs, "Location").filter(|a| a.value() == old) {
-                self.splices.push(edit::set_attr_value(&a, new));
+                self.splices.push(edit::set_attr_value(self.text, &a, new)?);
                 self.note(Some(acs), format!("Location {old} -> {new}"));
                 n += 1;
             }
@@ -507,7 +507,9 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
                     continue;
                 };
                 match edit::plain_attr(next, "isDefault") {
-                    Some(a) => self.splices.push(edit::set_attr_value(&a, "true")),
+                    Some(a) => self
+                        .splices
+                        .push(edit::set_attr_value(self.text, &a, "true")?),
                     None => self
                         .splices
                         .push(edit::add_attr(self.text, next, "isDefault", "true")),
@@ -611,7 +613,8 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
         if make_default {
             for a in &acs {
                 if let Some(d) = edit::plain_attr(*a, "isDefault").filter(|_| is_default(*a)) {
-                    self.splices.push(edit::set_attr_value(&d, "false"));
+                    self.splices
+                        .push(edit::set_attr_value(self.text, &d, "false")?);
                     let loc = a.attribute("Location").unwrap_or("");
                     self.note(
                         Some(*a),
@@ -637,7 +640,7 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
                     self.note(Some(ent), format!("the entityID is already {id}"));
                     return Ok(());
                 }
-                self.splices.push(edit::set_attr_value(&a, id));
+                self.splices.push(edit::set_attr_value(self.text, &a, id)?);
                 self.note(Some(ent), format!("entityID {old} -> {id}"));
             }
             None => {
@@ -657,7 +660,8 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
             }
             Some(a) => {
                 let old = a.value().to_string();
-                self.splices.push(edit::set_attr_value(&a, value));
+                self.splices
+                    .push(edit::set_attr_value(self.text, &a, value)?);
                 self.note(Some(root), format!("{name} {old} -> {value}"));
             }
             None => {
