@@ -507,6 +507,8 @@ fn extract_carries_the_used_namespace_declarations_only() {
     assert!(e.to_string().contains("no EntityDescriptor"), "{e}");
 }
 
+/// Signs entity C in place inside the aggregate with xmlsec1 (exclusive or inclusive
+/// c14n), checks it verifies there, extracts it, and checks it still verifies alone.
 #[test]
 fn extracted_entity_keeps_a_signature_that_still_verifies() {
     if std::process::Command::new("xmlsec1")
@@ -525,90 +527,96 @@ fn extracted_entity_keeps_a_signature_that_still_verifies() {
     let c = p.self_signed(&key).unwrap();
     std::fs::write(dir.path().join("key.pem"), key.serialize_pem()).unwrap();
     std::fs::write(dir.path().join("cert.pem"), c.pem()).unwrap();
-    let decls = format!(" xmlns:md=\"{MD}\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"");
-    let template = format!(
-        "<md:EntityDescriptor{decls} ID=\"_c\" entityID=\"https://c.example/\"><ds:Signature><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256\"/><ds:Reference URI=\"#_c\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/><ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/></ds:Signature>\n    <md:SPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n      <md:AssertionConsumerService Binding=\"{POST}\" Location=\"https://c.example/acs\" index=\"0\"/>\n    </md:SPSSODescriptor>\n  </md:EntityDescriptor>"
-    );
-    std::fs::write(dir.path().join("t.xml"), &template).unwrap();
-    let signed = std::process::Command::new("xmlsec1")
-        .current_dir(dir.path())
-        .args([
-            "--sign",
-            "--privkey-pem",
-            "key.pem",
-            "--id-attr:ID",
-            &format!("{MD}:EntityDescriptor"),
-            "--output",
-            "s.xml",
-            "t.xml",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        signed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&signed.stderr)
-    );
-    let signed = std::fs::read_to_string(dir.path().join("s.xml")).unwrap();
-    let entity = &signed[signed.find("<md:EntityDescriptor").unwrap()..];
-    let entity = entity.trim_end();
-    // Inside the aggregate the entity inherits its declarations from the root.
-    let nested = entity.replacen(&decls, "", 1);
-    let agg = aggregate().replacen(
-        "</md:EntitiesDescriptor>",
-        &format!("  {nested}\n</md:EntitiesDescriptor>"),
-        1,
-    );
-    let agg = agg.replacen(
-        "<md:EntitiesDescriptor ",
-        "<md:EntitiesDescriptor xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" ",
-        1,
-    );
-    let verify = |file: &str| {
+    let xmlsec = |args: &[&str]| {
+        let id = format!("{MD}:EntityDescriptor");
+        let mut all = vec![args[0], "--id-attr:ID", id.as_str()];
+        all.extend_from_slice(&args[1..]);
         std::process::Command::new("xmlsec1")
             .current_dir(dir.path())
-            .args([
-                "--verify",
-                "--pubkey-cert-pem",
-                "cert.pem",
-                "--id-attr:ID",
-                &format!("{MD}:EntityDescriptor"),
-                file,
-            ])
+            .args(&all)
             .output()
             .unwrap()
     };
-    std::fs::write(dir.path().join("agg.xml"), &agg).unwrap();
-    let v = verify("agg.xml");
-    assert!(
-        v.status.success(),
-        "inside the aggregate: {}",
-        String::from_utf8_lossy(&v.stderr)
-    );
-    let out = run(&agg, &[Op::Extract("https://c.example/".into())]);
-    assert_eq!(out.signature, SignatureEffect::Untouched);
-    assert!(out
-        .edits
-        .iter()
-        .any(|e| e.message.contains("still verifies")));
-    std::fs::write(dir.path().join("out.xml"), &out.bytes).unwrap();
-    let v = verify("out.xml");
-    assert!(
-        v.status.success(),
-        "extracted: {}\n{}",
-        String::from_utf8_lossy(&v.stderr),
-        s(&out)
-    );
-    // Control: any edit inside the entity would break it, so it is removed.
-    let out = run(
-        &agg,
-        &[
-            Op::Extract("https://c.example/".into()),
-            Op::SetEntityId("https://c2.example/".into()),
-        ],
-    );
-    assert_eq!(out.signature, SignatureEffect::Removed);
-    assert!(!s(&out).contains("Signature"));
+    let exc = "http://www.w3.org/2001/10/xml-exc-c14n#";
+    let inc = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
+    for (name, c14n) in [("exclusive", exc), ("inclusive", inc)] {
+        let template = format!(
+            "  <md:EntityDescriptor ID=\"_c\" entityID=\"https://c.example/\"><ds:Signature><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"{c14n}\"/><ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256\"/><ds:Reference URI=\"#_c\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/><ds:Transform Algorithm=\"{c14n}\"/></ds:Transforms><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/></ds:Signature>\n    <md:SPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n      <md:AssertionConsumerService Binding=\"{POST}\" Location=\"https://c.example/acs\" index=\"0\"/>\n    </md:SPSSODescriptor>\n  </md:EntityDescriptor>\n"
+        );
+        // The entity inherits md: and ds: (and, for inclusive c14n, every other
+        // declaration in scope) from the aggregate root.
+        let agg = aggregate()
+            .replacen(
+                "</md:EntitiesDescriptor>",
+                &format!("{template}</md:EntitiesDescriptor>"),
+                1,
+            )
+            .replacen(
+                "<md:EntitiesDescriptor ",
+                "<md:EntitiesDescriptor xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" ",
+                1,
+            );
+        std::fs::write(dir.path().join("t.xml"), &agg).unwrap();
+        let o = xmlsec(&[
+            "--sign",
+            "--privkey-pem",
+            "key.pem",
+            "--output",
+            "agg.xml",
+            "t.xml",
+        ]);
+        assert!(
+            o.status.success(),
+            "{name}: sign: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let o = xmlsec(&["--verify", "--pubkey-cert-pem", "cert.pem", "agg.xml"]);
+        assert!(
+            o.status.success(),
+            "{name}: in the aggregate: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let agg = std::fs::read_to_string(dir.path().join("agg.xml")).unwrap();
+
+        let out = run(&agg, &[Op::Extract("https://c.example/".into())]);
+        assert_eq!(out.signature, SignatureEffect::Untouched, "{name}");
+        assert!(
+            out.edits
+                .iter()
+                .any(|e| e.message.contains("still verifies")),
+            "{name}"
+        );
+        let text = s(&out);
+        let start_tag = &text[text.find("<md:EntityDescriptor").unwrap()..];
+        let start_tag = &start_tag[..start_tag.find('>').unwrap()];
+        assert!(
+            start_tag.contains(&format!(" xmlns:md=\"{MD}\"")),
+            "{name}: {text}"
+        );
+        assert!(
+            start_tag.contains(" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\""),
+            "{name}: {text}"
+        );
+        assert_eq!(text.contains("urn:x-unused"), c14n == inc, "{name}: {text}");
+        std::fs::write(dir.path().join("out.xml"), &out.bytes).unwrap();
+        let o = xmlsec(&["--verify", "--pubkey-cert-pem", "cert.pem", "out.xml"]);
+        assert!(
+            o.status.success(),
+            "{name}: extracted: {}\n{text}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+
+        // Control: an edit inside the entity would break it, so it is removed.
+        let out = run(
+            &agg,
+            &[
+                Op::Extract("https://c.example/".into()),
+                Op::SetEntityId("https://c2.example/".into()),
+            ],
+        );
+        assert_eq!(out.signature, SignatureEffect::Removed, "{name}");
+        assert!(!s(&out).contains("Signature"), "{name}");
+    }
 }
 
 #[test]
