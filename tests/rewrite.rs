@@ -1116,3 +1116,69 @@ fn extract_says_what_happened_to_the_aggregate_and_sibling_signatures() {
     assert_eq!(out.signature, SignatureEffect::Unsigned);
     assert!(out.edits.iter().all(|e| e.op != "signature"));
 }
+
+/// The signer hook with a real signer (xmlsec1 behind a closure, standing in for
+/// `dsig::sign`): the edits run first, the old signature goes, and the output verifies.
+#[test]
+fn resigned_output_verifies_with_xmlsec1() {
+    if std::process::Command::new("xmlsec1")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipping: xmlsec1 is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let p = rcgen::CertificateParams::new(vec!["signer.example".into()]).unwrap();
+    let c = p.self_signed(&key).unwrap();
+    std::fs::write(dir.path().join("key.pem"), key.serialize_pem()).unwrap();
+    std::fs::write(dir.path().join("cert.pem"), c.pem()).unwrap();
+    let id_attr = format!("{MD}:EntityDescriptor");
+    let signer = |text: &str| -> Result<String, Error> {
+        // Insert a template as the root's first child, then let xmlsec1 fill it in.
+        let root = text.find("<EntityDescriptor").unwrap();
+        let gt = root + text[root..].find('>').unwrap() + 1;
+        let template = "<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><SignedInfo><CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256\"/><Reference URI=\"#_abc\"><Transforms><Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/><Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></Transforms><DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue/></Reference></SignedInfo><SignatureValue/></Signature>";
+        let t = format!("{}{template}{}", &text[..gt], &text[gt..]);
+        std::fs::write(dir.path().join("t.xml"), t).unwrap();
+        let o = std::process::Command::new("xmlsec1")
+            .current_dir(dir.path())
+            .args([
+                "--sign",
+                "--privkey-pem",
+                "key.pem",
+                "--id-attr:ID",
+                &id_attr,
+                "--output",
+                "s.xml",
+                "t.xml",
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        Ok(std::fs::read_to_string(dir.path().join("s.xml")).unwrap())
+    };
+    let d = samlcheck::xml::decode(entra_like().into_bytes()).unwrap();
+    let mut o = opts();
+    o.signer = Some(&signer);
+    let out = rewrite(&d, &[Op::Saml2Only, Op::StripBom, Op::Sign], &o).unwrap();
+    assert_eq!(out.signature, SignatureEffect::Resigned);
+    assert_eq!(s(&out).matches("<Signature ").count(), 1);
+    assert!(!s(&out).contains("RoleDescriptor"));
+    std::fs::write(dir.path().join("out.xml"), &out.bytes).unwrap();
+    let v = std::process::Command::new("xmlsec1")
+        .current_dir(dir.path())
+        .args([
+            "--verify",
+            "--pubkey-cert-pem",
+            "cert.pem",
+            "--id-attr:ID",
+            &id_attr,
+            "out.xml",
+        ])
+        .output()
+        .unwrap();
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+}
