@@ -212,6 +212,7 @@ pub enum SignatureEffect {
     /// they cover); the output is unsigned there.
     Removed,
     /// The output was signed again with the given signer.
+    #[serde(rename = "re-signed")]
     Resigned,
     /// A signature is still present but no longer verifies (pretty-printing or minifying
     /// signed content); the notes say which.
@@ -322,7 +323,7 @@ pub fn rewrite(
             }
             _ => {
                 let format = matches!(op, Op::Pretty | Op::Minify);
-                if format && wants_sign {
+                if format && wants_sign && has_signature(&XmlDoc::parse(&text, &opts.limits)?) {
                     // Reformatting breaks every signature; the document is signed again.
                     text = step(&text, op, opts, &mut notes, &mut sig, false, |s| {
                         s.strip_signatures(
