@@ -1182,3 +1182,105 @@ fn resigned_output_verifies_with_xmlsec1() {
         .unwrap();
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
 }
+
+/// Random operation lists (fixed seed) over the generated shapes and the small corpus
+/// files: the round-trip property holds for every combination.
+#[test]
+fn roundtrip_holds_for_random_operation_lists() {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let (old, _) = cert("old", (2020, 1, 1), (2021, 1, 1));
+    let (new, _) = cert("new", (2024, 1, 1), (2034, 1, 1));
+    let mut inputs: Vec<Vec<u8>> = [
+        entra_like(),
+        sp_crlf(),
+        aggregate(),
+        sp_with_certs(&old, &new),
+    ]
+    .into_iter()
+    .map(String::into_bytes)
+    .collect();
+    if let Some(dir) = corpus("") {
+        for sub in ["1-aws-identity-center", "3-entra", "4-other-idp-sp"] {
+            for f in std::fs::read_dir(dir.join(sub)).unwrap() {
+                let p = f.unwrap().path();
+                let b = std::fs::read(&p).unwrap();
+                if p.extension().and_then(|e| e.to_str()) == Some("xml") && b.len() < 30_000 {
+                    inputs.push(b);
+                }
+            }
+        }
+    }
+    let (mut ran, mut ok) = (0, 0);
+    for input in &inputs {
+        let Ok(md) = samlcheck::parse_metadata(input.clone(), &samlcheck::Limits::default()) else {
+            continue;
+        };
+        let ids: Vec<String> = md
+            .entities
+            .iter()
+            .map(|e| e.entity_id().to_string())
+            .collect();
+        let acs: Vec<String> = md
+            .entities
+            .iter()
+            .flat_map(|e| e.sp_roles())
+            .flat_map(|r| r.endpoints_of(samlcheck::model::EndpointKind::AssertionConsumerService))
+            .map(|e| e.location().to_string())
+            .collect();
+        let pick = |v: &[String], i: usize| v.get(i % v.len().max(1)).cloned().unwrap_or_default();
+        for _ in 0..8 {
+            let n = 1 + next(4);
+            let mut ops = Vec::new();
+            for _ in 0..n {
+                let r = next(1000);
+                ops.push(match next(14) {
+                    0 => Op::StripBom,
+                    1 => Op::RemoveExpiredCerts,
+                    2 => Op::Saml2Only,
+                    3 => Op::Extract(pick(&ids, r)),
+                    4 => Op::AddAcs {
+                        url: format!("https://n{r}.example/acs"),
+                        binding: None,
+                        make_default: r % 2 == 0,
+                    },
+                    5 => Op::ReplaceAcs {
+                        old: pick(&acs, r),
+                        new: format!("https://r{r}.example/acs"),
+                    },
+                    6 => Op::RemoveAcs(pick(&acs, r)),
+                    7 => Op::SetEntityId(format!("https://e{r}.example/")),
+                    8 => Op::SetValidUntil(at("2030-01-01T00:00:00Z")),
+                    9 => Op::RemoveValidUntil,
+                    10 => Op::SetCacheDuration(format!("PT{r}S")),
+                    11 => Op::RemoveCacheDuration,
+                    12 => Op::StripSignature,
+                    _ => {
+                        if r % 2 == 0 {
+                            Op::Pretty
+                        } else {
+                            Op::Minify
+                        }
+                    }
+                });
+            }
+            check_roundtrip(input, &ops).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {ops:?}: {e}",
+                    String::from_utf8_lossy(&input[..input.len().min(120)])
+                )
+            });
+            ran += 1;
+            if run_bytes(input, &ops).is_ok() {
+                ok += 1;
+            }
+        }
+    }
+    eprintln!("{ok} of {ran} random rewrites succeeded and round-tripped");
+    assert!(ok * 3 > ran, "{ok} of {ran}");
+}
