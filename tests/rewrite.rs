@@ -994,6 +994,16 @@ fn cli_hostile_and_bad_inputs_exit_2_and_write_nothing() {
         .assert()
         .code(2);
     assert!(!out.exists());
+    // An output that cannot be written: exit 2, the input untouched.
+    let a = cli()
+        .arg("rewrite")
+        .arg(&inp)
+        .args(["--strip-bom", "-o"])
+        .arg(dir.path().join("no/such/dir/out.xml"))
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).starts_with("samlcheck: error:"));
+    assert_eq!(std::fs::read_to_string(&inp).unwrap(), aggregate());
     // Signing is not wired yet.
     let a = cli()
         .arg("rewrite")
@@ -1283,4 +1293,25 @@ fn roundtrip_holds_for_random_operation_lists() {
     }
     eprintln!("{ok} of {ran} random rewrites succeeded and round-tripped");
     assert!(ok * 3 > ran, "{ok} of {ran}");
+}
+
+#[cfg(unix)]
+#[test]
+fn cli_in_place_through_a_symlink_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.xml");
+    let link = dir.path().join("link.xml");
+    std::fs::write(&real, entra_like()).unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    cli()
+        .arg("rewrite")
+        .arg(&link)
+        .args(["--in-place", "--strip-bom", "-q"])
+        .assert()
+        .code(0);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read(&real).unwrap(), entra_like().as_bytes()[3..]);
 }

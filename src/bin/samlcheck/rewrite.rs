@@ -180,7 +180,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     let target = match (&args.output, args.in_place) {
         (Some(o), false) if o == "-" => Target::Stdout,
         (Some(o), false) => Target::File(PathBuf::from(o)),
-        (None, true) => Target::File(args.file.clone()),
+        // The real file behind a symbolic link is replaced; the link stays a link.
+        (None, true) => Target::File(
+            std::fs::canonicalize(&args.file).unwrap_or_else(|_| args.file.clone()),
+        ),
         (None, false) => {
             return crate::common::usage_error(
                 "rewrite needs -o OUT (or -o - for standard output), or --in-place to replace the input",
