@@ -1315,3 +1315,21 @@ fn cli_in_place_through_a_symlink_keeps_the_link() {
         .is_symlink());
     assert_eq!(std::fs::read(&real).unwrap(), entra_like().as_bytes()[3..]);
 }
+
+#[test]
+fn real_entra_file_pretty_breaks_the_signature_and_minify_restores_the_bytes() {
+    let Some(p) = corpus("3-entra/entra_tenant8b966979__JmFixit_good.xml") else {
+        return;
+    };
+    let input = std::fs::read(&p).unwrap();
+    let pretty = run_bytes(&input, &[Op::Pretty]).unwrap();
+    assert_eq!(pretty.signature, SignatureEffect::Broken);
+    assert!(pretty
+        .edits
+        .iter()
+        .any(|e| e.op == "signature" && e.message.contains("no longer verifies")));
+    let back = run_bytes(&pretty.bytes, &[Op::Minify]).unwrap();
+    let back = String::from_utf8(back.bytes).unwrap();
+    let back = back.replacen("?>\n<EntityDescriptor", "?><EntityDescriptor", 1);
+    assert_eq!(back.as_bytes(), &input[..]);
+}
