@@ -854,3 +854,45 @@ fn used_prefixes(text: &str, ent: Node<'_, '_>) -> Vec<Option<String>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thumbprints_normalise_or_are_refused() {
+        let sha1 = "ab:cd:".to_string() + &"0".repeat(36);
+        assert_eq!(
+            thumbprint(&sha1).unwrap(),
+            format!("ABCD{}", "0".repeat(36))
+        );
+        assert_eq!(thumbprint(&"f".repeat(64)).unwrap(), "F".repeat(64));
+        assert!(thumbprint("abc").is_err());
+        assert!(thumbprint(&"g".repeat(40)).is_err());
+    }
+
+    #[test]
+    fn bindings_by_short_name_or_uri() {
+        assert_eq!(binding_uri(None).unwrap(), HTTP_POST);
+        assert!(binding_uri(Some("redirect"))
+            .unwrap()
+            .ends_with("HTTP-Redirect"));
+        assert_eq!(binding_uri(Some("urn:x:y")).unwrap(), "urn:x:y");
+        assert!(binding_uri(Some("smoke-signals")).is_err());
+    }
+
+    #[test]
+    fn arguments_are_checked_before_reading() {
+        assert!(validate(&Op::AddAcs {
+            url: "not a url".into(),
+            binding: None,
+            make_default: false
+        })
+        .is_err());
+        assert!(validate(&Op::SetEntityId(" x".into())).is_err());
+        assert!(validate(&Op::SetEntityId("x".repeat(1025))).is_err());
+        assert!(validate(&Op::SetCacheDuration("-PT1H".into())).is_err());
+        assert!(validate(&Op::SetCacheDuration("PT1H".into())).is_ok());
+        assert!(validate(&Op::RemoveAcs("https://x/\n".into())).is_err());
+    }
+}
