@@ -44,6 +44,7 @@ pub mod lint;
 pub mod model;
 pub mod pair;
 pub mod report;
+pub mod rewrite;
 pub mod time;
 pub mod x509;
 pub mod xml;

@@ -45,7 +45,7 @@ enum Command {
     /// What changed between two versions of metadata, and what to do about it.
     Diff(diff::Args),
     /// Edit metadata byte-faithfully (strip BOM, drop roles, ACS URLs, certificates, ...).
-    Rewrite(rewrite::Args),
+    Rewrite(Box<rewrite::Args>),
     /// Print the rule catalogue.
     Rules(rules::Args),
 }

@@ -1,0 +1,413 @@
+//! The round-trip property, as a pure function a fuzz target can call: parsing the output
+//! gives exactly the model of the input with the edits applied, and nothing else.
+//!
+//! Both models are serialised to JSON and compared without what is positional or derived:
+//! positions, element paths, the source facts, the list of IDs, split values, flavour and
+//! group indices. The expected model is computed from the input model alone, by applying
+//! each operation's meaning to it (independently of the splicing code).
+
+use super::{rewrite, Op, RewriteOptions, SignatureEffect};
+use crate::xml::{self, ns, XmlDoc};
+use serde_json::{json, Map, Value};
+
+/// Keys dropped before comparing models (positional or derived).
+const DROP: &[&str] = &[
+    "pos",
+    "place",
+    "path",
+    "source",
+    "ids",
+    "split_values",
+    "flavor",
+    "group",
+    "parent",
+];
+
+/// Rewrites `input` with `ops` and checks the round-trip property. An input that is not
+/// metadata, or that a rewrite refuses, passes (there is nothing to check); a rewrite
+/// whose output does not parse, or parses to a different model than expected, fails with
+/// a description. [`Op::RemoveExpiredCerts`] is judged at 2026-01-01T00:00:00Z;
+/// [`Op::Sign`] has no signer here and is refused.
+pub fn check_roundtrip(input: &[u8], ops: &[Op]) -> Result<(), String> {
+    let limits = crate::Limits::default();
+    let Ok(decoded) = xml::decode_checked(input.to_vec(), &limits) else {
+        return Ok(());
+    };
+    let Ok(doc) = XmlDoc::parse(decoded.text(), &limits) else {
+        return Ok(());
+    };
+    let Ok(before) = crate::Metadata::from_doc(&doc, decoded.info()) else {
+        return Ok(());
+    };
+    let at = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .map_err(|e| e.to_string())?
+        .with_timezone(&chrono::Utc);
+    let opts = RewriteOptions {
+        at: Some(at),
+        ..RewriteOptions::default()
+    };
+    let Ok(out) = rewrite(&decoded, ops, &opts) else {
+        return Ok(());
+    };
+    let dec2 = xml::decode_checked(out.bytes.clone(), &limits)
+        .map_err(|e| format!("output does not decode: {e}"))?;
+    let doc2 =
+        XmlDoc::parse(dec2.text(), &limits).map_err(|e| format!("output does not parse: {e}"))?;
+    let after = crate::Metadata::from_doc(&doc2, dec2.info())
+        .map_err(|e| format!("output is not metadata: {e}"))?;
+    if ops.contains(&Op::StripBom) && dec2.info().bom {
+        return Err("output still has a byte order mark".into());
+    }
+
+    let input_signed = super::has_signature(&doc);
+    let mut expected = normalise(serde_json::to_value(&before).map_err(|e| e.to_string())?);
+    let mut actual = normalise(serde_json::to_value(&after).map_err(|e| e.to_string())?);
+    null_nested_group_signatures(&mut actual);
+    let original = expected.clone();
+    let mut ordered: Vec<&Op> = ops.iter().collect();
+    ordered.sort_by_key(|o| o.step());
+    for op in ordered {
+        apply(&mut expected, op, at);
+    }
+    drop_broken_signatures(&original, &mut expected, ops);
+    if expected != actual {
+        return Err(format!(
+            "model mismatch after {:?}:\nexpected {}\nactual   {}",
+            ops.iter().map(Op::name).collect::<Vec<_>>(),
+            expected,
+            actual
+        ));
+    }
+    let output_signed = super::has_signature(&doc2);
+    if input_signed && !output_signed && out.signature == SignatureEffect::Untouched {
+        return Err("a signature disappeared but the effect says untouched".into());
+    }
+    if !output_signed
+        && !matches!(
+            out.signature,
+            SignatureEffect::Unsigned | SignatureEffect::Removed
+        )
+    {
+        return Err(format!(
+            "the output is unsigned but the effect says {}",
+            out.signature.label()
+        ));
+    }
+    Ok(())
+}
+
+static NULL: Value = Value::Null;
+
+/// `v[k]` without any chance of a panic.
+fn get<'v>(v: &'v Value, k: &str) -> &'v Value {
+    v.get(k).unwrap_or(&NULL)
+}
+
+fn normalise(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(k, _)| !DROP.contains(&k.as_str()))
+                .map(|(k, v)| (k, normalise(v)))
+                .collect::<Map<String, Value>>(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(normalise).collect()),
+        other => other,
+    }
+}
+
+fn entities(md: &mut Value) -> Vec<&mut Value> {
+    md["entities"]
+        .as_array_mut()
+        .map(|a| a.iter_mut().collect())
+        .unwrap_or_default()
+}
+
+fn roles(md: &mut Value) -> Vec<&mut Value> {
+    let mut out = Vec::new();
+    for e in entities(md) {
+        if let Some(rs) = e["roles"].as_array_mut() {
+            out.extend(rs.iter_mut());
+        }
+    }
+    out
+}
+
+fn attr(v: &str) -> Value {
+    json!({ "value": v })
+}
+
+fn is_acs(ep: &Value) -> bool {
+    ep["kind"] == "AssertionConsumerService"
+}
+
+fn ep_default(ep: &Value) -> bool {
+    get(get(ep, "is_default"), "value")
+        .as_str()
+        .is_some_and(|v| matches!(v.trim(), "true" | "1"))
+}
+
+fn ep_index(ep: &Value) -> Option<u32> {
+    get(get(ep, "index"), "value")
+        .as_str()
+        .and_then(|v| v.trim().parse().ok())
+}
+
+fn apply(md: &mut Value, op: &Op, at: chrono::DateTime<chrono::Utc>) {
+    match op {
+        Op::Extract(id) => {
+            if let Some(all) = md["entities"].as_array_mut() {
+                all.retain(|e| get(get(e, "entity_id"), "value") == id.as_str());
+            }
+            if md["is_aggregate"] == true {
+                md["groups"] = json!([]);
+                md["is_aggregate"] = json!(false);
+            }
+        }
+        Op::Saml2Only => {
+            for e in entities(md) {
+                if let Some(rs) = e["roles"].as_array_mut() {
+                    rs.retain(|r| {
+                        let saml_kind = matches!(
+                            r["kind"].as_str(),
+                            Some(
+                                "sp-sso"
+                                    | "idp-sso"
+                                    | "attribute-authority"
+                                    | "authn-authority"
+                                    | "pdp"
+                            )
+                        );
+                        let saml2 = r["protocols"]
+                            .as_array()
+                            .is_some_and(|p| p.iter().any(|x| x == ns::SAMLP));
+                        saml_kind && saml2
+                    });
+                }
+            }
+        }
+        Op::RemoveExpiredCerts | Op::RemoveCert(_) => {
+            let thumb = match op {
+                Op::RemoveCert(t) => super::ops::thumbprint(t).ok(),
+                _ => None,
+            };
+            let hit = |c: &Value| {
+                let f = get(get(c, "facts"), "Ok");
+                if f.is_null() {
+                    return false;
+                }
+                match &thumb {
+                    Some(t) => {
+                        f["sha1_thumbprint"] == t.as_str() || f["sha256_fingerprint"] == t.as_str()
+                    }
+                    None => f["not_after"]
+                        .as_str()
+                        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+                        .is_some_and(|d| d < at),
+                }
+            };
+            for r in roles(md) {
+                if let Some(keys) = r["keys"].as_array_mut() {
+                    keys.retain_mut(|k| {
+                        let Some(certs) = k["certificates"].as_array_mut() else {
+                            return true;
+                        };
+                        let had = certs.len();
+                        certs.retain(|c| !hit(c));
+                        !(had > 0 && certs.is_empty())
+                    });
+                }
+            }
+        }
+        Op::ReplaceAcs { old, new } => {
+            for r in roles(md) {
+                for ep in r["endpoints"].as_array_mut().into_iter().flatten() {
+                    if is_acs(ep) && get(get(ep, "location"), "value") == old.as_str() {
+                        ep["location"] = attr(new);
+                    }
+                }
+            }
+        }
+        Op::RemoveAcs(url) => {
+            for r in roles(md) {
+                let Some(eps) = r["endpoints"].as_array_mut() else {
+                    continue;
+                };
+                let gone =
+                    |ep: &Value| is_acs(ep) && get(get(ep, "location"), "value") == url.as_str();
+                let was_default = eps.iter().any(|ep| gone(ep) && ep_default(ep));
+                eps.retain(|ep| !gone(ep));
+                if was_default && !eps.iter().any(|ep| is_acs(ep) && ep_default(ep)) {
+                    let best = eps
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, ep)| is_acs(ep))
+                        .min_by_key(|(_, ep)| ep_index(ep).unwrap_or(u32::MAX))
+                        .map(|(i, _)| i);
+                    if let Some(ep) = best.and_then(|i| eps.get_mut(i)) {
+                        ep["is_default"] = attr("true");
+                    }
+                }
+            }
+        }
+        Op::AddAcs {
+            url,
+            binding,
+            make_default,
+        } => {
+            let Ok(binding) = super::ops::binding_uri(binding.as_deref()) else {
+                return;
+            };
+            for r in roles(md) {
+                if r["kind"] != "sp-sso" {
+                    continue;
+                }
+                let Some(eps) = r["endpoints"].as_array_mut() else {
+                    continue;
+                };
+                if eps.iter().any(|ep| {
+                    is_acs(ep)
+                        && get(get(ep, "location"), "value") == url.as_str()
+                        && get(get(ep, "binding"), "value") == binding.as_str()
+                }) {
+                    continue;
+                }
+                let index = eps
+                    .iter()
+                    .filter(|ep| is_acs(ep))
+                    .filter_map(ep_index)
+                    .max()
+                    .map_or(0, |m| m.saturating_add(1));
+                if *make_default {
+                    for ep in eps.iter_mut().filter(|ep| is_acs(ep) && ep_default(ep)) {
+                        ep["is_default"] = attr("false");
+                    }
+                }
+                let new = json!({
+                    "kind": "AssertionConsumerService",
+                    "binding": attr(&binding),
+                    "location": attr(url),
+                    "response_location": null,
+                    "index": attr(&index.to_string()),
+                    "is_default": if *make_default { attr("true") } else { Value::Null },
+                });
+                let at = eps
+                    .iter()
+                    .rposition(is_acs)
+                    .map_or(eps.len(), |i| i.saturating_add(1));
+                eps.insert(at, new);
+            }
+        }
+        Op::SetEntityId(id) => {
+            for e in entities(md) {
+                e["entity_id"] = attr(id);
+            }
+        }
+        Op::SetValidUntil(t) => {
+            let s = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let value = serde_json::to_value(crate::time::parse_datetime(&s)).unwrap_or_default();
+            set_on_root(
+                md,
+                "valid_until",
+                json!({ "raw": attr(&s), "value": value }),
+            );
+        }
+        Op::RemoveValidUntil => set_on_root(md, "valid_until", Value::Null),
+        Op::SetCacheDuration(d) => {
+            let value = serde_json::to_value(crate::time::parse_duration(d)).unwrap_or_default();
+            set_on_root(
+                md,
+                "cache_duration",
+                json!({ "raw": attr(d), "value": value }),
+            );
+        }
+        Op::RemoveCacheDuration => set_on_root(md, "cache_duration", Value::Null),
+        Op::StripSignature => {
+            for k in ["entities", "groups"] {
+                for x in md[k].as_array_mut().into_iter().flatten() {
+                    x["signature"] = Value::Null;
+                }
+            }
+        }
+        Op::StripBom | Op::Sign | Op::Pretty | Op::Minify => {}
+    }
+}
+
+fn set_on_root(md: &mut Value, key: &str, v: Value) {
+    let k = if md["is_aggregate"] == true {
+        "groups"
+    } else {
+        "entities"
+    };
+    if let Some(Value::Object(root)) = md.get_mut(k).and_then(|a| a.get_mut(0)) {
+        root.insert(key.to_string(), v);
+    }
+}
+
+fn null_nested_group_signatures(md: &mut Value) {
+    if let Some(Value::Array(gs)) = md.get_mut("groups") {
+        for g in gs.iter_mut().skip(1) {
+            if let Value::Object(o) = g {
+                o.insert("signature".into(), Value::Null);
+            }
+        }
+    }
+}
+
+/// A signature whose element changed cannot survive: the expected model drops it. An
+/// entity's signature covers the entity; the root group's covers everything. (Nested
+/// groups' signatures are not compared.)
+fn drop_broken_signatures(original: &Value, expected: &mut Value, ops: &[Op]) {
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        if let Value::Object(o) = &mut v {
+            o.insert("signature".into(), Value::Null);
+        }
+        v
+    };
+    let extracting = ops.iter().any(|o| matches!(o, Op::Extract(_)));
+    let by_id = |v: &Value, id: &Value| -> Option<Value> {
+        v["entities"]
+            .as_array()
+            .and_then(|a| {
+                a.iter()
+                    .find(|e| e["entity_id"] == *id || e["entity_id"].is_null())
+            })
+            .cloned()
+    };
+    let changed_any = {
+        let mut a = expected.clone();
+        let mut b = original.clone();
+        for x in [&mut a, &mut b] {
+            for k in ["entities", "groups"] {
+                for y in x[k].as_array_mut().into_iter().flatten() {
+                    y["signature"] = Value::Null;
+                }
+            }
+        }
+        a != b
+    };
+    let ids: Vec<Value> = expected["entities"]
+        .as_array()
+        .map(|a| a.iter().map(|e| e["entity_id"].clone()).collect())
+        .unwrap_or_default();
+    for (i, id) in ids.iter().enumerate() {
+        let before = by_id(original, id);
+        let Some(Value::Object(e)) = expected.get_mut("entities").and_then(|a| a.get_mut(i)) else {
+            continue;
+        };
+        let changed = match &before {
+            Some(b) => strip(b) != strip(&Value::Object(e.clone())),
+            None => true, // entityID changed: the entity changed
+        };
+        if changed {
+            e.insert("signature".into(), Value::Null);
+        }
+    }
+    if changed_any && !extracting {
+        if let Some(Value::Object(g)) = expected.get_mut("groups").and_then(|a| a.get_mut(0)) {
+            g.insert("signature".into(), Value::Null);
+        }
+    }
+    null_nested_group_signatures(expected);
+}
