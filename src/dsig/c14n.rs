@@ -270,8 +270,8 @@ struct Walker<'a, 's, 'c> {
     excluded: Option<roxmltree::NodeId>,
     /// Namespace declarations in effect in the output: (prefix, uri), innermost last.
     rendered: Vec<(&'a str, &'a str)>,
-    /// For each open element, the length of `rendered` before it.
-    frames: Vec<usize>,
+    /// For each open element, the length of `rendered` before it and its qualified name.
+    frames: Vec<(usize, &'a str)>,
     ns_out: Vec<(&'a str, &'a str)>,
     attrs: Vec<Attr<'a>>,
 }
@@ -286,6 +286,14 @@ fn elem_qname<'a>(node: Node<'_, 'a>) -> &'a str {
         .position(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>'))
         .unwrap_or(rest.len());
     rest.get(..end).unwrap_or("")
+}
+
+/// String equality with a pointer fast path: namespace URIs of one declaration share
+/// storage in the tree, so most comparisons end at the pointer.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a.bytes().zip(b.bytes()).all(|(x, y)| x == y))
 }
 
 fn prefix_of(qname: &str) -> &str {
@@ -364,16 +372,16 @@ impl<'a> Walker<'a, '_, '_> {
         self.rendered
             .iter()
             .rev()
-            .find(|(p, _)| *p == prefix)
+            .find(|(p, _)| same(p, prefix))
             .map_or("", |(_, u)| u)
     }
 
     /// Renders `(prefix, uri)` when the output does not already have it in effect.
     fn consider(&mut self, prefix: &'a str, uri: &'a str) {
-        if prefix == "xml" || self.ns_out.iter().any(|(p, _)| *p == prefix) {
+        if prefix == "xml" || self.ns_out.iter().any(|(p, _)| same(p, prefix)) {
             return;
         }
-        if self.lookup_rendered(prefix) != uri {
+        if !same(self.lookup_rendered(prefix), uri) {
             self.ns_out.push((prefix, uri));
         }
     }
@@ -381,7 +389,7 @@ impl<'a> Walker<'a, '_, '_> {
     fn open(&mut self, node: Node<'a, 'a>, is_apex: bool) {
         let text = node.document().input_text();
         let qname = elem_qname(node);
-        self.frames.push(self.rendered.len());
+        self.frames.push((self.rendered.len(), qname));
         self.ns_out.clear();
         self.attrs.clear();
         for a in node.attributes() {
@@ -475,10 +483,10 @@ impl<'a> Walker<'a, '_, '_> {
         if !node.is_element() {
             return;
         }
-        self.out.put(b"</");
-        self.out.put(elem_qname(node).as_bytes());
-        self.out.put(b">");
-        if let Some(len) = self.frames.pop() {
+        if let Some((len, qname)) = self.frames.pop() {
+            self.out.put(b"</");
+            self.out.put(qname.as_bytes());
+            self.out.put(b">");
             self.rendered.truncate(len);
         }
     }

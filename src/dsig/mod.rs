@@ -33,9 +33,39 @@ pub fn digest(
     c14n: &c14n::C14n,
     alg: DigestAlg,
 ) -> Vec<u8> {
-    let mut ctx = ring::digest::Context::new(alg.ring());
-    c14n::canonicalize(subset, excluded, c14n, &mut |b: &[u8]| ctx.update(b));
-    ctx.finish().as_ref().to_vec()
+    use std::sync::mpsc::sync_channel;
+    // Hashing runs on a second thread: canonicalization hands over 64 KiB buffers, which
+    // come back for reuse, so memory stays bounded (a few buffers in flight).
+    std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<Vec<u8>>(8);
+        let (back_tx, back_rx) = sync_channel::<Vec<u8>>(16);
+        let hasher = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let mut ctx = ring::digest::Context::new(alg.ring());
+            for buf in rx {
+                ctx.update(&buf);
+                let _ = back_tx.try_send(buf);
+            }
+            ctx.finish()
+        });
+        let Ok(hasher) = hasher else {
+            // No thread: hash inline.
+            let mut ctx = ring::digest::Context::new(alg.ring());
+            c14n::canonicalize(subset, excluded, c14n, &mut |b: &[u8]| ctx.update(b));
+            return ctx.finish().as_ref().to_vec();
+        };
+        c14n::canonicalize(subset, excluded, c14n, &mut |b: &[u8]| {
+            let mut v = back_rx.try_recv().unwrap_or_default();
+            v.clear();
+            v.extend_from_slice(b);
+            let _ = tx.send(v);
+        });
+        drop(tx);
+        // A hasher that died yields an empty digest, which never matches.
+        hasher
+            .join()
+            .map(|d| d.as_ref().to_vec())
+            .unwrap_or_default()
+    })
 }
 
 const SRC: &str = "W3C XML Signature 1.1 and docs/dsig.md (the samlcheck signature profile)";
