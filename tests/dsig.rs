@@ -2,9 +2,14 @@
 //! reason. Signed inputs are made here with samlcheck's signer and the test-only keys of
 //! tests/fixtures/keys (see tests/fixtures/gen/make-keys.sh).
 
-use samlcheck::dsig::{
-    self, sign, Failure, SignOptions, SigningKey, Trust, TrustBasis, Violation,
-};
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use samlcheck::dsig::{self, sign, Failure, SignOptions, SigningKey, Trust, TrustBasis, Violation};
 use samlcheck::xml::XmlDoc;
 use samlcheck::{Error, Limits};
 
@@ -73,13 +78,22 @@ fn signed_entity_verifies_with_every_trust_mode() {
     let v = r.verified_root().expect("verified");
     assert_eq!(v.node(), doc.root());
     assert_eq!(v.info().trust, TrustBasis::EmbeddedOnly);
-    assert_eq!(v.info().entity.as_deref(), Some("https://idp.victim.example/"));
+    assert_eq!(
+        v.info().entity.as_deref(),
+        Some("https://idp.victim.example/")
+    );
     let f = dsig::findings(&r, true);
-    assert_eq!(f.iter().map(|f| f.code).collect::<Vec<_>>(), ["dsig.trust_embedded_only"]);
+    assert_eq!(
+        f.iter().map(|f| f.code).collect::<Vec<_>>(),
+        ["dsig.trust_embedded_only"]
+    );
 
     let pinned = Trust::from_pem(&keys("rsa2048").1).unwrap();
     let r = dsig::verify(&doc, &pinned);
-    assert_eq!(r.verified_root().unwrap().info().trust, TrustBasis::PinnedCert);
+    assert_eq!(
+        r.verified_root().unwrap().info().trust,
+        TrustBasis::PinnedCert
+    );
     assert!(dsig::findings(&r, true).is_empty());
 
     let sha1 = v.info().signer.sha1.clone();
@@ -91,7 +105,10 @@ fn signed_entity_verifies_with_every_trust_mode() {
     let mut t = Trust::embedded();
     t.add_fingerprint(&colons.join(":").to_lowercase()).unwrap();
     let r = dsig::verify(&doc, &t);
-    assert_eq!(r.verified_root().unwrap().info().trust, TrustBasis::PinnedFingerprint);
+    assert_eq!(
+        r.verified_root().unwrap().info().trust,
+        TrustBasis::PinnedFingerprint
+    );
     let mut t = Trust::embedded();
     t.add_fingerprint(&v.info().signer.sha256).unwrap();
     assert!(dsig::verify(&doc, &t).verified_root().is_some());
@@ -101,7 +118,10 @@ fn signed_entity_verifies_with_every_trust_mode() {
 fn ecdsa_p256_and_p384_sign_and_verify() {
     for k in ["ec-p256", "ec-p384"] {
         let s = sign(ENTITY, &key(k), &SignOptions::default()).unwrap();
-        assert!(root_verified(&s, &Trust::from_pem(&keys(k).1).unwrap()), "{k}");
+        assert!(
+            root_verified(&s, &Trust::from_pem(&keys(k).1).unwrap()),
+            "{k}"
+        );
     }
 }
 
@@ -145,7 +165,13 @@ fn xsw_signed_entity_moved_under_extensions_of_attacker_root() {
     assert!(codes.contains(&"dsig.unsigned"), "{codes:?}");
 
     // The attacker copies the ID onto the root as well: duplicate IDs.
-    let id = victim.split("ID=\"").nth(1).unwrap().split('"').next().unwrap();
+    let id = victim
+        .split("ID=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     let attack2 = attack.replacen(
         "<md:EntityDescriptor ",
         &format!("<md:EntityDescriptor ID=\"{id}\" "),
@@ -153,7 +179,10 @@ fn xsw_signed_entity_moved_under_extensions_of_attacker_root() {
     );
     let o = outcomes(&attack2, &Trust::embedded());
     assert!(
-        matches!(&o[0], Err(Failure::Profile(Violation::DuplicateId { count: 2, .. }))),
+        matches!(
+            &o[0],
+            Err(Failure::Profile(Violation::DuplicateId { count: 2, .. }))
+        ),
         "{o:?}"
     );
 }
@@ -161,7 +190,14 @@ fn xsw_signed_entity_moved_under_extensions_of_attacker_root() {
 #[test]
 fn duplicate_id_anywhere_is_rejected() {
     let s = signed_entity();
-    let id = s.split("ID=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let id = s
+        .split("ID=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     for attr in ["ID", "Id", "id", "xml:id"] {
         let evil = s.replace(
             "<md:SingleSignOnService ",
@@ -201,8 +237,10 @@ fn signature_in_an_unexpected_place_is_flagged() {
     let sig_start = s.find("<ds:Signature").unwrap();
     let sig_end = s.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
     let sig = s[sig_start..sig_end].to_string();
-    let moved = format!("{}{}", &s[..sig_start], &s[sig_end..])
-        .replace("<md:SingleSignOnService ", &format!("{sig}<md:SingleSignOnService "));
+    let moved = format!("{}{}", &s[..sig_start], &s[sig_end..]).replace(
+        "<md:SingleSignOnService ",
+        &format!("{sig}<md:SingleSignOnService "),
+    );
     assert!(matches!(
         only_failure(&moved),
         Failure::Profile(Violation::Misplaced { .. })
@@ -221,7 +259,9 @@ fn two_signatures_on_the_root_are_rejected() {
     assert_eq!(r.signatures.len(), 2);
     assert!(r.root_signature().is_none() && r.verified_root().is_none());
     let f = dsig::findings(&r, true);
-    assert!(f.iter().any(|f| f.code == "dsig.profile" && f.message.contains("2 signatures")));
+    assert!(f
+        .iter()
+        .any(|f| f.code == "dsig.profile" && f.message.contains("2 signatures")));
     // Each copy fails anyway: the other one is inside the digested content.
     assert!(r
         .signatures
@@ -277,7 +317,10 @@ fn attacker_key_with_victim_certificate_embedded() {
     ));
     let victim = Trust::from_pem(&keys("rsa2048").1).unwrap();
     let o = outcomes(&forged, &victim);
-    assert!(matches!(&o[0], Err(Failure::SignatureMismatch { .. })), "{o:?}");
+    assert!(
+        matches!(&o[0], Err(Failure::SignatureMismatch { .. })),
+        "{o:?}"
+    );
     // Signed by the attacker with the attacker's own certificate: a valid signature by a
     // key nobody pinned.
     let o = outcomes(&attacker, &victim);
@@ -316,7 +359,10 @@ fn forbidden_transforms_are_rejected() {
         "",
         1,
     );
-    assert_eq!(only_failure(&t), Failure::Profile(Violation::MissingEnveloped));
+    assert_eq!(
+        only_failure(&t),
+        Failure::Profile(Violation::MissingEnveloped)
+    );
 }
 
 #[test]
@@ -327,7 +373,10 @@ fn unsupported_algorithms_are_rejected() {
     );
     assert!(matches!(
         only_failure(&s),
-        Failure::Profile(Violation::UnsupportedAlgorithm { what: "SignatureMethod", .. })
+        Failure::Profile(Violation::UnsupportedAlgorithm {
+            what: "SignatureMethod",
+            ..
+        })
     ));
 }
 
@@ -345,8 +394,19 @@ fn comment_inside_digest_value_is_rejected() {
 #[test]
 fn external_and_xpointer_references_are_rejected() {
     let s = signed_entity();
-    let id = s.split("URI=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    for uri in ["#xpointer(/)", "https://evil.example/md.xml", "#xpointer(id('x'))"] {
+    let id = s
+        .split("URI=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    for uri in [
+        "#xpointer(/)",
+        "https://evil.example/md.xml",
+        "#xpointer(id('x'))",
+    ] {
         let t = s.replace(&format!("URI=\"{id}\""), &format!("URI=\"{uri}\""));
         assert!(matches!(
             only_failure(&t),
@@ -380,7 +440,10 @@ fn missing_key_is_reported() {
     let t = format!("{}{}", &s[..a], &s[b..]);
     assert!(matches!(only_failure(&t), Failure::NoKey { .. }));
     // With a pinned certificate the key comes from the pin.
-    assert!(root_verified(&t, &Trust::from_pem(&keys("rsa2048").1).unwrap()));
+    assert!(root_verified(
+        &t,
+        &Trust::from_pem(&keys("rsa2048").1).unwrap()
+    ));
 }
 
 #[test]
@@ -394,7 +457,10 @@ fn signing_is_byte_faithful_and_refuses_signed_input() {
     let e = sign(&s, &key("rsa2048"), &SignOptions::default()).unwrap_err();
     assert!(e.to_string().contains("already signed"), "{e}");
     // Deterministic ID.
-    assert_eq!(s.split("ID=\"").nth(1), signed_entity().split("ID=\"").nth(1));
+    assert_eq!(
+        s.split("ID=\"").nth(1),
+        signed_entity().split("ID=\"").nth(1)
+    );
     // A self-closing root and an existing ID.
     let t = sign(
         r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ID="e1" entityID="x"/>"#,
@@ -402,7 +468,10 @@ fn signing_is_byte_faithful_and_refuses_signed_input() {
         &SignOptions::default(),
     )
     .unwrap();
-    assert!(t.contains("URI=\"#e1\"") && t.ends_with("</md:EntityDescriptor>"), "{t}");
+    assert!(
+        t.contains("URI=\"#e1\"") && t.ends_with("</md:EntityDescriptor>"),
+        "{t}"
+    );
     assert!(root_verified(&t, &Trust::embedded()));
 }
 
@@ -411,8 +480,11 @@ fn rsa1024_and_sec1_keys_are_refused_with_a_clear_error() {
     let (k, c) = keys("rsa1024");
     let e = SigningKey::from_pem(&k, &c).unwrap_err();
     assert!(e.to_string().contains("2048"), "{e}");
-    let e = SigningKey::from_pem("-----BEGIN EC PRIVATE KEY-----\nAA==\n-----END EC PRIVATE KEY-----", &c)
-        .unwrap_err();
+    let e = SigningKey::from_pem(
+        "-----BEGIN EC PRIVATE KEY-----\nAA==\n-----END EC PRIVATE KEY-----",
+        &c,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("pkcs8"), "{e}");
     let (k2, _) = keys("rsa2048");
     let e = SigningKey::from_pem(&k2, &c).unwrap_err();
@@ -431,9 +503,16 @@ fn inner_entities_of_an_aggregate_are_verified_too() {
     let r = dsig::verify(&doc, &Trust::embedded());
     assert_eq!(r.signatures.len(), 2);
     assert!(r.all_verified());
-    assert_eq!(r.verified_root().unwrap().info().entity.as_deref(), Some("urn:test"));
+    assert_eq!(
+        r.verified_root().unwrap().info().entity.as_deref(),
+        Some("urn:test")
+    );
     // Tampering with the inner entity breaks both.
     let t = signed.replace("https://idp.victim.example/sso", "https://evil.example/sso");
     let o = outcomes(&t, &Trust::embedded());
-    assert!(o.iter().all(|x| matches!(x, Err(Failure::DigestMismatch { .. }))), "{o:?}");
+    assert!(
+        o.iter()
+            .all(|x| matches!(x, Err(Failure::DigestMismatch { .. }))),
+        "{o:?}"
+    );
 }

@@ -5,6 +5,13 @@
 //! known differences listed here and explained in docs/dsig-known-differences.md. A known
 //! difference that stops differing fails the test too, so the list stays true.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use samlcheck::dsig::{self, Trust};
 use samlcheck::xml::{read_path, XmlDoc};
 use samlcheck::Limits;
@@ -32,9 +39,15 @@ fn corpus() -> Option<std::path::PathBuf> {
         .collect();
     candidates.push(root.join("../shared/corpus"));
     candidates.push(root.join("../../shared/corpus"));
-    let found = candidates.iter().find(|p| p.join("PROVENANCE.tsv").is_file()).cloned();
+    let found = candidates
+        .iter()
+        .find(|p| p.join("PROVENANCE.tsv").is_file())
+        .cloned();
     if found.is_none() {
-        eprintln!("SKIPPED: corpus not found at {} (it lives outside the repository)", candidates[0].display());
+        eprintln!(
+            "SKIPPED: corpus not found at {} (it lives outside the repository)",
+            candidates[0].display()
+        );
     }
     found
 }
@@ -42,7 +55,9 @@ fn corpus() -> Option<std::path::PathBuf> {
 /// xmlsec1's embedded-certificate verdicts, per signature: true = OK.
 fn xmlsec1_verdicts(cell: &str) -> Vec<bool> {
     let embedded = cell.split(" || ").next().unwrap_or("");
-    let embedded = embedded.trim_start_matches("EMBEDDED-CERT(--insecure):").trim();
+    let embedded = embedded
+        .trim_start_matches("EMBEDDED-CERT(--insecure):")
+        .trim();
     embedded
         .split(" | ")
         .map(|sig| {
@@ -69,8 +84,8 @@ fn corpus_verdicts_agree_with_xmlsec1_except_known_differences() {
         let name = rel.rsplit('/').next().unwrap();
         let theirs = xmlsec1_verdicts(cols[8]);
         let limits = Limits::default();
-        let ours: Vec<(bool, String)> = match read_path(&path, &limits)
-            .and_then(|d| XmlDoc::parse(d.text(), &limits).map(|doc| {
+        let ours: Vec<(bool, String)> = match read_path(&path, &limits).and_then(|d| {
+            XmlDoc::parse(d.text(), &limits).map(|doc| {
                 let r = dsig::verify(&doc, &Trust::embedded());
                 r.signatures
                     .iter()
@@ -79,7 +94,8 @@ fn corpus_verdicts_agree_with_xmlsec1_except_known_differences() {
                         Err(f) => (false, f.to_string()),
                     })
                     .collect::<Vec<_>>()
-            })) {
+            })
+        }) {
             Ok(v) => v,
             Err(e) => vec![(false, format!("unreadable: {e}"))],
         };
@@ -101,14 +117,28 @@ fn corpus_verdicts_agree_with_xmlsec1_except_known_differences() {
                     ));
                 }
             } else if known {
-                disagreements.push(format!("{rel} sig{}: listed as a known difference but agrees now", i + 1));
+                disagreements.push(format!(
+                    "{rel} sig{}: listed as a known difference but agrees now",
+                    i + 1
+                ));
             }
         }
     }
-    eprintln!("checked {checked} signed corpus files; {} known differences", known_seen.len());
+    eprintln!(
+        "checked {checked} signed corpus files; {} known differences",
+        known_seen.len()
+    );
     assert!(checked > 40, "only {checked} signed files found");
-    assert!(disagreements.is_empty(), "disagreements:\n{}", disagreements.join("\n"));
-    assert_eq!(known_seen.len(), KNOWN.len(), "known differences not all seen: {known_seen:?}");
+    assert!(
+        disagreements.is_empty(),
+        "disagreements:\n{}",
+        disagreements.join("\n")
+    );
+    assert_eq!(
+        known_seen.len(),
+        KNOWN.len(),
+        "known differences not all seen: {known_seen:?}"
+    );
 }
 
 #[test]
@@ -118,6 +148,9 @@ fn known_differences_are_documented() {
     )
     .unwrap();
     for (f, _, _) in KNOWN {
-        assert!(doc.contains(f), "{f} missing from docs/dsig-known-differences.md");
+        assert!(
+            doc.contains(f),
+            "{f} missing from docs/dsig-known-differences.md"
+        );
     }
 }

@@ -8,6 +8,13 @@
 //!
 //! Skips with a message when xmlsec1 is absent, but fails when `CI=true`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use samlcheck::dsig::{self, sign, Failure, SignOptions, SigningKey, Trust};
 use samlcheck::xml::{read_path, XmlDoc};
 use samlcheck::Limits;
@@ -27,7 +34,9 @@ fn xmlsec1() -> Option<&'static str> {
     if std::env::var("CI").as_deref() == Ok("true") {
         panic!("xmlsec1 is required in CI (apt-get install xmlsec1)");
     }
-    eprintln!("SKIPPED: xmlsec1 not found; install it (apt-get install xmlsec1) to run the interop tests");
+    eprintln!(
+        "SKIPPED: xmlsec1 not found; install it (apt-get install xmlsec1) to run the interop tests"
+    );
     None
 }
 
@@ -45,7 +54,14 @@ fn xmlsec_sign(dir: &Path, name: &str, template: &str, key: &str, id_node: &str)
         key_path(key, "crt.pem").display()
     );
     let o = Command::new("xmlsec1")
-        .args(["--sign", "--privkey-pem", &k, "--id-attr:ID", id_node, "--output"])
+        .args([
+            "--sign",
+            "--privkey-pem",
+            &k,
+            "--id-attr:ID",
+            id_node,
+            "--output",
+        ])
         .arg(&out)
         .arg(&tmpl)
         .output()
@@ -77,7 +93,8 @@ fn ours(dir: &Path, name: &str, bytes: &[u8], key: &str) -> Vec<Result<(), Failu
     std::fs::write(&f, bytes).unwrap();
     let d = read_path(&f, &Limits::default()).unwrap();
     let doc = XmlDoc::parse(d.text(), &Limits::default()).unwrap();
-    let trust = Trust::from_pem(&std::fs::read_to_string(key_path(key, "crt.pem")).unwrap()).unwrap();
+    let trust =
+        Trust::from_pem(&std::fs::read_to_string(key_path(key, "crt.pem")).unwrap()).unwrap();
     let r = dsig::verify(&doc, &trust);
     r.signatures
         .iter()
@@ -302,10 +319,17 @@ fn xmlsec1_signed_files_verify_with_ours_and_one_byte_changes_fail_in_both() {
             assert_eq!(o[0], Ok(()), "{name}: {}", String::from_utf8_lossy(&bytes));
         }
         let s = String::from_utf8(signed.clone()).unwrap();
-        assert!(s.contains(case.tamper.0), "{}: tamper target missing", case.name);
+        assert!(
+            s.contains(case.tamper.0),
+            "{}: tamper target missing",
+            case.name
+        );
         let t = s.replacen(case.tamper.0, case.tamper.1, 1).into_bytes();
         let name = format!("{}-tampered", case.name);
-        assert!(!xmlsec_verify(dir.path(), &name, &t, case.key, &case.id_node), "{name}: xmlsec1 accepts");
+        assert!(
+            !xmlsec_verify(dir.path(), &name, &t, case.key, &case.id_node),
+            "{name}: xmlsec1 accepts"
+        );
         let o = ours(dir.path(), &name, &t, case.key);
         assert!(
             matches!(o[0], Err(Failure::DigestMismatch { .. })),
@@ -318,7 +342,10 @@ fn xmlsec1_signed_files_verify_with_ours_and_one_byte_changes_fail_in_both() {
 fn sha1_signatures_verify_with_a_weak_algorithm_finding() {
     let Some(_) = xmlsec1() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let case = cases().into_iter().find(|c| c.name == "rsa_sha1_weak").unwrap();
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "rsa_sha1_weak")
+        .unwrap();
     let signed = xmlsec_sign(dir.path(), case.name, &case.doc, case.key, &case.id_node);
     let text = String::from_utf8(signed).unwrap();
     let doc = XmlDoc::parse(&text, &Limits::default()).unwrap();
@@ -357,9 +384,15 @@ fn files_we_sign_verify_with_xmlsec1_and_one_byte_changes_fail_in_both() {
                 "{n}: xmlsec1 rejects:\n{signed}"
             );
             let t = signed.replacen("https://", "https:/", 1);
-            assert!(!xmlsec_verify(dir.path(), &format!("{n}-t"), t.as_bytes(), key, &id_node), "{n}");
+            assert!(
+                !xmlsec_verify(dir.path(), &format!("{n}-t"), t.as_bytes(), key, &id_node),
+                "{n}"
+            );
             let o = ours(dir.path(), &format!("{n}-t"), t.as_bytes(), key);
-            assert!(matches!(o[0], Err(Failure::DigestMismatch { .. })), "{n}: {o:?}");
+            assert!(
+                matches!(o[0], Err(Failure::DigestMismatch { .. })),
+                "{n}: {o:?}"
+            );
         }
     }
 }

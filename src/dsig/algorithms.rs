@@ -195,10 +195,18 @@ mod tests {
         ] {
             assert_eq!(SignatureAlg::from_uri(a.uri()), Some(a));
         }
-        for d in [DigestAlg::Sha1, DigestAlg::Sha256, DigestAlg::Sha384, DigestAlg::Sha512] {
+        for d in [
+            DigestAlg::Sha1,
+            DigestAlg::Sha256,
+            DigestAlg::Sha384,
+            DigestAlg::Sha512,
+        ] {
             assert_eq!(DigestAlg::from_uri(d.uri()), Some(d));
         }
-        assert_eq!(SignatureAlg::from_uri("http://www.w3.org/2000/09/xmldsig#hmac-sha1"), None);
+        assert_eq!(
+            SignatureAlg::from_uri("http://www.w3.org/2000/09/xmldsig#hmac-sha1"),
+            None
+        );
         assert!(SignatureAlg::RsaSha1.is_weak() && DigestAlg::Sha1.is_weak());
     }
 }

@@ -98,7 +98,13 @@ impl C14n {
     pub fn with_prefix_list(mut self, list: &str) -> C14n {
         self.inclusive_prefixes = list
             .split_ascii_whitespace()
-            .map(|p| if p == "#default" { String::new() } else { p.to_string() })
+            .map(|p| {
+                if p == "#default" {
+                    String::new()
+                } else {
+                    p.to_string()
+                }
+            })
             .collect();
         self
     }
@@ -170,9 +176,31 @@ pub fn canonicalize(
 /// Canonical bytes as a vector (for small subsets such as `SignedInfo`, and for tests).
 pub fn to_vec(subset: Subset<'_, '_>, excluded: Option<Node<'_, '_>>, c14n: &C14n) -> Vec<u8> {
     let mut v = Vec::new();
-    canonicalize(subset, excluded, c14n, &mut |b: &[u8]| v.extend_from_slice(b));
+    canonicalize(subset, excluded, c14n, &mut |b: &[u8]| {
+        v.extend_from_slice(b)
+    });
     v
 }
+
+/// Below this length a byte loop beats setting up a vectorized search.
+const SHORT: usize = 48;
+
+// Evaluated at compile time only: an out-of-range index would fail the build, not a run.
+#[allow(clippy::indexing_slicing)]
+const fn table(chars: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < chars.len() {
+        t[chars[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+/// Bytes escaped in text nodes.
+static ESC_TEXT: [bool; 256] = table(b"&<>\r");
+/// Bytes escaped in attribute values.
+static ESC_ATTR: [bool; 256] = table(b"&<\"\t\n\r");
 
 struct Out<'s> {
     buf: Vec<u8>,
@@ -202,7 +230,15 @@ impl Out<'_> {
     /// Text node content: `&`, `<`, `>` and CR escaped.
     fn text(&mut self, s: &str) {
         let b = s.as_bytes();
-        if memchr::memchr(b'\r', b).is_none() {
+        if b.len() < SHORT {
+            if b.iter()
+                .any(|c| ESC_TEXT.get(usize::from(*c)) == Some(&true))
+            {
+                self.escape_slow(b, false);
+            } else {
+                self.put(b);
+            }
+        } else if memchr::memchr(b'\r', b).is_none() {
             let mut start = 0;
             for i in memchr::memchr3_iter(b'&', b'<', b'>', b) {
                 self.put(b.get(start..i).unwrap_or_default());
@@ -222,7 +258,15 @@ impl Out<'_> {
     /// Attribute value: `&`, `<`, `"`, TAB, LF and CR escaped.
     fn attr(&mut self, s: &str) {
         let b = s.as_bytes();
-        if memchr::memchr3(b'\t', b'\n', b'\r', b).is_none() {
+        if b.len() < SHORT {
+            if b.iter()
+                .any(|c| ESC_ATTR.get(usize::from(*c)) == Some(&true))
+            {
+                self.escape_slow(b, true);
+            } else {
+                self.put(b);
+            }
+        } else if memchr::memchr3(b'\t', b'\n', b'\r', b).is_none() {
             let mut start = 0;
             for i in memchr::memchr3_iter(b'&', b'<', b'"', b) {
                 self.put(b.get(start..i).unwrap_or_default());
@@ -296,6 +340,39 @@ fn same(a: &str, b: &str) -> bool {
         && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a.bytes().zip(b.bytes()).all(|(x, y)| x == y))
 }
 
+/// Byte order of two short strings, without a `memcmp` call (names and URIs are short,
+/// and equal URIs usually share storage).
+#[inline]
+fn cmp_str(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.len() == b.len() && std::ptr::eq(a.as_ptr(), b.as_ptr()) {
+        return std::cmp::Ordering::Equal;
+    }
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// Sorts a handful of items (attributes of one element) in place; stable.
+#[inline]
+fn insertion_sort<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 {
+            let (Some(a), Some(b)) = (v.get(j - 1), v.get(j)) else {
+                break;
+            };
+            if cmp(a, b) != std::cmp::Ordering::Greater {
+                break;
+            }
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 fn prefix_of(qname: &str) -> &str {
     qname.split_once(':').map_or("", |(p, _)| p)
 }
@@ -346,12 +423,10 @@ impl<'a> Walker<'a, '_, '_> {
                     self.out.text(t);
                 }
             }
-            NodeType::Comment => {
-                if self.c14n.with_comments {
-                    self.out.put(b"<!--");
-                    self.out.put(node.text().unwrap_or("").as_bytes());
-                    self.out.put(b"-->");
-                }
+            NodeType::Comment if self.c14n.with_comments => {
+                self.out.put(b"<!--");
+                self.out.put(node.text().unwrap_or("").as_bytes());
+                self.out.put(b"-->");
             }
             NodeType::PI => {
                 if let Some(pi) = node.pi() {
@@ -412,9 +487,7 @@ impl<'a> Walker<'a, '_, '_> {
             for want in &self.c14n.inclusive_prefixes {
                 if want.is_empty() {
                     self.consider("", node.default_namespace().unwrap_or(""));
-                } else if let Some(n) = node
-                    .namespaces()
-                    .find(|n| n.name() == Some(want.as_str()))
+                } else if let Some(n) = node.namespaces().find(|n| n.name() == Some(want.as_str()))
                 {
                     self.consider(n.name().unwrap_or(""), n.uri());
                 }
@@ -428,9 +501,14 @@ impl<'a> Walker<'a, '_, '_> {
                 self.inherit_xml_attrs(node);
             }
         }
-        self.ns_out.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        self.attrs
-            .sort_unstable_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
+        if self.ns_out.len() > 1 {
+            insertion_sort(&mut self.ns_out, |a, b| cmp_str(a.0, b.0));
+        }
+        if self.attrs.len() > 1 {
+            insertion_sort(&mut self.attrs, |a, b| {
+                cmp_str(a.0, b.0).then_with(|| cmp_str(a.1, b.1))
+            });
+        }
         self.rendered.extend_from_slice(&self.ns_out);
 
         self.out.put(b"<");
@@ -562,7 +640,8 @@ mod tests {
 
     #[test]
     fn escaping_text_and_attributes() {
-        let xml = "<a b=\"&lt;&amp;&quot;&#9;&#10;&#13;'>\">x&amp;&lt;&gt;&#13;\"'<![CDATA[<&>]]></a>";
+        let xml =
+            "<a b=\"&lt;&amp;&quot;&#9;&#10;&#13;'>\">x&amp;&lt;&gt;&#13;\"'<![CDATA[<&>]]></a>";
         assert_eq!(
             c14n(xml, &C14n::exclusive(), None),
             "<a b=\"&lt;&amp;&quot;&#x9;&#xA;&#xD;'>\">x&amp;&lt;&gt;&#xD;\"'&lt;&amp;&gt;</a>"
@@ -630,7 +709,10 @@ mod tests {
         let doc = roxmltree::Document::parse(xml).unwrap();
         let s = doc.descendants().find(|n| n.has_tag_name("s")).unwrap();
         let out = to_vec(Subset::Document(&doc), Some(s), &C14n::exclusive());
-        assert_eq!(String::from_utf8(out).unwrap(), r#"<a ID="x">  <b></b></a>"#);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"<a ID="x">  <b></b></a>"#
+        );
         let deep = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
         let out = c14n(&deep, &C14n::exclusive(), None);
         assert_eq!(out, format!("{}{}", "<a>".repeat(200), "</a>".repeat(200)));

@@ -26,7 +26,11 @@ pub use verify::{verify, Checked, Failure, Report, SignatureInfo, Verified, Viol
 
 use crate::finding::{Finding, Location, Rule, Severity};
 
-/// Canonicalizes `subset` (leaving out `excluded`) and digests the bytes as they stream.
+/// Subsets smaller than this are hashed inline: a thread costs more than it saves.
+const PARALLEL_FROM: usize = 1 << 20;
+
+/// Canonicalizes `subset` (leaving out `excluded`) and digests the bytes as they stream;
+/// large subsets are hashed on a second thread while canonicalization goes on.
 pub fn digest(
     subset: c14n::Subset<'_, '_>,
     excluded: Option<roxmltree::Node<'_, '_>>,
@@ -34,6 +38,15 @@ pub fn digest(
     alg: DigestAlg,
 ) -> Vec<u8> {
     use std::sync::mpsc::sync_channel;
+    let size = match subset {
+        c14n::Subset::Document(d) => d.input_text().len(),
+        c14n::Subset::Element(n) => n.range().len(),
+    };
+    if size < PARALLEL_FROM {
+        let mut ctx = ring::digest::Context::new(alg.ring());
+        c14n::canonicalize(subset, excluded, c14n, &mut |b: &[u8]| ctx.update(b));
+        return ctx.finish().as_ref().to_vec();
+    }
     // Hashing runs on a second thread: canonicalization hands over 64 KiB buffers, which
     // come back for reuse, so memory stays bounded (a few buffers in flight).
     std::thread::scope(|scope| {
@@ -74,7 +87,8 @@ pub(crate) static UNSIGNED: Rule = Rule {
     code: "dsig.unsigned",
     severity: Severity::Error,
     summary: "The document is not signed where a signature is expected",
-    fix: "Use the signed metadata as published (download it again), or sign it with `samlcheck sign`",
+    fix:
+        "Use the signed metadata as published (download it again), or sign it with `samlcheck sign`",
     source: SRC,
 };
 pub(crate) static INVALID: Rule = Rule {
@@ -108,7 +122,8 @@ pub(crate) static WEAK_ALGORITHM: Rule = Rule {
 pub(crate) static TRUST_EMBEDDED_ONLY: Rule = Rule {
     code: "dsig.trust_embedded_only",
     severity: Severity::Info,
-    summary: "The signature verifies with the certificate embedded in it: integrity only, not who signed",
+    summary:
+        "The signature verifies with the certificate embedded in it: integrity only, not who signed",
     fix: "Pin the publisher's signing certificate (--cert) or its fingerprint (--fingerprint)",
     source: SRC,
 };
@@ -148,7 +163,10 @@ pub fn findings(report: &Report<'_>, expect_signed: bool) -> Vec<Finding> {
         let rule = if n == 0 { &UNSIGNED } else { &PROFILE };
         out.push(rule.at(
             None,
-            Some(Location::new(report.root_pos, format!("/{}", local(&report.root_name)))),
+            Some(Location::new(
+                report.root_pos,
+                format!("/{}", local(&report.root_name)),
+            )),
             msg,
         ));
     }

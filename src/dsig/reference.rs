@@ -26,7 +26,7 @@ impl<'a> IdIndex<'a> {
         for n in doc.descendants().filter(|n| n.is_element()) {
             for a in n.attributes().filter(is_id_attr) {
                 let v = map.entry(a.value()).or_default();
-                if !v.iter().any(|x| *x == n) {
+                if !v.contains(&n) {
                     v.push(n);
                 }
             }
@@ -98,12 +98,21 @@ mod tests {
         assert!(matches!(resolve(&doc, &ids, "#a"), Ok(Target::Element(_))));
         assert!(matches!(resolve(&doc, &ids, "#b"), Ok(Target::Element(_))));
         assert!(matches!(resolve(&doc, &ids, "#c"), Ok(Target::Element(_))));
-        assert!(matches!(resolve(&doc, &ids, "#d"), Err(UriProblem::Duplicate(2))));
-        assert!(matches!(resolve(&doc, &ids, "#q"), Err(UriProblem::NotFound)));
+        assert!(matches!(
+            resolve(&doc, &ids, "#d"),
+            Err(UriProblem::Duplicate(2))
+        ));
+        assert!(matches!(
+            resolve(&doc, &ids, "#q"),
+            Err(UriProblem::NotFound)
+        ));
         assert!(matches!(
             resolve(&doc, &ids, "#xpointer(/)"),
             Err(UriProblem::Unsupported)
         ));
-        assert!(matches!(resolve(&doc, &ids, "a"), Err(UriProblem::Unsupported)));
+        assert!(matches!(
+            resolve(&doc, &ids, "a"),
+            Err(UriProblem::Unsupported)
+        ));
     }
 }

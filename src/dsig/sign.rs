@@ -156,7 +156,12 @@ pub fn sign(text: &str, key: &SigningKey, opts: &SignOptions) -> Result<String, 
         _ => {
             let prefix = text.get(..text.len().min(1 << 20)).unwrap_or(text);
             let d = ring::digest::digest(&ring::digest::SHA256, prefix.as_bytes());
-            let hex: String = d.as_ref().iter().take(20).map(|b| format!("{b:02x}")).collect();
+            let hex: String = d
+                .as_ref()
+                .iter()
+                .take(20)
+                .map(|b| format!("{b:02x}"))
+                .collect();
             let id = format!("_{hex}");
             let at = root.range().start + 1 + qname_len(text, root.range().start);
             let mut t = String::with_capacity(text.len() + 50);
@@ -214,7 +219,10 @@ pub fn sign(text: &str, key: &SigningKey, opts: &SignOptions) -> Result<String, 
         dv = b64.encode(&digest),
     );
     // 3. SignedInfo canonicalized on its own: exclusive c14n does not depend on context.
-    let standalone = format!("<ds:Signature xmlns:ds=\"{}\">{signed_info}</ds:Signature>", ns::DS);
+    let standalone = format!(
+        "<ds:Signature xmlns:ds=\"{}\">{signed_info}</ds:Signature>",
+        ns::DS
+    );
     let si_doc = roxmltree::Document::parse(&standalone)
         .map_err(|e| Error::input(format!("internal: generated SignedInfo is not XML: {e}")))?;
     let si_node = si_doc
@@ -236,7 +244,9 @@ pub fn sign(text: &str, key: &SigningKey, opts: &SignOptions) -> Result<String, 
         .ok_or_else(|| Error::input("internal: cannot find the end of the root start tag"))?;
     let mut out = String::with_capacity(text.len() + signature.len() + 64);
     if self_closing {
-        let qn = text.get(start + 1..start + 1 + qname_len(&text, start)).unwrap_or("");
+        let qn = text
+            .get(start + 1..start + 1 + qname_len(&text, start))
+            .unwrap_or("");
         out.push_str(text.get(..tag_end - 1).unwrap_or(""));
         out.push('>');
         out.push_str(&signature);

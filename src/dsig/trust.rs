@@ -199,9 +199,8 @@ impl Trust {
             .chars()
             .filter(|c| !matches!(c, ':' | ' ' | '-'))
             .collect();
-        let bytes = decode_hex(&clean).ok_or_else(|| {
-            Error::input(format!("fingerprint {hex:?} is not hexadecimal"))
-        })?;
+        let bytes = decode_hex(&clean)
+            .ok_or_else(|| Error::input(format!("fingerprint {hex:?} is not hexadecimal")))?;
         if bytes.len() != 20 && bytes.len() != 32 {
             return Err(Error::input(format!(
                 "fingerprint {hex:?} has {} bytes; expected 20 (SHA-1) or 32 (SHA-256)",
@@ -222,7 +221,9 @@ impl Trust {
     }
 
     pub(crate) fn fingerprint_pins(&self, cert: &CertInfo) -> bool {
-        self.fingerprints.iter().any(|f| cert.matches_fingerprint(f))
+        self.fingerprints
+            .iter()
+            .any(|f| cert.matches_fingerprint(f))
     }
 
     pub(crate) fn has_fingerprints(&self) -> bool {
@@ -280,7 +281,8 @@ mod tests {
     fn fingerprints_parse() {
         let mut t = Trust::embedded();
         assert!(t.is_embedded_only());
-        t.add_fingerprint("AB:cd:".repeat(10).trim_end_matches(':')).unwrap();
+        t.add_fingerprint("AB:cd:".repeat(10).trim_end_matches(':'))
+            .unwrap();
         assert!(!t.is_embedded_only());
         assert!(t.add_fingerprint("abc").is_err());
         assert!(t.add_fingerprint("zz").is_err());

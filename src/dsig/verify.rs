@@ -370,6 +370,11 @@ pub(crate) fn element_path(node: Node<'_, '_>) -> String {
     let mut parts = Vec::new();
     for n in node.ancestors().filter(|n| n.is_element()) {
         let name = n.tag_name().name();
+        // An entity is named by its entityID: no sibling counting in big aggregates.
+        if let Some(id) = n.attribute("entityID") {
+            parts.push(format!("{name}[@entityID={id:?}]"));
+            continue;
+        }
         let same = |s: &Node<'_, '_>| s.is_element() && s.tag_name() == n.tag_name();
         let before = n.prev_siblings().skip(1).filter(same).count();
         let after = n.next_siblings().skip(1).filter(same).count();
@@ -399,7 +404,10 @@ fn b64_value(n: Node<'_, '_>, element: &'static str) -> Result<Vec<u8>, Failure>
     {
         if n.children().any(|c| c.is_element()) {
             return Err(profile(Violation::UnexpectedElement {
-                element: elements(n).next().map(crate::xml::qname).unwrap_or_default(),
+                element: elements(n)
+                    .next()
+                    .map(crate::xml::qname)
+                    .unwrap_or_default(),
                 within: element.to_string(),
             }));
         }
@@ -458,11 +466,9 @@ fn parse<'a>(sig: Node<'a, 'a>) -> Result<Parsed<'a>, Failure> {
                 elements(sig).filter(|n| is_ds(*n, "SignedInfo")).count(),
             ))
         })?;
-    let sv = kids
-        .next()
-        .ok_or(profile(Violation::Missing {
-            element: "SignatureValue",
-        }))?;
+    let sv = kids.next().ok_or(profile(Violation::Missing {
+        element: "SignatureValue",
+    }))?;
     if !is_ds(sv, "SignatureValue") {
         if is_ds(sv, "SignedInfo") {
             return Err(profile(Violation::SignedInfoCount(
@@ -531,9 +537,11 @@ fn parse<'a>(sig: Node<'a, 'a>) -> Result<Parsed<'a>, Failure> {
     };
 
     // Reference: Transforms, DigestMethod, DigestValue.
-    let uri = reference.attribute("URI").ok_or(profile(Violation::ReferenceUri {
-        uri: "(absent)".into(),
-    }))?;
+    let uri = reference
+        .attribute("URI")
+        .ok_or(profile(Violation::ReferenceUri {
+            uri: "(absent)".into(),
+        }))?;
     let mut rk = elements(reference);
     let mut next = rk.next();
     let mut ref_c14n = None;

@@ -91,25 +91,54 @@ fn trust_word(b: TrustBasis) -> &'static str {
 
 fn text_report(file: &str, r: &dsig::Report<'_>, trust: &Trust, ok: bool, ctx: &Ctx) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{file}: <{}>{}", r.root_name, if r.is_metadata { "" } else { " (not SAML metadata; enveloped signatures verified the same way)" });
+    let _ = writeln!(
+        s,
+        "{file}: <{}>{}",
+        r.root_name,
+        if r.is_metadata {
+            ""
+        } else {
+            " (not SAML metadata; enveloped signatures verified the same way)"
+        }
+    );
     if r.signatures.is_empty() {
         let _ = writeln!(s, "  no signature: <{}> is not signed", r.root_name);
     }
     for c in &r.signatures {
-        let who = c.entity.as_deref().map(|e| format!(" {e}")).unwrap_or_default();
-        let _ = writeln!(s, "  signature at {} ({}) on <{}>{who}", c.pos, c.path, c.parent_name);
+        let who = c
+            .entity
+            .as_deref()
+            .map(|e| format!(" {e}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "  signature at {} ({}) on <{}>{who}",
+            c.pos, c.path, c.parent_name
+        );
         match &c.outcome {
             Ok(v) => {
                 let i = v.info();
                 let at = ctx.at;
                 let validity = if i.signer.is_valid_at(at) {
-                    format!("valid at {}, {} days left", at.format("%Y-%m-%d"), i.signer.days_left(at))
+                    format!(
+                        "valid at {}, {} days left",
+                        at.format("%Y-%m-%d"),
+                        i.signer.days_left(at)
+                    )
                 } else if at < i.signer.not_before {
                     format!("NOT YET VALID at {}", at.format("%Y-%m-%d"))
                 } else {
-                    format!("EXPIRED at {} ({} days ago)", at.format("%Y-%m-%d"), -i.signer.days_left(at))
+                    format!(
+                        "EXPIRED at {} ({} days ago)",
+                        at.format("%Y-%m-%d"),
+                        -i.signer.days_left(at)
+                    )
                 };
-                let _ = writeln!(s, "    signed element: <{}> reference URI {:?}", i.element, i.reference_uri);
+                let _ = writeln!(
+                    s,
+                    "    signed element: <{}> reference URI {:?}",
+                    i.element, i.reference_uri
+                );
                 let _ = writeln!(s, "    signer: {}", i.signer.subject);
                 let _ = writeln!(s, "      thumbprint (SHA-1): {}", i.signer.sha1);
                 let _ = writeln!(s, "      SHA-256: {}", i.signer.sha256);
