@@ -23,15 +23,15 @@ mkdir -p "$OUT"
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-# run CMD...: prints "seconds maxrss_kb" (fails the script if the command fails)
+# run CMD...: prints "wall_s maxrss_kb cpu_s" (fails the script if the command fails)
 run() {
-  "$TIME" -f "%e %M" -o "$OUT/.time" "$@" >/dev/null 2>"$OUT/.err" || { cat "$OUT/.err" >&2; exit 1; }
-  cat "$OUT/.time"
+  "$TIME" -f "%e %M %U %S" -o "$OUT/.time" "$@" >/dev/null 2>"$OUT/.err" || { cat "$OUT/.err" >&2; exit 1; }
+  awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$OUT/.time"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "xmlsec1: $(xmlsec1 --version)   runs per tool: $RUNS"
-printf "%-9s %9s %12s %12s %7s %10s %10s %12s %12s\n" entities MB "ours s" "xmlsec1 s" ratio "ours MB/s" "xs MB/s" "ours RSS MB" "xs RSS MB"
+printf "%-9s %7s %8s %10s %6s %9s %9s %9s %9s %9s %9s\n" entities MB "ours s" "xmlsec1 s" ratio "ours cpu" "xs cpu" "cpu ratio" "ours MB/s" "ours RSS" "xs RSS"
 for n in "${SIZES[@]}"; do
   f="$OUT/agg-$n.xml"
   [ -s "$f" ] || "$GEN" "$n" "$f"
@@ -42,9 +42,10 @@ for n in "${SIZES[@]}"; do
     run xmlsec1 --verify --insecure --id-attr:ID urn:oasis:names:tc:SAML:2.0:metadata:EntitiesDescriptor "$f" >> "$OUT/.xs"
   done
   ot=$(cut -d' ' -f1 "$OUT/.ours" | median); xt=$(cut -d' ' -f1 "$OUT/.xs" | median)
+  oc=$(cut -d' ' -f3 "$OUT/.ours" | median); xc=$(cut -d' ' -f3 "$OUT/.xs" | median)
   orss=$(cut -d' ' -f2 "$OUT/.ours" | sort -n | tail -1); xrss=$(cut -d' ' -f2 "$OUT/.xs" | sort -n | tail -1)
-  awk -v n="$n" -v mb="$mb" -v ot="$ot" -v xt="$xt" -v orss="$orss" -v xrss="$xrss" 'BEGIN {
-    r = (ot > 0) ? xt / ot : 0; om = (ot > 0) ? mb / ot : 0; xm = (xt > 0) ? mb / xt : 0
-    printf "%-9s %9s %12.2f %12.2f %7.2f %10.0f %10.0f %12.0f %12.0f\n", n, mb, ot, xt, r, om, xm, orss/1024, xrss/1024 }'
+  awk -v n="$n" -v mb="$mb" -v ot="$ot" -v xt="$xt" -v oc="$oc" -v xc="$xc" -v orss="$orss" -v xrss="$xrss" 'BEGIN {
+    r = (ot > 0) ? xt / ot : 0; rc = (oc > 0) ? xc / oc : 0; om = (ot > 0) ? mb / ot : 0
+    printf "%-9s %7s %8.2f %10.2f %6.2f %9.2f %9.2f %9.2f %9.0f %7.0fMB %7.0fMB\n", n, mb, ot, xt, r, oc, xc, rc, om, orss/1024, xrss/1024 }'
 done
 rm -f "$OUT/.time" "$OUT/.err" "$OUT/.ours" "$OUT/.xs"

@@ -328,10 +328,11 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
         || crate::xml::is(root, ns::MD, "EntitiesDescriptor");
     let mut ids: Option<IdIndex<'a>> = None;
     let mut signatures = Vec::new();
-    for sig in tree
+    let sigs: Vec<Node<'a, 'a>> = tree
         .descendants()
         .filter(|n| crate::xml::is(*n, ns::DS, "Signature"))
-    {
+        .collect();
+    for sig in sigs {
         let parent = sig.parent_element();
         let on_root = parent == Some(root);
         let outcome = match parent {

@@ -74,6 +74,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             return code;
         }
     }
+    // The process ends next: freeing a tree of millions of nodes would only cost time.
+    std::mem::forget(report);
+    std::mem::forget(doc);
+    std::mem::forget(decoded);
     if ok {
         ExitCode::SUCCESS
     } else {
