@@ -516,3 +516,37 @@ fn inner_entities_of_an_aggregate_are_verified_too() {
         "{o:?}"
     );
 }
+
+#[test]
+fn deeply_nested_signed_aggregates_are_bounded() {
+    // 60 nested signed EntitiesDescriptors around a 60 KB entity: checking every
+    // signature would canonicalize the content 60 times.
+    let k = key("ec-p256");
+    let filler = format!(
+        "<md:Extensions>{}</md:Extensions>",
+        "<x:y xmlns:x=\"urn:x\">pad</x:y>".repeat(2_000)
+    );
+    let mut text = ENTITY.replace(
+        "</md:EntityDescriptor>",
+        &format!("{filler}</md:EntityDescriptor>"),
+    );
+    let mut o = SignOptions::default();
+    o.verify_after = false;
+    for i in 0..60 {
+        let body = sign(&text, &k, &o).unwrap();
+        let body = body.trim_start_matches(|c| c != '<').to_string();
+        text = format!(
+            r#"<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" Name="n{i}">{body}</md:EntitiesDescriptor>"#
+        );
+    }
+    let doc = XmlDoc::parse(&text, &Limits::default()).unwrap();
+    let r = dsig::verify(&doc, &Trust::embedded());
+    assert_eq!(r.signatures.len(), 60);
+    // The budget is four times the size plus 1 MiB: the first signatures (outermost) are
+    // checked and verify, the rest are reported as not checked.
+    assert!(r.signatures[0].outcome.is_ok());
+    assert!(r
+        .signatures
+        .iter()
+        .any(|c| matches!(c.outcome, Err(Failure::Profile(Violation::WorkLimit)))));
+}

@@ -220,6 +220,9 @@ pub enum Violation {
         /// The element.
         element: &'static str,
     },
+    /// Nested signatures would canonicalize more than four times the document: the rest
+    /// are not checked.
+    WorkLimit,
     /// The signature method does not fit the key (e.g. ECDSA with an RSA certificate).
     KeyMismatch {
         /// The method.
@@ -277,6 +280,10 @@ impl fmt::Display for Violation {
                 "a comment or processing instruction inside {element} is not allowed"
             ),
             Violation::BadBase64 { element } => write!(f, "{element} is not valid base64"),
+            Violation::WorkLimit => write!(
+                f,
+                "not checked: nested signatures already cost more than four times the document's size"
+            ),
             Violation::KeyMismatch { method } => {
                 write!(f, "signature method {method} does not fit the certificate's key")
             }
@@ -320,6 +327,11 @@ fn profile(v: Violation) -> Failure {
     Failure::Profile(v)
 }
 
+/// Canonicalized bytes allowed per input byte over all signatures of a document.
+const WORK_FACTOR: usize = 4;
+/// Plus this many bytes, so that small documents with a few nested signatures pass.
+const WORK_SLACK: usize = 1 << 20;
+
 /// Verifies every signature of `doc` with the given trust anchors.
 pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
     let tree: &'a roxmltree::Document<'a> = doc.tree();
@@ -332,11 +344,27 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
         .descendants()
         .filter(|n| crate::xml::is(*n, ns::DS, "Signature"))
         .collect();
+    // Nested signed elements (a signed aggregate inside a signed aggregate, ...) make the
+    // same bytes canonicalized more than once; the total is capped so that a crafted
+    // document cannot multiply the work by its nesting depth.
+    let budget = doc
+        .text()
+        .len()
+        .saturating_mul(WORK_FACTOR)
+        .saturating_add(WORK_SLACK);
+    let mut spent = 0usize;
     for sig in sigs {
         let parent = sig.parent_element();
         let on_root = parent == Some(root);
         let outcome = match parent {
-            Some(p) => check(tree, &mut ids, sig, p, trust),
+            Some(p) if spent > budget => {
+                let _ = p;
+                Err(profile(Violation::WorkLimit))
+            }
+            Some(p) => {
+                spent = spent.saturating_add(p.range().len());
+                check(tree, &mut ids, sig, p, trust)
+            }
             None => Err(profile(Violation::Misplaced {
                 parent: String::new(),
             })),
