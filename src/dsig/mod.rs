@@ -48,10 +48,10 @@ pub fn digest(
         return ctx.finish().as_ref().to_vec();
     }
     // Hashing runs on a second thread: canonicalization hands over 64 KiB buffers, which
-    // come back for reuse, so memory stays bounded (a few buffers in flight).
+    // come back for reuse, so memory stays bounded (at most 64 buffers, 4 MiB, in flight).
     std::thread::scope(|scope| {
-        let (tx, rx) = sync_channel::<Vec<u8>>(8);
-        let (back_tx, back_rx) = sync_channel::<Vec<u8>>(16);
+        let (tx, rx) = sync_channel::<Vec<u8>>(64);
+        let (back_tx, back_rx) = sync_channel::<Vec<u8>>(64);
         let hasher = std::thread::Builder::new().spawn_scoped(scope, move || {
             let mut ctx = ring::digest::Context::new(alg.ring());
             for buf in rx {
