@@ -152,8 +152,14 @@ pub fn sign(text: &str, key: &SigningKey, opts: &SignOptions) -> Result<String, 
     }
     // 1. The ID: the root's own, or a new one derived from the content.
     let (text, id) = match root.attribute("ID") {
-        Some(id) if !id.is_empty() => (text.to_string(), id.to_string()),
-        _ => {
+        Some("") => {
+            return Err(Error::input(format!(
+                "<{}> has an empty ID attribute: give it a value or remove it",
+                crate::xml::qname(root)
+            )))
+        }
+        Some(id) => (text.to_string(), id.to_string()),
+        None => {
             let prefix = text.get(..text.len().min(1 << 20)).unwrap_or(text);
             let d = ring::digest::digest(&ring::digest::SHA256, prefix.as_bytes());
             let hex: String = d

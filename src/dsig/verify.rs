@@ -371,13 +371,22 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
         };
         signatures.push(Checked {
             signature: sig,
-            pos: doc.node_pos(sig),
+            pos: Pos::default(),
             path: element_path(sig),
             parent_name: parent.map(crate::xml::qname).unwrap_or_default(),
             entity: parent.and_then(entity_of),
             on_root,
             outcome,
         });
+    }
+    // Positions in one forward pass: asking for each separately would count the
+    // characters of a single-line file once per signature.
+    let offsets: Vec<usize> = signatures
+        .iter()
+        .map(|c| c.signature.range().start)
+        .collect();
+    for (c, p) in signatures.iter_mut().zip(positions(doc.text(), &offsets)) {
+        c.pos = p;
     }
     Report {
         signatures,
@@ -387,11 +396,41 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
     }
 }
 
+/// Line and column of ascending byte offsets, in one pass over the text.
+fn positions(text: &str, offsets: &[usize]) -> Vec<Pos> {
+    let (mut line, mut at, mut col) = (1u32, 0usize, 1usize);
+    let mut out = Vec::with_capacity(offsets.len());
+    for &off in offsets {
+        let off = off.min(text.len());
+        if off < at {
+            // Not ascending (never happens for document order): start over.
+            (line, at, col) = (1, 0, 1);
+        }
+        let seg = text.as_bytes().get(at..off).unwrap_or_default();
+        let newlines = memchr::memchr_iter(b'\n', seg).count();
+        if newlines > 0 {
+            line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+            at += memchr::memrchr(b'\n', seg).map_or(0, |p| p + 1);
+            col = 1;
+        }
+        col += text.get(at..off).map_or(0, |t| t.chars().count());
+        at = off;
+        out.push(Pos::new(
+            line,
+            u32::try_from(col).unwrap_or(u32::MAX),
+            off as u64,
+        ));
+    }
+    out
+}
+
 fn entity_of(n: Node<'_, '_>) -> Option<String> {
     n.attribute("entityID")
         .or_else(|| n.attribute("Name"))
         .map(str::to_string)
 }
+
+const PATH_CAP: usize = 1000;
 
 /// `/EntitiesDescriptor/EntityDescriptor[3]/Signature`: local names, with a 1-based index
 /// among same-named siblings when there are several.
@@ -405,9 +444,17 @@ pub(crate) fn element_path(node: Node<'_, '_>) -> String {
             continue;
         }
         let same = |s: &Node<'_, '_>| s.is_element() && s.tag_name() == n.tag_name();
-        let before = n.prev_siblings().skip(1).filter(same).count();
-        let after = n.next_siblings().skip(1).filter(same).count();
-        if before + after > 0 {
+        // Counting is capped so that many signatures among many siblings stay linear.
+        let before = n
+            .prev_siblings()
+            .skip(1)
+            .filter(same)
+            .take(PATH_CAP)
+            .count();
+        let after = n.next_siblings().skip(1).any(|s| same(&s));
+        if before >= PATH_CAP {
+            parts.push(format!("{name}[>{PATH_CAP}]"));
+        } else if before > 0 || after {
             parts.push(format!("{name}[{}]", before + 1));
         } else {
             parts.push(name.to_string());
@@ -797,9 +844,8 @@ fn choose_key(
         };
         return Err(Failure::NoKey { detail });
     }
-    if let Some(c) = good.iter().find(|c| !p.method.fits(c.key_kind)) {
-        if good.len() == 1 && trust.is_embedded_only() {
-            let _ = c;
+    if let [only] = good.as_slice() {
+        if trust.is_embedded_only() && !p.method.fits(only.key_kind) {
             return Err(profile(Violation::KeyMismatch {
                 method: p.method.name(),
             }));
@@ -819,4 +865,21 @@ fn choose_key(
         "SignatureValue does not verify with any pinned certificate's key, nor with an embedded certificate (wrong key, or SignedInfo changed)".into()
     };
     Err(Failure::SignatureMismatch { detail })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_match_the_line_index() {
+        let text = "<a>\n  <é/>x<b/>\n\n<c/></a>";
+        let offsets: Vec<usize> = ["<é", "<b", "<c"]
+            .iter()
+            .map(|p| text.find(p).unwrap())
+            .collect();
+        let doc = XmlDoc::parse(text, &crate::Limits::default()).unwrap();
+        let want: Vec<Pos> = offsets.iter().map(|o| doc.pos(*o)).collect();
+        assert_eq!(positions(text, &offsets), want);
+    }
 }
