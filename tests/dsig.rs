@@ -550,3 +550,64 @@ fn deeply_nested_signed_aggregates_are_bounded() {
         .iter()
         .any(|c| matches!(c.outcome, Err(Failure::Profile(Violation::WorkLimit)))));
 }
+
+#[test]
+fn structural_mutations_never_panic() {
+    // Deterministic xorshift mutations of a signed aggregate: delete, duplicate or swap
+    // byte ranges and single bytes; whatever parses must verify or fail, never panic.
+    let inner = signed_entity();
+    let inner = inner.trim_start_matches(|c| c != '<');
+    let agg = format!(
+        r#"<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" Name="urn:test">{inner}</md:EntitiesDescriptor>"#
+    );
+    let base = sign(&agg, &key("rsa2048"), &SignOptions::default())
+        .unwrap()
+        .into_bytes();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let alphabet = b"<>/=\"' :#&;!-?[]dsID";
+    let mut parsed = 0;
+    for _ in 0..1500 {
+        let mut b = base.clone();
+        for _ in 0..1 + next(3) {
+            let len = b.len();
+            let (i, j) = (next(len), next(len));
+            let (lo, hi) = (i.min(j), i.max(j).min(i.min(j) + 400));
+            match next(4) {
+                0 => {
+                    b.drain(lo..hi);
+                }
+                1 => {
+                    let chunk = b[lo..hi].to_vec();
+                    let at = next(b.len());
+                    b.splice(at..at, chunk);
+                }
+                2 => b[i] = alphabet[next(alphabet.len())],
+                _ => {
+                    b.remove(i);
+                }
+            }
+        }
+        let Ok(text) = String::from_utf8(b) else {
+            continue;
+        };
+        let Ok(doc) = XmlDoc::parse(&text, &Limits::default()) else {
+            continue;
+        };
+        parsed += 1;
+        let r = dsig::verify(&doc, &Trust::embedded());
+        let _ = dsig::findings(&r, true);
+        for c in &r.signatures {
+            let _ = c
+                .outcome
+                .as_ref()
+                .map(|v| v.info().signer.days_left(chrono::DateTime::UNIX_EPOCH));
+        }
+    }
+    assert!(parsed > 50, "only {parsed} mutants parsed");
+}
