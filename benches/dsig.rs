@@ -9,6 +9,7 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use samlcheck::dsig::{self, c14n, DigestAlg, SignOptions, SigningKey, Trust};
