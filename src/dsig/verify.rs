@@ -237,6 +237,10 @@ impl fmt::Display for Violation {
                 f,
                 "signature in <{parent}> is not a child of the root element or of an entity: nothing it could sign is trusted"
             ),
+            Violation::SignedInfoCount(1) => write!(
+                f,
+                "SignedInfo must be the first child element of Signature"
+            ),
             Violation::SignedInfoCount(n) => write!(
                 f,
                 "expected exactly one SignedInfo as the first child of Signature, found {n}"
