@@ -611,3 +611,33 @@ fn structural_mutations_never_panic() {
     }
     assert!(parsed > 50, "only {parsed} mutants parsed");
 }
+
+#[test]
+fn a_comment_splitting_a_signed_value_is_flagged() {
+    let text = ENTITY.replace(
+        "</md:IDPSSODescriptor>",
+        "<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:<!-- x -->emailAddress</md:NameIDFormat></md:IDPSSODescriptor>",
+    );
+    let s = sign(&text, &key("rsa2048"), &SignOptions::default()).unwrap();
+    let doc = XmlDoc::parse(&s, &Limits::default()).unwrap();
+    let r = dsig::verify(&doc, &Trust::embedded());
+    assert!(
+        r.verified_root().is_some(),
+        "comments are not signed: it still verifies"
+    );
+    let f = dsig::findings(&r, true);
+    let hit = f
+        .iter()
+        .find(|f| f.code == "dsig.comment_in_signed_value")
+        .expect("flagged");
+    assert!(hit.message.contains("NameIDFormat"), "{}", hit.message);
+    assert!(hit
+        .location
+        .as_ref()
+        .unwrap()
+        .path
+        .ends_with("/NameIDFormat"));
+    // Removing the comment keeps the signature valid: the comment was never signed.
+    let without = s.replace("<!-- x -->", "");
+    assert!(root_verified(&without, &Trust::embedded()));
+}

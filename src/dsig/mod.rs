@@ -135,9 +135,18 @@ pub(crate) static UNTRUSTED_KEY: Rule = Rule {
     source: SRC,
 };
 
+pub(crate) static COMMENT_IN_SIGNED_VALUE: Rule = Rule {
+    code: "dsig.comment_in_signed_value",
+    severity: Severity::Warning,
+    summary: "A comment splits a text value inside signed content",
+    fix: "Remove the comment: comments are not signed, and consumers that read only the text before a comment can be fooled (comment truncation, CVE-2017-11427)",
+    source: "W3C XML-DSig 1.1, same-document URI references (comments are not digested); CVE-2017-11427",
+};
+
 /// Every `dsig.*` rule.
 pub(crate) static RULES: &[&Rule] = &[
     &UNSIGNED,
+    &COMMENT_IN_SIGNED_VALUE,
     &INVALID,
     &DIGEST_MISMATCH,
     &PROFILE,
@@ -175,6 +184,7 @@ pub fn findings(report: &Report<'_>, expect_signed: bool) -> Vec<Finding> {
         let entity = c.entity.as_deref();
         match &c.outcome {
             Ok(v) => {
+                split_values(v, entity, &mut out);
                 let i = v.info();
                 if i.is_weak() {
                     out.push(WEAK_ALGORITHM.at(
@@ -215,6 +225,48 @@ pub fn findings(report: &Report<'_>, expect_signed: bool) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// `dsig.comment_in_signed_value` for each comment (or processing instruction) with
+/// non-blank text on both sides inside the signed element.
+fn split_values(v: &Verified<'_>, entity: Option<&str>, out: &mut Vec<Finding>) {
+    let blank = |n: Option<roxmltree::Node<'_, '_>>| {
+        n.is_none_or(|n| !n.is_text() || n.text().is_none_or(|t| t.trim().is_empty()))
+    };
+    // A byte search over the element's source first: most signed content has no comment
+    // and no PI, and then the tree walk is skipped (the verdict still comes from the tree).
+    let src = v
+        .node()
+        .document()
+        .input_text()
+        .as_bytes()
+        .get(v.node().range())
+        .unwrap_or_default();
+    if memchr::memmem::find(src, b"<!--").is_none() && memchr::memmem::find(src, b"<?").is_none() {
+        return;
+    }
+    let hits: Vec<roxmltree::Node<'_, '_>> = v
+        .node()
+        .descendants()
+        .filter(|n| {
+            (n.is_comment() || n.is_pi()) && !blank(n.prev_sibling()) && !blank(n.next_sibling())
+        })
+        .collect();
+    if hits.is_empty() {
+        return;
+    }
+    let text = v.node().document().input_text();
+    let offsets: Vec<usize> = hits.iter().map(|n| n.range().start).collect();
+    for (n, pos) in hits.iter().zip(verify::positions(text, &offsets)) {
+        let parent = n.parent_element();
+        let name = parent.map(crate::xml::qname).unwrap_or_default();
+        let path = parent.map(verify::element_path).unwrap_or_default();
+        out.push(COMMENT_IN_SIGNED_VALUE.at(
+            entity,
+            Some(Location::new(pos, path)),
+            format!("a comment splits the text of <{name}> inside the signed <{}>; the signature does not cover the comment", v.info().element),
+        ));
+    }
 }
 
 fn local(q: &str) -> &str {

@@ -401,7 +401,7 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
 }
 
 /// Line and column of ascending byte offsets, in one pass over the text.
-fn positions(text: &str, offsets: &[usize]) -> Vec<Pos> {
+pub(crate) fn positions(text: &str, offsets: &[usize]) -> Vec<Pos> {
     let (mut line, mut at, mut col) = (1u32, 0usize, 1usize);
     let mut out = Vec::with_capacity(offsets.len());
     for &off in offsets {
