@@ -130,7 +130,19 @@ pub fn canonicalize(
     c14n: &C14n,
     sink: &mut dyn FnMut(&[u8]),
 ) {
+    canonicalize_counting(subset, excluded, c14n, sink);
+}
+
+/// [`canonicalize`], also returning how many comments and processing instructions it met
+/// inside the root element (outside the excluded subtree).
+pub(crate) fn canonicalize_counting(
+    subset: Subset<'_, '_>,
+    excluded: Option<Node<'_, '_>>,
+    c14n: &C14n,
+    sink: &mut dyn FnMut(&[u8]),
+) -> usize {
     let mut w = Walker {
+        markup: 0,
         out: Out {
             buf: Vec::with_capacity(BUF),
             sink,
@@ -171,6 +183,7 @@ pub fn canonicalize(
         Subset::Element(node) => w.walk(node),
     }
     w.out.flush();
+    w.markup
 }
 
 /// Canonical bytes as a vector (for small subsets such as `SignedInfo`, and for tests).
@@ -310,6 +323,8 @@ type Attr<'a> = (&'a str, &'a str, &'a str, &'a str);
 
 struct Walker<'a, 's, 'c> {
     out: Out<'s>,
+    /// Comments and processing instructions met inside the walked element.
+    markup: usize,
     c14n: &'c C14n,
     excluded: Option<roxmltree::NodeId>,
     /// Namespace declarations in effect in the output: (prefix, uri), innermost last.
@@ -394,6 +409,9 @@ impl<'a> Walker<'a, '_, '_> {
                     }
                     self.close(node);
                 } else {
+                    if !node.is_text() {
+                        self.markup += 1;
+                    }
                     self.leaf(node);
                 }
             }

@@ -37,6 +37,16 @@ pub fn digest(
     c14n: &c14n::C14n,
     alg: DigestAlg,
 ) -> Vec<u8> {
+    digest_counting(subset, excluded, c14n, alg).0
+}
+
+/// [`digest`], also returning the number of comments and processing instructions met.
+pub(crate) fn digest_counting(
+    subset: c14n::Subset<'_, '_>,
+    excluded: Option<roxmltree::Node<'_, '_>>,
+    c14n: &c14n::C14n,
+    alg: DigestAlg,
+) -> (Vec<u8>, usize) {
     use std::sync::mpsc::sync_channel;
     let size = match subset {
         c14n::Subset::Document(d) => d.input_text().len(),
@@ -44,8 +54,8 @@ pub fn digest(
     };
     if size < PARALLEL_FROM {
         let mut ctx = ring::digest::Context::new(alg.ring());
-        c14n::canonicalize(subset, excluded, c14n, &mut |b: &[u8]| ctx.update(b));
-        return ctx.finish().as_ref().to_vec();
+        let m = c14n::canonicalize_counting(subset, excluded, c14n, &mut |b: &[u8]| ctx.update(b));
+        return (ctx.finish().as_ref().to_vec(), m);
     }
     // Hashing runs on a second thread: canonicalization hands over 64 KiB buffers, which
     // come back for reuse, so memory stays bounded (at most 64 buffers, 4 MiB, in flight).
@@ -63,10 +73,11 @@ pub fn digest(
         let Ok(hasher) = hasher else {
             // No thread: hash inline.
             let mut ctx = ring::digest::Context::new(alg.ring());
-            c14n::canonicalize(subset, excluded, c14n, &mut |b: &[u8]| ctx.update(b));
-            return ctx.finish().as_ref().to_vec();
+            let m =
+                c14n::canonicalize_counting(subset, excluded, c14n, &mut |b: &[u8]| ctx.update(b));
+            return (ctx.finish().as_ref().to_vec(), m);
         };
-        c14n::canonicalize(subset, excluded, c14n, &mut |b: &[u8]| {
+        let m = c14n::canonicalize_counting(subset, excluded, c14n, &mut |b: &[u8]| {
             let mut v = back_rx.try_recv().unwrap_or_default();
             v.clear();
             v.extend_from_slice(b);
@@ -74,10 +85,11 @@ pub fn digest(
         });
         drop(tx);
         // A hasher that died yields an empty digest, which never matches.
-        hasher
+        let d = hasher
             .join()
             .map(|d| d.as_ref().to_vec())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        (d, m)
     })
 }
 
@@ -233,16 +245,8 @@ fn split_values(v: &Verified<'_>, entity: Option<&str>, out: &mut Vec<Finding>) 
     let blank = |n: Option<roxmltree::Node<'_, '_>>| {
         n.is_none_or(|n| !n.is_text() || n.text().is_none_or(|t| t.trim().is_empty()))
     };
-    // A byte search over the element's source first: most signed content has no comment
-    // and no PI, and then the tree walk is skipped (the verdict still comes from the tree).
-    let src = v
-        .node()
-        .document()
-        .input_text()
-        .as_bytes()
-        .get(v.node().range())
-        .unwrap_or_default();
-    if memchr::memmem::find(src, b"<!--").is_none() && memchr::memmem::find(src, b"<?").is_none() {
+    // The digest walk counted comments and PIs: most signed content has none.
+    if v.info().comments == 0 {
         return;
     }
     let hits: Vec<roxmltree::Node<'_, '_>> = v

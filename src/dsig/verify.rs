@@ -107,6 +107,9 @@ pub struct SignatureInfo {
     pub signer: CertInfo,
     /// Why that certificate is accepted.
     pub trust: TrustBasis,
+    /// Comments and processing instructions inside the signed element: never digested,
+    /// so never signed.
+    pub comments: usize,
 }
 
 impl SignatureInfo {
@@ -775,7 +778,7 @@ fn check<'a>(
     // Keys before the expensive digest: a signature nobody could check is reported as such.
     let certs = embedded_certs(p.key_info);
 
-    let digest = super::digest(subset, Some(sig), &p.ref_c14n, p.digest_alg);
+    let (digest, comments) = super::digest_counting(subset, Some(sig), &p.ref_c14n, p.digest_alg);
     if digest != p.digest {
         return Err(Failure::DigestMismatch {
             element: crate::xml::qname(parent),
@@ -795,6 +798,7 @@ fn check<'a>(
             signature: p.method,
             signer,
             trust: basis,
+            comments,
         },
     })
 }
