@@ -21,8 +21,14 @@ fn is_id_attr(a: &roxmltree::Attribute<'_, '_>) -> bool {
 }
 
 impl<'a> IdIndex<'a> {
-    pub(crate) fn build(doc: &'a roxmltree::Document<'a>) -> IdIndex<'a> {
+    /// One pass over the document: the ID index, and every element `keep` selects (the
+    /// `ds:Signature` elements, for the verifier).
+    pub(crate) fn scan(
+        doc: &'a roxmltree::Document<'a>,
+        keep: impl Fn(Node<'a, 'a>) -> bool,
+    ) -> (IdIndex<'a>, Vec<Node<'a, 'a>>) {
         let mut map: HashMap<&'a str, Vec<Node<'a, 'a>>> = HashMap::new();
+        let mut kept = Vec::new();
         for n in doc.descendants().filter(|n| n.is_element()) {
             for a in n.attributes().filter(is_id_attr) {
                 let v = map.entry(a.value()).or_default();
@@ -30,8 +36,16 @@ impl<'a> IdIndex<'a> {
                     v.push(n);
                 }
             }
+            if keep(n) {
+                kept.push(n);
+            }
         }
-        IdIndex { map }
+        (IdIndex { map }, kept)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn build(doc: &'a roxmltree::Document<'a>) -> IdIndex<'a> {
+        IdIndex::scan(doc, |_| false).0
     }
 
     fn get(&self, id: &str) -> &[Node<'a, 'a>] {

@@ -345,12 +345,8 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
     let root = tree.root_element();
     let is_metadata = crate::xml::is(root, ns::MD, "EntityDescriptor")
         || crate::xml::is(root, ns::MD, "EntitiesDescriptor");
-    let mut ids: Option<IdIndex<'a>> = None;
+    let (ids, sigs) = IdIndex::scan(tree, |n| crate::xml::is(n, ns::DS, "Signature"));
     let mut signatures = Vec::new();
-    let sigs: Vec<Node<'a, 'a>> = tree
-        .descendants()
-        .filter(|n| crate::xml::is(*n, ns::DS, "Signature"))
-        .collect();
     // Nested signed elements (a signed aggregate inside a signed aggregate, ...) make the
     // same bytes canonicalized more than once; the total is capped so that a crafted
     // document cannot multiply the work by its nesting depth.
@@ -370,7 +366,7 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
             }
             Some(p) => {
                 spent = spent.saturating_add(p.range().len());
-                check(tree, &mut ids, sig, p, trust)
+                check(tree, &ids, sig, p, trust)
             }
             None => Err(profile(Violation::Misplaced {
                 parent: String::new(),
@@ -730,7 +726,7 @@ fn embedded_certs(key_info: Option<Node<'_, '_>>) -> Vec<Result<CertInfo, String
 
 fn check<'a>(
     tree: &'a roxmltree::Document<'a>,
-    ids: &mut Option<IdIndex<'a>>,
+    ids: &IdIndex<'a>,
     sig: Node<'a, 'a>,
     parent: Node<'a, 'a>,
     trust: &Trust,
@@ -747,8 +743,7 @@ fn check<'a>(
     let p = parse(sig)?;
 
     // The reference must name the parent, by a unique ID or as the whole document.
-    let index = ids.get_or_insert_with(|| IdIndex::build(tree));
-    let subset = match reference::resolve(tree, index, p.uri) {
+    let subset = match reference::resolve(tree, ids, p.uri) {
         Ok(Target::Document(root)) if root == parent => Subset::Document(tree),
         Ok(Target::Element(e)) if e == parent => Subset::Element(parent),
         Ok(Target::Document(t) | Target::Element(t)) => {
