@@ -119,4 +119,33 @@ fn sign_then_verify_with_exit_codes_and_json() {
         .arg(&out)
         .assert()
         .code(2);
+
+    // A byte order mark is kept; a Latin-1 input is refused with advice.
+    let bom = dir.path().join("bom.xml");
+    let bom_out = dir.path().join("bom.signed.xml");
+    std::fs::write(&bom, format!("\u{FEFF}{ENTITY}")).unwrap();
+    samlcheck()
+        .args(["sign", "-q", "--key", &keys("ec-p256", "key.pem")])
+        .args(["--cert", &keys("ec-p256", "crt.pem")])
+        .arg(&bom)
+        .arg("-o")
+        .arg(&bom_out)
+        .assert()
+        .success();
+    assert!(std::fs::read(&bom_out)
+        .unwrap()
+        .starts_with(&[0xEF, 0xBB, 0xBF]));
+    samlcheck().arg("verify").arg(&bom_out).assert().success();
+    let latin = dir.path().join("latin.xml");
+    let decl = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>";
+    std::fs::write(&latin, format!("{decl}{ENTITY}")).unwrap();
+    samlcheck()
+        .args(["sign", "--key", &keys("rsa2048", "key.pem")])
+        .args(["--cert", &keys("rsa2048", "crt.pem")])
+        .arg(&latin)
+        .arg("-o")
+        .arg(dir.path().join("latin.signed.xml"))
+        .assert()
+        .code(2)
+        .stderr(contains("needs UTF-8"));
 }

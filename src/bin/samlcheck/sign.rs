@@ -52,10 +52,32 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Ok(d) => d,
         Err(e) => return input_error(&e.in_file(&file)),
     };
-    let signed = match dsig::sign(decoded.text(), &key, &SignOptions::default()) {
+    // The output is written as UTF-8 with the input's other bytes unchanged, so an input
+    // in another encoding would keep a declaration that no longer tells the truth.
+    let info = decoded.info();
+    let declared_ok = info.declared_encoding.as_deref().is_none_or(|e| {
+        ["UTF-8", "UTF8", "US-ASCII", "ASCII"]
+            .iter()
+            .any(|ok| e.eq_ignore_ascii_case(ok))
+    });
+    let ascii_or_utf8 = matches!(
+        info.encoding,
+        samlcheck::xml::Encoding::Utf8 | samlcheck::xml::Encoding::Ascii
+    );
+    if !ascii_or_utf8 || !declared_ok {
+        return input_error(&format!(
+            "{file}: sign needs UTF-8 input (this file is {}); convert it first, e.g. with iconv -t UTF-8, and fix its encoding declaration",
+            info.declared_encoding.as_deref().unwrap_or(info.encoding.name())
+        ));
+    }
+    let mut signed = match dsig::sign(decoded.text(), &key, &SignOptions::default()) {
         Ok(s) => s,
         Err(e) => return input_error(&e.in_file(&file)),
     };
+    // Byte-faithful: a byte order mark stays.
+    if info.bom {
+        signed.insert(0, '\u{FEFF}');
+    }
     let dir = match args.output.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
