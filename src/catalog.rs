@@ -10,6 +10,7 @@ pub fn rules() -> Vec<&'static Rule> {
         crate::pair::RULES,
         crate::entra::RULES,
         crate::diff::RULES,
+        crate::dsig::RULES,
     ];
     let mut all: Vec<&'static Rule> = groups.iter().flat_map(|g| g.iter().copied()).collect();
     all.sort_by_key(|r| r.code);

@@ -35,6 +35,7 @@
 
 pub mod catalog;
 pub mod diff;
+pub mod dsig;
 pub mod entra;
 mod error;
 mod finding;
@@ -49,6 +50,7 @@ pub mod time;
 pub mod x509;
 pub mod xml;
 
+pub use dsig::{Failure, Report, Trust, Verified};
 pub use error::{Error, Pos};
 pub use finding::{sort_findings, Finding, Location, Rule, Severity};
 pub use limits::Limits;

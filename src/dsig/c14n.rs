@@ -1,0 +1,738 @@
+//! Canonical XML 1.0 and Exclusive XML Canonicalization 1.0 over the one `roxmltree` tree.
+//!
+//! The canonical bytes are streamed through a 64 KiB buffer into a sink (a digest context,
+//! usually), so canonicalizing a 200 MB aggregate never builds a second copy of it. The
+//! walk is iterative (first child / next sibling / parent links), so nesting depth costs
+//! no stack.
+//!
+//! Rules implemented (W3C REC-xml-c14n-20010315 and REC-xml-exc-c14n-20020718):
+//! - element and attribute names exactly as written (prefixes read from the source text,
+//!   since two prefixes may be bound to one URI);
+//! - namespace declarations sorted by prefix (default first), then attributes sorted by
+//!   namespace URI (unqualified first) and local name;
+//! - exclusive: only visibly utilized prefixes (and those of the `InclusiveNamespaces`
+//!   prefix list) that are not already in effect in the output are rendered;
+//!   inclusive: every in-scope namespace not already in effect; `xmlns=""` only when the
+//!   output has a non-empty default in effect;
+//! - inclusive on a subset: the apex element also takes the `xml:*` attributes of its
+//!   ancestors that it does not override;
+//! - text escapes `&`, `<`, `>`, CR; attribute values escape `&`, `<`, `"`, TAB, LF, CR;
+//!   line endings were already normalized by the parser; CDATA is plain text;
+//! - comments only in the `#WithComments` forms; processing instructions kept; document
+//!   level nodes separated by a line feed.
+
+use crate::xml::ns;
+use roxmltree::{Node, NodeType};
+
+/// The canonicalization algorithm URIs.
+pub mod uri {
+    /// Canonical XML 1.0, without comments.
+    pub const INCLUSIVE: &str = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
+    /// Canonical XML 1.0, with comments.
+    pub const INCLUSIVE_WITH_COMMENTS: &str =
+        "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments";
+    /// Exclusive XML canonicalization 1.0, without comments.
+    pub const EXCLUSIVE: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
+    /// Exclusive XML canonicalization 1.0, with comments.
+    pub const EXCLUSIVE_WITH_COMMENTS: &str = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments";
+}
+
+/// Which canonicalization, with its parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct C14n {
+    /// Exclusive (true) or inclusive Canonical XML 1.0 (false).
+    pub exclusive: bool,
+    /// Whether comments are kept (the `#WithComments` forms).
+    pub with_comments: bool,
+    /// Exclusive only: prefixes treated by the inclusive rules (`#default` is the empty
+    /// prefix, written here as `""`).
+    pub inclusive_prefixes: Vec<String>,
+}
+
+impl C14n {
+    /// Exclusive c14n without comments and without a prefix list.
+    pub fn exclusive() -> C14n {
+        C14n {
+            exclusive: true,
+            with_comments: false,
+            inclusive_prefixes: Vec::new(),
+        }
+    }
+
+    /// Inclusive Canonical XML 1.0 without comments.
+    pub fn inclusive() -> C14n {
+        C14n {
+            exclusive: false,
+            with_comments: false,
+            inclusive_prefixes: Vec::new(),
+        }
+    }
+
+    /// The algorithm from its URI, or `None` when it is not a supported canonicalization.
+    pub fn from_uri(uri: &str) -> Option<C14n> {
+        let (exclusive, with_comments) = match uri {
+            uri::INCLUSIVE => (false, false),
+            uri::INCLUSIVE_WITH_COMMENTS => (false, true),
+            uri::EXCLUSIVE => (true, false),
+            uri::EXCLUSIVE_WITH_COMMENTS => (true, true),
+            _ => return None,
+        };
+        Some(C14n {
+            exclusive,
+            with_comments,
+            inclusive_prefixes: Vec::new(),
+        })
+    }
+
+    /// The algorithm URI.
+    pub fn uri(&self) -> &'static str {
+        match (self.exclusive, self.with_comments) {
+            (false, false) => uri::INCLUSIVE,
+            (false, true) => uri::INCLUSIVE_WITH_COMMENTS,
+            (true, false) => uri::EXCLUSIVE,
+            (true, true) => uri::EXCLUSIVE_WITH_COMMENTS,
+        }
+    }
+
+    /// Parses an `InclusiveNamespaces PrefixList` value (`#default` means the empty prefix).
+    pub fn with_prefix_list(mut self, list: &str) -> C14n {
+        self.inclusive_prefixes = list
+            .split_ascii_whitespace()
+            .map(|p| {
+                if p == "#default" {
+                    String::new()
+                } else {
+                    p.to_string()
+                }
+            })
+            .collect();
+        self
+    }
+}
+
+/// What to canonicalize.
+#[derive(Debug, Clone, Copy)]
+pub enum Subset<'a, 'i> {
+    /// The whole document (a same-document reference `URI=""`): the root element and the
+    /// processing instructions (and, with comments, comments) around it.
+    Document(&'a roxmltree::Document<'i>),
+    /// An element and its descendants (a reference `#ID`, or `SignedInfo`).
+    Element(Node<'a, 'i>),
+}
+
+const BUF: usize = 64 * 1024;
+
+/// Canonicalizes `subset`, leaving out the subtree `excluded` (the enveloped signature),
+/// and streams the bytes into `sink` in chunks of up to 64 KiB.
+pub fn canonicalize(
+    subset: Subset<'_, '_>,
+    excluded: Option<Node<'_, '_>>,
+    c14n: &C14n,
+    sink: &mut dyn FnMut(&[u8]),
+) {
+    canonicalize_counting(subset, excluded, c14n, sink);
+}
+
+/// [`canonicalize`], also returning how many comments and processing instructions it met
+/// inside the root element (outside the excluded subtree).
+pub(crate) fn canonicalize_counting(
+    subset: Subset<'_, '_>,
+    excluded: Option<Node<'_, '_>>,
+    c14n: &C14n,
+    sink: &mut dyn FnMut(&[u8]),
+) -> usize {
+    let mut w = Walker {
+        markup: 0,
+        out: Out {
+            buf: Vec::with_capacity(BUF),
+            sink,
+        },
+        c14n,
+        excluded: excluded.map(|n| n.id()),
+        rendered: Vec::with_capacity(32),
+        frames: Vec::with_capacity(32),
+        ns_out: Vec::with_capacity(8),
+        attrs: Vec::with_capacity(16),
+    };
+    match subset {
+        Subset::Document(doc) => {
+            let root = doc.root();
+            let mut before = true;
+            for child in root.children() {
+                match child.node_type() {
+                    NodeType::Element => {
+                        w.walk(child);
+                        before = false;
+                    }
+                    NodeType::PI | NodeType::Comment => {
+                        if child.is_comment() && !c14n.with_comments {
+                            continue;
+                        }
+                        if !before {
+                            w.out.put(b"\n");
+                        }
+                        w.leaf(child);
+                        if before {
+                            w.out.put(b"\n");
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Subset::Element(node) => w.walk(node),
+    }
+    w.out.flush();
+    w.markup
+}
+
+/// Canonical bytes as a vector (for small subsets such as `SignedInfo`, and for tests).
+pub fn to_vec(subset: Subset<'_, '_>, excluded: Option<Node<'_, '_>>, c14n: &C14n) -> Vec<u8> {
+    let mut v = Vec::new();
+    canonicalize(subset, excluded, c14n, &mut |b: &[u8]| {
+        v.extend_from_slice(b)
+    });
+    v
+}
+
+/// Below this length a byte loop beats setting up a vectorized search.
+const SHORT: usize = 48;
+
+// Evaluated at compile time only: an out-of-range index would fail the build, not a run.
+#[allow(clippy::indexing_slicing)]
+const fn table(chars: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < chars.len() {
+        t[chars[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+/// Bytes escaped in text nodes.
+static ESC_TEXT: [bool; 256] = table(b"&<>\r");
+/// Bytes escaped in attribute values.
+static ESC_ATTR: [bool; 256] = table(b"&<\"\t\n\r");
+
+struct Out<'s> {
+    buf: Vec<u8>,
+    sink: &'s mut dyn FnMut(&[u8]),
+}
+
+impl Out<'_> {
+    #[inline]
+    fn put(&mut self, b: &[u8]) {
+        if self.buf.len() + b.len() > BUF {
+            self.flush();
+            if b.len() > BUF {
+                (self.sink)(b);
+                return;
+            }
+        }
+        self.buf.extend_from_slice(b);
+    }
+
+    fn flush(&mut self) {
+        if !self.buf.is_empty() {
+            (self.sink)(&self.buf);
+            self.buf.clear();
+        }
+    }
+
+    /// Text node content: `&`, `<`, `>` and CR escaped.
+    fn text(&mut self, s: &str) {
+        let b = s.as_bytes();
+        if b.len() < SHORT {
+            if b.iter()
+                .any(|c| ESC_TEXT.get(usize::from(*c)) == Some(&true))
+            {
+                self.escape_slow(b, false);
+            } else {
+                self.put(b);
+            }
+        } else if memchr::memchr(b'\r', b).is_none() {
+            let mut start = 0;
+            for i in memchr::memchr3_iter(b'&', b'<', b'>', b) {
+                self.put(b.get(start..i).unwrap_or_default());
+                self.put(match b.get(i) {
+                    Some(b'&') => b"&amp;",
+                    Some(b'<') => b"&lt;",
+                    _ => b"&gt;",
+                });
+                start = i + 1;
+            }
+            self.put(b.get(start..).unwrap_or_default());
+        } else {
+            self.escape_slow(b, false);
+        }
+    }
+
+    /// Attribute value: `&`, `<`, `"`, TAB, LF and CR escaped.
+    fn attr(&mut self, s: &str) {
+        let b = s.as_bytes();
+        if b.len() < SHORT {
+            if b.iter()
+                .any(|c| ESC_ATTR.get(usize::from(*c)) == Some(&true))
+            {
+                self.escape_slow(b, true);
+            } else {
+                self.put(b);
+            }
+        } else if memchr::memchr3(b'\t', b'\n', b'\r', b).is_none() {
+            let mut start = 0;
+            for i in memchr::memchr3_iter(b'&', b'<', b'"', b) {
+                self.put(b.get(start..i).unwrap_or_default());
+                self.put(match b.get(i) {
+                    Some(b'&') => b"&amp;",
+                    Some(b'<') => b"&lt;",
+                    _ => b"&quot;",
+                });
+                start = i + 1;
+            }
+            self.put(b.get(start..).unwrap_or_default());
+        } else {
+            self.escape_slow(b, true);
+        }
+    }
+
+    fn escape_slow(&mut self, b: &[u8], attr: bool) {
+        let mut start = 0;
+        for (i, c) in b.iter().enumerate() {
+            let rep: &[u8] = match (c, attr) {
+                (b'&', _) => b"&amp;",
+                (b'<', _) => b"&lt;",
+                (b'>', false) => b"&gt;",
+                (b'"', true) => b"&quot;",
+                (b'\t', true) => b"&#x9;",
+                (b'\n', true) => b"&#xA;",
+                (b'\r', _) => b"&#xD;",
+                _ => continue,
+            };
+            self.put(b.get(start..i).unwrap_or_default());
+            self.put(rep);
+            start = i + 1;
+        }
+        self.put(b.get(start..).unwrap_or_default());
+    }
+}
+
+/// An attribute ready for output: namespace URI ("" when unqualified), local name,
+/// qualified name as written, value.
+type Attr<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+struct Walker<'a, 's, 'c> {
+    out: Out<'s>,
+    /// Comments and processing instructions met inside the walked element.
+    markup: usize,
+    c14n: &'c C14n,
+    excluded: Option<roxmltree::NodeId>,
+    /// Namespace declarations in effect in the output: (prefix, uri), innermost last.
+    rendered: Vec<(&'a str, &'a str)>,
+    /// For each open element, the length of `rendered` before it and its qualified name.
+    frames: Vec<(usize, &'a str)>,
+    ns_out: Vec<(&'a str, &'a str)>,
+    attrs: Vec<Attr<'a>>,
+}
+
+/// The qualified name of an element as written in the source (`md:EntityDescriptor`).
+fn elem_qname<'a>(node: Node<'_, 'a>) -> &'a str {
+    let text = node.document().input_text();
+    let start = node.range().start.saturating_add(1);
+    let rest = text.get(start..).unwrap_or("");
+    let end = rest
+        .bytes()
+        .position(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>'))
+        .unwrap_or(rest.len());
+    rest.get(..end).unwrap_or("")
+}
+
+/// String equality with a pointer fast path: namespace URIs of one declaration share
+/// storage in the tree, so most comparisons end at the pointer.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a.bytes().zip(b.bytes()).all(|(x, y)| x == y))
+}
+
+/// Byte order of two short strings, without a `memcmp` call (names and URIs are short,
+/// and equal URIs usually share storage).
+#[inline]
+fn cmp_str(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.len() == b.len() && std::ptr::eq(a.as_ptr(), b.as_ptr()) {
+        return std::cmp::Ordering::Equal;
+    }
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// Sorts a handful of items (attributes of one element) in place; stable.
+#[inline]
+fn insertion_sort<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 {
+            let (Some(a), Some(b)) = (v.get(j - 1), v.get(j)) else {
+                break;
+            };
+            if cmp(a, b) != std::cmp::Ordering::Greater {
+                break;
+            }
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
+fn prefix_of(qname: &str) -> &str {
+    qname.split_once(':').map_or("", |(p, _)| p)
+}
+
+impl<'a> Walker<'a, '_, '_> {
+    fn walk(&mut self, apex: Node<'a, 'a>) {
+        if Some(apex.id()) == self.excluded {
+            return;
+        }
+        let mut node = apex;
+        'outer: loop {
+            // The excluded subtree is skipped as a whole.
+            if Some(node.id()) != self.excluded {
+                if node.is_element() {
+                    self.open(node, node == apex);
+                    if let Some(c) = node.first_child() {
+                        node = c;
+                        continue;
+                    }
+                    self.close(node);
+                } else {
+                    if !node.is_text() {
+                        self.markup += 1;
+                    }
+                    self.leaf(node);
+                }
+            }
+            loop {
+                if node == apex {
+                    break 'outer;
+                }
+                if let Some(s) = node.next_sibling() {
+                    node = s;
+                    continue 'outer;
+                }
+                match node.parent() {
+                    Some(p) => {
+                        node = p;
+                        self.close(node);
+                    }
+                    None => break 'outer,
+                }
+            }
+        }
+    }
+
+    fn leaf(&mut self, node: Node<'a, 'a>) {
+        match node.node_type() {
+            NodeType::Text => {
+                if let Some(t) = node.text() {
+                    self.out.text(t);
+                }
+            }
+            NodeType::Comment if self.c14n.with_comments => {
+                self.out.put(b"<!--");
+                self.out.put(node.text().unwrap_or("").as_bytes());
+                self.out.put(b"-->");
+            }
+            NodeType::PI => {
+                if let Some(pi) = node.pi() {
+                    self.out.put(b"<?");
+                    self.out.put(pi.target.as_bytes());
+                    if let Some(v) = pi.value.filter(|v| !v.is_empty()) {
+                        self.out.put(b" ");
+                        self.out.put(v.as_bytes());
+                    }
+                    self.out.put(b"?>");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn lookup_rendered(&self, prefix: &str) -> &'a str {
+        self.rendered
+            .iter()
+            .rev()
+            .find(|(p, _)| same(p, prefix))
+            .map_or("", |(_, u)| u)
+    }
+
+    /// Renders `(prefix, uri)` when the output does not already have it in effect.
+    fn consider(&mut self, prefix: &'a str, uri: &'a str) {
+        if prefix == "xml" || self.ns_out.iter().any(|(p, _)| same(p, prefix)) {
+            return;
+        }
+        if !same(self.lookup_rendered(prefix), uri) {
+            self.ns_out.push((prefix, uri));
+        }
+    }
+
+    fn open(&mut self, node: Node<'a, 'a>, is_apex: bool) {
+        let text = node.document().input_text();
+        let qname = elem_qname(node);
+        self.frames.push((self.rendered.len(), qname));
+        self.ns_out.clear();
+        self.attrs.clear();
+        for a in node.attributes() {
+            let aq = text.get(a.range_qname()).unwrap_or(a.name());
+            self.attrs
+                .push((a.namespace().unwrap_or(""), a.name(), aq, a.value()));
+        }
+        if self.c14n.exclusive {
+            let p = prefix_of(qname);
+            let uri = node.tag_name().namespace().unwrap_or("");
+            self.consider(p, uri);
+            for i in 0..self.attrs.len() {
+                if let Some(&(uri, _, aq, _)) = self.attrs.get(i) {
+                    let p = prefix_of(aq);
+                    if !p.is_empty() {
+                        self.consider(p, uri);
+                    }
+                }
+            }
+            for want in &self.c14n.inclusive_prefixes {
+                if want.is_empty() {
+                    self.consider("", node.default_namespace().unwrap_or(""));
+                } else if let Some(n) = node.namespaces().find(|n| n.name() == Some(want.as_str()))
+                {
+                    self.consider(n.name().unwrap_or(""), n.uri());
+                }
+            }
+        } else {
+            for n in node.namespaces() {
+                self.consider(n.name().unwrap_or(""), n.uri());
+            }
+            self.consider("", node.default_namespace().unwrap_or(""));
+            if is_apex {
+                self.inherit_xml_attrs(node);
+            }
+        }
+        if self.ns_out.len() > 1 {
+            insertion_sort(&mut self.ns_out, |a, b| cmp_str(a.0, b.0));
+        }
+        if self.attrs.len() > 1 {
+            insertion_sort(&mut self.attrs, |a, b| {
+                cmp_str(a.0, b.0).then_with(|| cmp_str(a.1, b.1))
+            });
+        }
+        self.rendered.extend_from_slice(&self.ns_out);
+
+        self.out.put(b"<");
+        self.out.put(qname.as_bytes());
+        for i in 0..self.ns_out.len() {
+            if let Some(&(p, u)) = self.ns_out.get(i) {
+                if p.is_empty() {
+                    self.out.put(b" xmlns=\"");
+                } else {
+                    self.out.put(b" xmlns:");
+                    self.out.put(p.as_bytes());
+                    self.out.put(b"=\"");
+                }
+                self.out.attr(u);
+                self.out.put(b"\"");
+            }
+        }
+        for i in 0..self.attrs.len() {
+            if let Some(&(_, _, q, v)) = self.attrs.get(i) {
+                self.out.put(b" ");
+                self.out.put(q.as_bytes());
+                self.out.put(b"=\"");
+                self.out.attr(v);
+                self.out.put(b"\"");
+            }
+        }
+        self.out.put(b">");
+    }
+
+    /// Inclusive c14n of a subset: the apex takes the `xml:*` attributes of its ancestors
+    /// that it does not itself carry (the nearest ancestor wins).
+    fn inherit_xml_attrs(&mut self, node: Node<'a, 'a>) {
+        let text = node.document().input_text();
+        for anc in node.ancestors().skip(1).filter(|n| n.is_element()) {
+            for a in anc.attributes() {
+                if a.namespace() == Some(ns::XML)
+                    && !self
+                        .attrs
+                        .iter()
+                        .any(|(u, l, _, _)| *u == ns::XML && *l == a.name())
+                {
+                    let aq = text.get(a.range_qname()).unwrap_or(a.name());
+                    self.attrs.push((ns::XML, a.name(), aq, a.value()));
+                }
+            }
+        }
+    }
+
+    fn close(&mut self, node: Node<'a, 'a>) {
+        if !node.is_element() {
+            return;
+        }
+        if let Some((len, qname)) = self.frames.pop() {
+            self.out.put(b"</");
+            self.out.put(qname.as_bytes());
+            self.out.put(b">");
+            self.rendered.truncate(len);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c14n(xml: &str, c: &C14n, id: Option<&str>) -> String {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let subset = match id {
+            None => Subset::Document(&doc),
+            Some(id) => Subset::Element(
+                doc.descendants()
+                    .find(|n| n.attribute("ID") == Some(id))
+                    .unwrap(),
+            ),
+        };
+        String::from_utf8(to_vec(subset, None, c)).unwrap()
+    }
+
+    #[test]
+    fn w3c_c14n_3_1_pis_and_document_level() {
+        let xml = "<?xml version=\"1.0\"?>\n\n<?xml-stylesheet   href=\"doc.xsl\"\n   type=\"text/xsl\"   ?>\n\n<doc>Hello, world!<!-- Comment 1 --></doc>\n\n<?pi-without-data     ?>\n\n<!-- Comment 2 -->\n\n<!-- Comment 3 -->";
+        assert_eq!(
+            c14n(xml, &C14n::inclusive(), None),
+            "<?xml-stylesheet href=\"doc.xsl\"\n   type=\"text/xsl\"   ?>\n<doc>Hello, world!</doc>\n<?pi-without-data?>"
+        );
+        let mut with = C14n::inclusive();
+        with.with_comments = true;
+        assert_eq!(
+            c14n(xml, &with, None),
+            "<?xml-stylesheet href=\"doc.xsl\"\n   type=\"text/xsl\"   ?>\n<doc>Hello, world!<!-- Comment 1 --></doc>\n<?pi-without-data?>\n<!-- Comment 2 -->\n<!-- Comment 3 -->"
+        );
+    }
+
+    #[test]
+    fn w3c_c14n_3_3_start_and_end_tags() {
+        let xml = r#"<doc>
+   <e1   />
+   <e2   ></e2>
+   <e3   name = "elem3"   id="elem3"   />
+   <e4   name="elem4"   id="elem4"   ></e4>
+   <e5 a:attr="out" b:attr="sorted" attr2="all" attr="I'm"
+      xmlns:b="http://www.ietf.org"
+      xmlns:a="http://www.w3.org"
+      xmlns="http://example.org"/>
+   <e6 xmlns="" xmlns:a="http://www.w3.org">
+      <e7 xmlns="http://www.ietf.org">
+         <e8 xmlns="" xmlns:a="http://www.w3.org">
+            <e9 xmlns="" xmlns:a="http://www.ietf.org"/>
+         </e8>
+      </e7>
+   </e6>
+</doc>"#;
+        let expected = r#"<doc>
+   <e1></e1>
+   <e2></e2>
+   <e3 id="elem3" name="elem3"></e3>
+   <e4 id="elem4" name="elem4"></e4>
+   <e5 xmlns="http://example.org" xmlns:a="http://www.w3.org" xmlns:b="http://www.ietf.org" attr="I'm" attr2="all" b:attr="sorted" a:attr="out"></e5>
+   <e6 xmlns:a="http://www.w3.org">
+      <e7 xmlns="http://www.ietf.org">
+         <e8 xmlns="">
+            <e9 xmlns:a="http://www.ietf.org"></e9>
+         </e8>
+      </e7>
+   </e6>
+</doc>"#;
+        assert_eq!(c14n(xml, &C14n::inclusive(), None), expected);
+    }
+
+    #[test]
+    fn escaping_text_and_attributes() {
+        let xml =
+            "<a b=\"&lt;&amp;&quot;&#9;&#10;&#13;'>\">x&amp;&lt;&gt;&#13;\"'<![CDATA[<&>]]></a>";
+        assert_eq!(
+            c14n(xml, &C14n::exclusive(), None),
+            "<a b=\"&lt;&amp;&quot;&#x9;&#xA;&#xD;'>\">x&amp;&lt;&gt;&#xD;\"'&lt;&amp;&gt;</a>"
+        );
+    }
+
+    #[test]
+    fn exclusive_renders_only_visibly_used() {
+        let xml = r#"<r xmlns:md="urn:md" xmlns:ds="urn:ds" xmlns:x="urn:x"><md:E ID="e" x:a="1"><ds:S/><md:F/></md:E></r>"#;
+        assert_eq!(
+            c14n(xml, &C14n::exclusive(), Some("e")),
+            r#"<md:E xmlns:md="urn:md" xmlns:x="urn:x" ID="e" x:a="1"><ds:S xmlns:ds="urn:ds"></ds:S><md:F></md:F></md:E>"#
+        );
+        let c = C14n::exclusive().with_prefix_list("ds #default");
+        assert_eq!(
+            c14n(xml, &c, Some("e")),
+            r#"<md:E xmlns:ds="urn:ds" xmlns:md="urn:md" xmlns:x="urn:x" ID="e" x:a="1"><ds:S></ds:S><md:F></md:F></md:E>"#
+        );
+        // Inclusive on the subset: every in-scope namespace on the apex.
+        assert_eq!(
+            c14n(xml, &C14n::inclusive(), Some("e")),
+            r#"<md:E xmlns:ds="urn:ds" xmlns:md="urn:md" xmlns:x="urn:x" ID="e" x:a="1"><ds:S></ds:S><md:F></md:F></md:E>"#
+        );
+    }
+
+    #[test]
+    fn exclusive_default_namespace_undeclared_only_when_needed() {
+        let xml = r#"<a xmlns="urn:a"><b xmlns=""><c/></b></a>"#;
+        assert_eq!(
+            c14n(xml, &C14n::exclusive(), None),
+            r#"<a xmlns="urn:a"><b xmlns=""><c></c></b></a>"#
+        );
+        let xml = r#"<p xmlns="urn:a"><q ID="q"><r xmlns=""/></q></p>"#;
+        assert_eq!(
+            c14n(xml, &C14n::exclusive(), Some("q")),
+            r#"<q xmlns="urn:a" ID="q"><r xmlns=""></r></q>"#
+        );
+    }
+
+    #[test]
+    fn same_uri_two_prefixes_keeps_written_prefix() {
+        let xml = r#"<md:E xmlns="urn:md" xmlns:md="urn:md"><K/><md:K/></md:E>"#;
+        assert_eq!(
+            c14n(xml, &C14n::exclusive(), None),
+            r#"<md:E xmlns:md="urn:md"><K xmlns="urn:md"></K><md:K></md:K></md:E>"#
+        );
+    }
+
+    #[test]
+    fn inclusive_inherits_xml_attributes_on_apex() {
+        let xml = r#"<r xml:lang="en" xml:space="preserve"><e ID="e" xml:lang="fr"><f/></e></r>"#;
+        assert_eq!(
+            c14n(xml, &C14n::inclusive(), Some("e")),
+            r#"<e ID="e" xml:lang="fr" xml:space="preserve"><f></f></e>"#
+        );
+        assert_eq!(
+            c14n(xml, &C14n::exclusive(), Some("e")),
+            r#"<e ID="e" xml:lang="fr"><f></f></e>"#
+        );
+    }
+
+    #[test]
+    fn excluded_subtree_is_left_out_and_deep_nesting_is_fine() {
+        let xml = r#"<a ID="x"> <s><t/></s> <b/></a>"#;
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let s = doc.descendants().find(|n| n.has_tag_name("s")).unwrap();
+        let out = to_vec(Subset::Document(&doc), Some(s), &C14n::exclusive());
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"<a ID="x">  <b></b></a>"#
+        );
+        let deep = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
+        let out = c14n(&deep, &C14n::exclusive(), None);
+        assert_eq!(out, format!("{}{}", "<a>".repeat(200), "</a>".repeat(200)));
+    }
+}

@@ -1,0 +1,278 @@
+//! XML signatures in pure Rust: canonicalization, verification to a strict enveloped
+//! profile, signing, and `dsig.*` findings.
+//!
+//! ```
+//! use samlcheck::{dsig, xml::XmlDoc, Limits};
+//! let text = r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://sp.example"/>"#;
+//! let doc = XmlDoc::parse(text, &Limits::default()).unwrap();
+//! let report = dsig::verify(&doc, &dsig::Trust::embedded());
+//! assert!(report.signatures.is_empty());
+//! assert!(report.verified_root().is_none());
+//! ```
+//!
+//! The supported profile, trust modes and what "verified" means are in `docs/dsig.md`.
+
+mod algorithms;
+pub mod c14n;
+mod reference;
+mod sign;
+mod trust;
+mod verify;
+
+pub use algorithms::{DigestAlg, KeyKind, SignatureAlg};
+pub use sign::{sign, SignOptions, SigningKey};
+pub use trust::{CertInfo, Trust, TrustBasis};
+pub use verify::{verify, Checked, Failure, Report, SignatureInfo, Verified, Violation};
+
+use crate::finding::{Finding, Location, Rule, Severity};
+
+/// Subsets smaller than this are hashed inline: a thread costs more than it saves.
+const PARALLEL_FROM: usize = 1 << 20;
+
+/// Canonicalizes `subset` (leaving out `excluded`) and digests the bytes as they stream;
+/// large subsets are hashed on a second thread while canonicalization goes on.
+pub fn digest(
+    subset: c14n::Subset<'_, '_>,
+    excluded: Option<roxmltree::Node<'_, '_>>,
+    c14n: &c14n::C14n,
+    alg: DigestAlg,
+) -> Vec<u8> {
+    digest_counting(subset, excluded, c14n, alg).0
+}
+
+/// [`digest`], also returning the number of comments and processing instructions met.
+pub(crate) fn digest_counting(
+    subset: c14n::Subset<'_, '_>,
+    excluded: Option<roxmltree::Node<'_, '_>>,
+    c14n: &c14n::C14n,
+    alg: DigestAlg,
+) -> (Vec<u8>, usize) {
+    use std::sync::mpsc::sync_channel;
+    let size = match subset {
+        c14n::Subset::Document(d) => d.input_text().len(),
+        c14n::Subset::Element(n) => n.range().len(),
+    };
+    if size < PARALLEL_FROM {
+        let mut ctx = ring::digest::Context::new(alg.ring());
+        let m = c14n::canonicalize_counting(subset, excluded, c14n, &mut |b: &[u8]| ctx.update(b));
+        return (ctx.finish().as_ref().to_vec(), m);
+    }
+    // Hashing runs on a second thread: canonicalization hands over 64 KiB buffers, which
+    // come back for reuse, so memory stays bounded (at most 64 buffers, 4 MiB, in flight).
+    std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<Vec<u8>>(64);
+        let (back_tx, back_rx) = sync_channel::<Vec<u8>>(64);
+        let hasher = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let mut ctx = ring::digest::Context::new(alg.ring());
+            for buf in rx {
+                ctx.update(&buf);
+                let _ = back_tx.try_send(buf);
+            }
+            ctx.finish()
+        });
+        let Ok(hasher) = hasher else {
+            // No thread: hash inline.
+            let mut ctx = ring::digest::Context::new(alg.ring());
+            let m =
+                c14n::canonicalize_counting(subset, excluded, c14n, &mut |b: &[u8]| ctx.update(b));
+            return (ctx.finish().as_ref().to_vec(), m);
+        };
+        let m = c14n::canonicalize_counting(subset, excluded, c14n, &mut |b: &[u8]| {
+            let mut v = back_rx.try_recv().unwrap_or_default();
+            v.clear();
+            v.extend_from_slice(b);
+            let _ = tx.send(v);
+        });
+        drop(tx);
+        // A hasher that died yields an empty digest, which never matches.
+        let d = hasher
+            .join()
+            .map(|d| d.as_ref().to_vec())
+            .unwrap_or_default();
+        (d, m)
+    })
+}
+
+const SRC: &str = "W3C XML Signature 1.1 and docs/dsig.md (the samlcheck signature profile)";
+
+pub(crate) static UNSIGNED: Rule = Rule {
+    code: "dsig.unsigned",
+    severity: Severity::Error,
+    summary: "The document is not signed where a signature is expected",
+    fix:
+        "Use the signed metadata as published (download it again), or sign it with `samlcheck sign`",
+    source: SRC,
+};
+pub(crate) static INVALID: Rule = Rule {
+    code: "dsig.invalid",
+    severity: Severity::Error,
+    summary: "A signature does not verify (wrong key, changed SignedInfo, or no usable key)",
+    fix: "Download the metadata again from its publisher; if it still fails, the file was not signed by the key it names",
+    source: SRC,
+};
+pub(crate) static DIGEST_MISMATCH: Rule = Rule {
+    code: "dsig.digest_mismatch",
+    severity: Severity::Error,
+    summary: "The signed content changed after signing",
+    fix: "Use the file exactly as published: re-formatting (pretty-printing, line endings, editors) breaks the signature",
+    source: SRC,
+};
+pub(crate) static PROFILE: Rule = Rule {
+    code: "dsig.profile",
+    severity: Severity::Error,
+    summary: "A signature is outside the supported enveloped profile (wrapping guards)",
+    fix: "Sign the metadata with one enveloped signature as the first child of the signed element, one Reference to it, exclusive c14n",
+    source: SRC,
+};
+pub(crate) static WEAK_ALGORITHM: Rule = Rule {
+    code: "dsig.weak_algorithm",
+    severity: Severity::Warning,
+    summary: "A signature uses SHA-1 (RSA-SHA1 or a SHA-1 digest)",
+    fix: "Ask the publisher to sign with RSA-SHA256 and a SHA-256 digest",
+    source: "RFC 9231 section 2.2.1; NIST SP 800-131A",
+};
+pub(crate) static TRUST_EMBEDDED_ONLY: Rule = Rule {
+    code: "dsig.trust_embedded_only",
+    severity: Severity::Info,
+    summary:
+        "The signature verifies with the certificate embedded in it: integrity only, not who signed",
+    fix: "Pin the publisher's signing certificate (--cert) or its fingerprint (--fingerprint)",
+    source: SRC,
+};
+pub(crate) static UNTRUSTED_KEY: Rule = Rule {
+    code: "dsig.untrusted_key",
+    severity: Severity::Error,
+    summary: "The signature verifies, but with a key that is not pinned",
+    fix: "Check that the pinned certificate or fingerprint is the publisher's current signing certificate",
+    source: SRC,
+};
+
+pub(crate) static COMMENT_IN_SIGNED_VALUE: Rule = Rule {
+    code: "dsig.comment_in_signed_value",
+    severity: Severity::Warning,
+    summary: "A comment splits a text value inside signed content",
+    fix: "Remove the comment: comments are not signed, and consumers that read only the text before a comment can be fooled (comment truncation, CVE-2017-11427)",
+    source: "W3C XML-DSig 1.1, same-document URI references (comments are not digested); CVE-2017-11427",
+};
+
+/// Every `dsig.*` rule.
+pub(crate) static RULES: &[&Rule] = &[
+    &UNSIGNED,
+    &COMMENT_IN_SIGNED_VALUE,
+    &INVALID,
+    &DIGEST_MISMATCH,
+    &PROFILE,
+    &WEAK_ALGORITHM,
+    &TRUST_EMBEDDED_ONLY,
+    &UNTRUSTED_KEY,
+];
+
+/// The `dsig.*` findings of a report. With `expect_signed`, a document whose root element
+/// is not signed gets `dsig.unsigned` (the caller decides where signatures are expected).
+pub fn findings(report: &Report<'_>, expect_signed: bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if expect_signed && report.root_signature().is_none() {
+        let n = report.signatures.iter().filter(|c| c.on_root).count();
+        let msg = if n == 0 {
+            format!("<{}> is not signed", report.root_name)
+        } else {
+            format!(
+                "<{}> has {n} signatures; exactly one is expected",
+                report.root_name
+            )
+        };
+        let rule = if n == 0 { &UNSIGNED } else { &PROFILE };
+        out.push(rule.at(
+            None,
+            Some(Location::new(
+                report.root_pos,
+                format!("/{}", local(&report.root_name)),
+            )),
+            msg,
+        ));
+    }
+    for c in &report.signatures {
+        let loc = Some(Location::new(c.pos, c.path.clone()));
+        let entity = c.entity.as_deref();
+        match &c.outcome {
+            Ok(v) => {
+                split_values(v, entity, &mut out);
+                let i = v.info();
+                if i.is_weak() {
+                    out.push(WEAK_ALGORITHM.at(
+                        entity,
+                        loc.clone(),
+                        format!(
+                            "signature of <{}> uses {} with a {} digest",
+                            i.element,
+                            i.signature.name(),
+                            i.digest.name()
+                        ),
+                    ));
+                }
+                if i.trust == TrustBasis::EmbeddedOnly {
+                    out.push(TRUST_EMBEDDED_ONLY.at(
+                        entity,
+                        loc,
+                        format!(
+                            "signature of <{}> verifies with the embedded certificate {} (SHA-256 {}): this proves integrity only, not who signed",
+                            i.element, i.signer.subject, i.signer.sha256
+                        ),
+                    ));
+                }
+            }
+            Err(f) => {
+                let rule: &'static Rule = match f {
+                    Failure::DigestMismatch { .. } => &DIGEST_MISMATCH,
+                    Failure::UntrustedKey { .. } => &UNTRUSTED_KEY,
+                    Failure::Profile(_) => &PROFILE,
+                    _ => &INVALID,
+                };
+                out.push(rule.at(
+                    entity,
+                    loc,
+                    format!("signature of <{}>: {f}", c.parent_name),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `dsig.comment_in_signed_value` for each comment (or processing instruction) with
+/// non-blank text on both sides inside the signed element.
+fn split_values(v: &Verified<'_>, entity: Option<&str>, out: &mut Vec<Finding>) {
+    let blank = |n: Option<roxmltree::Node<'_, '_>>| {
+        n.is_none_or(|n| !n.is_text() || n.text().is_none_or(|t| t.trim().is_empty()))
+    };
+    // The digest walk counted comments and PIs: most signed content has none.
+    if v.info().comments == 0 {
+        return;
+    }
+    let hits: Vec<roxmltree::Node<'_, '_>> = v
+        .node()
+        .descendants()
+        .filter(|n| {
+            (n.is_comment() || n.is_pi()) && !blank(n.prev_sibling()) && !blank(n.next_sibling())
+        })
+        .collect();
+    if hits.is_empty() {
+        return;
+    }
+    let text = v.node().document().input_text();
+    let offsets: Vec<usize> = hits.iter().map(|n| n.range().start).collect();
+    for (n, pos) in hits.iter().zip(verify::positions(text, &offsets)) {
+        let parent = n.parent_element();
+        let name = parent.map(crate::xml::qname).unwrap_or_default();
+        let path = parent.map(verify::element_path).unwrap_or_default();
+        out.push(COMMENT_IN_SIGNED_VALUE.at(
+            entity,
+            Some(Location::new(pos, path)),
+            format!("a comment splits the text of <{name}> inside the signed <{}>; the signature does not cover the comment", v.info().element),
+        ));
+    }
+}
+
+fn local(q: &str) -> &str {
+    q.rsplit_once(':').map_or(q, |(_, l)| l)
+}
