@@ -50,7 +50,7 @@ pub mod time;
 pub mod x509;
 pub mod xml;
 
-pub use dsig::{Failure, Report, Trust, Verified};
+pub use dsig::{Failure, Trust, Verified};
 pub use error::{Error, Pos};
 pub use finding::{sort_findings, Finding, Location, Rule, Severity};
 pub use limits::Limits;
