@@ -194,6 +194,14 @@ fn generic_entity(i: usize, sp: bool, c: &Cert) -> String {
     }
 }
 
+/// Signs a document with a fixture key (enveloped, exclusive c14n, RSA-SHA256).
+fn signed(text: &str, name: &str) -> String {
+    let key = key(name);
+    let cert = fs::read_to_string(format!("{DIR}/keys/{name}.crt.pem")).expect("cert");
+    let k = samlcheck::dsig::SigningKey::from_pem(&key, &cert).expect("signing key");
+    samlcheck::dsig::sign(text, &k, &samlcheck::dsig::SignOptions::default()).expect("sign")
+}
+
 fn main() {
     fs::create_dir_all(format!("{DIR}/keys")).expect("mkdir");
     let old = cert(
@@ -228,10 +236,14 @@ fn main() {
     write("aws-ic-sp.xml", aws_ic_sp().as_bytes());
     write("aws-iam-sp.xml", aws_iam_sp(&sp).as_bytes());
     // Entra serves its app metadata with a UTF-8 BOM.
+    // Entra signs its metadata (with the active, first-listed certificate).
     let mut entra = b"\xEF\xBB\xBF".to_vec();
-    entra.extend_from_slice(entra_idp(&[&old, &new]).as_bytes());
+    entra.extend_from_slice(signed(&entra_idp(&[&old, &new]), "idp-old").as_bytes());
     write("entra-idp.xml", &entra);
-    write("entra-idp-one-cert.xml", entra_idp(&[&new]).as_bytes());
+    write(
+        "entra-idp-one-cert.xml",
+        signed(&entra_idp(&[&new]), "idp-new").as_bytes(),
+    );
     let common = entra_idp(&[&new]).replace(TENANT, "{tenantid}");
     write("entra-idp-common.xml", common.as_bytes());
 
@@ -247,7 +259,7 @@ fn main() {
     agg.push_str("  <md:EntitiesDescriptor Name=\"urn:example:nested\">\n");
     agg.push_str(&generic_entity(9, true, &fed));
     agg.push_str("  </md:EntitiesDescriptor>\n</md:EntitiesDescriptor>\n");
-    write("aggregate.xml", agg.as_bytes());
+    write("aggregate.xml", signed(&agg, "federation").as_bytes());
 
     // Other encodings, valid.
     let mut utf16 = vec![0xFF, 0xFE];

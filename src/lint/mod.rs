@@ -149,7 +149,11 @@ pub(crate) static RULES: &[&Rule] = &[
 
 /// Codes of every rule [`lint`] can report, sorted.
 pub fn rule_codes() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = RULES.iter().map(|r| r.code).collect();
+    let mut v: Vec<&'static str> = RULES
+        .iter()
+        .chain(crate::dsig::RULES.iter())
+        .map(|r| r.code)
+        .collect();
     v.sort_unstable();
     v
 }
@@ -192,6 +196,26 @@ pub fn lint(md: &Metadata, opts: &LintOptions) -> Vec<Finding> {
     if !opts.only.is_empty() || !opts.disabled.is_empty() {
         out.retain(|f| opts.wants(f.code));
     }
+    sort_findings(&mut out);
+    out
+}
+
+/// [`lint`] plus the signature checks (`dsig.*`): every enveloped signature of the document
+/// is verified against `trust` (with [`Trust::embedded`](crate::Trust::embedded), integrity
+/// only, and the findings say so). `md` must be the model of `doc`.
+pub fn lint_document(
+    doc: &crate::xml::XmlDoc<'_>,
+    md: &Metadata,
+    trust: &crate::dsig::Trust,
+    opts: &LintOptions,
+) -> Vec<Finding> {
+    let mut out = lint(md, opts);
+    let report = crate::dsig::verify(doc, trust);
+    out.extend(
+        crate::dsig::findings(&report, false)
+            .into_iter()
+            .filter(|f| opts.wants(f.code)),
+    );
     sort_findings(&mut out);
     out
 }

@@ -576,3 +576,43 @@ pub fn check_exports(
     let (s, i) = entra_facts(sp, idp);
     crate::entra::check(&s, &i, inputs, at)
 }
+
+/// Single-file codes the pair check restates in context for the IdP file (with the SP's
+/// requirements deciding the severity); the single-file finding is dropped there.
+const RESTATED_FOR_IDP: &[&str] = &[
+    "aws.iam.idp.bom",
+    "aws.iam.idp.encoding",
+    "aws.ic.idp.too_large",
+    "aws.ic.idp.encryption_key",
+    "entra.tenant.placeholder",
+];
+
+/// Certificate codes the pair check restates per IdP signing certificate (same place).
+const RESTATED_CERT: &[&str] = &["x509.expired", "x509.expiring", "x509.not_yet_valid"];
+
+/// Keeps the single-file findings that belong in a pair report: those about the chosen
+/// entity or the document as a whole, minus what `pair` says again in context.
+pub fn relevant_file_findings(
+    file_findings: Vec<Finding>,
+    entity: &EntityDescriptor,
+    is_idp_file: bool,
+    pair: &[Finding],
+) -> Vec<Finding> {
+    let idp_cert_places: Vec<u64> = pair
+        .iter()
+        .filter(|f| f.code.starts_with("pair.idp_cert."))
+        .filter_map(|f| f.location.as_ref().map(|l| l.pos.offset))
+        .collect();
+    file_findings
+        .into_iter()
+        .filter(|f| f.entity.as_deref().is_none_or(|e| e == entity.entity_id()))
+        .filter(|f| !(is_idp_file && RESTATED_FOR_IDP.contains(&f.code)))
+        .filter(|f| {
+            !(is_idp_file
+                && RESTATED_CERT.contains(&f.code)
+                && f.location
+                    .as_ref()
+                    .is_some_and(|l| idp_cert_places.contains(&l.pos.offset)))
+        })
+        .collect()
+}

@@ -1,7 +1,7 @@
 //! `samlcheck lint FILE...`: the rule catalogue on every entity of every file.
 
 use crate::common::{emit, exit_for, input_error, usage_error, Ctx, FailOn, Format};
-use samlcheck::lint::{lint, LintOptions};
+use samlcheck::lint::LintOptions;
 use samlcheck::report::{to_json, to_text, FileReport, Report, TextOptions};
 use samlcheck::{Finding, Limits, Metadata};
 use std::path::PathBuf;
@@ -58,13 +58,22 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     opts.disabled = disabled;
     opts.only = only;
 
-    // Read everything first: on an input error nothing is written to standard output.
+    // Read and check everything first: on an input error nothing is written to stdout.
     let limits = Limits::default();
-    let mut parsed: Vec<(String, Metadata)> = Vec::with_capacity(args.files.len());
+    let trust = samlcheck::Trust::embedded();
+    let mut report = Report::new("lint", ctx.at);
+    report.checks = samlcheck::lint::rule_codes()
+        .into_iter()
+        .filter(|c| opts.wants(c))
+        .collect();
     for path in &args.files {
         let name = path.display().to_string();
-        match read(path, &limits) {
-            Ok(md) => parsed.push((name, md)),
+        match check_file(path, &limits, &trust, &opts) {
+            Ok((entities, findings)) => report.files.push(FileReport {
+                file: name.clone(),
+                entities,
+                findings: findings.into_iter().map(|f| f.in_file(&name)).collect(),
+            }),
             Err(e) => {
                 let msg = match e {
                     samlcheck::Error::Io { .. } => e.to_string(),
@@ -73,25 +82,6 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
                 return input_error(&msg);
             }
         }
-    }
-    let mut report = Report::new("lint", ctx.at);
-    report.checks = samlcheck::lint::rule_codes()
-        .into_iter()
-        .filter(|c| opts.wants(c))
-        .collect();
-    for (name, md) in &parsed {
-        report.files.push(FileReport {
-            file: name.clone(),
-            entities: md
-                .entities
-                .iter()
-                .map(|e| e.entity_id().to_string())
-                .collect(),
-            findings: lint(md, &opts)
-                .into_iter()
-                .map(|f| f.in_file(name))
-                .collect(),
-        });
     }
     let quiet_and_clean = ctx.quiet && report.all_findings().next().is_none();
     let out = match ctx.format {
@@ -106,10 +96,25 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     exit_for(&all, args.fail_on)
 }
 
-fn read(path: &std::path::Path, limits: &Limits) -> Result<Metadata, samlcheck::Error> {
+/// Lints one file: its entityIDs and findings (signature checks included).
+fn check_file(
+    path: &std::path::Path,
+    limits: &Limits,
+    trust: &samlcheck::Trust,
+    opts: &LintOptions,
+) -> Result<(Vec<String>, Vec<Finding>), samlcheck::Error> {
     let decoded = samlcheck::xml::read_path(path, limits)?;
     let doc = samlcheck::xml::XmlDoc::parse(decoded.text(), limits)?;
-    Metadata::from_doc(&doc, decoded.info())
+    let md = Metadata::from_doc(&doc, decoded.info())?;
+    let entities = md
+        .entities
+        .iter()
+        .map(|e| e.entity_id().to_string())
+        .collect();
+    Ok((
+        entities,
+        samlcheck::lint::lint_document(&doc, &md, trust, opts),
+    ))
 }
 
 /// Checks codes against the catalogue and expands `prefix.*`.

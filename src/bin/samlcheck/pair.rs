@@ -1,6 +1,7 @@
 //! `samlcheck SP.xml IDP.xml` (also `samlcheck check A B`): the pair check.
 
 use crate::common::{self, Ctx, FailOn, Format};
+use samlcheck::lint::LintOptions;
 use samlcheck::pair::{self, PairOptions, Side};
 use samlcheck::report::{FileReport, Report, TextOptions};
 use std::fmt::Write;
@@ -42,27 +43,33 @@ pub struct Args {
 struct Input {
     name: String,
     md: samlcheck::Metadata,
+    /// Single-file findings (lint and signatures) for the whole file.
+    findings: Vec<samlcheck::Finding>,
 }
 
-fn load(path: &std::path::Path) -> Result<Input, ExitCode> {
+fn load(path: &std::path::Path, lint: &LintOptions) -> Result<Input, ExitCode> {
     let decoded = common::read_input(path)?;
     let doc = common::parse_input(path, &decoded)?;
     let md = common::model_of(path, &doc, &decoded)?;
-    Ok(Input {
-        name: path.display().to_string(),
-        md,
-    })
+    let name = path.display().to_string();
+    let findings = samlcheck::lint::lint_document(&doc, &md, &samlcheck::Trust::embedded(), lint)
+        .into_iter()
+        .map(|f| f.in_file(&name))
+        .collect();
+    Ok(Input { name, md, findings })
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     let (Some(pa), Some(pb)) = (args.files.first(), args.files.get(1)) else {
         return common::usage_error("the pair check takes two metadata files");
     };
-    let a = match load(pa) {
+    let mut lint = LintOptions::at(ctx.at);
+    lint.warn_days = args.warn_days;
+    let a = match load(pa, &lint) {
         Ok(x) => x,
         Err(c) => return c,
     };
-    let b = match load(pb) {
+    let b = match load(pb, &lint) {
         Ok(x) => x,
         Err(c) => return c,
     };
@@ -78,19 +85,6 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Side::First => (&a, &b),
         Side::Second => (&b, &a),
     };
-    let mut report = Report::new("check", ctx.at);
-    for input in [sp_in, idp_in] {
-        report.files.push(FileReport {
-            file: input.name.clone(),
-            entities: input
-                .md
-                .entities
-                .iter()
-                .map(|e| e.entity_id().to_string())
-                .collect(),
-            findings: Vec::new(),
-        });
-    }
     let paths = samlcheck::entra::InputPaths {
         entra_app: args.entra_app.as_deref(),
         claims: args.claims.as_deref(),
@@ -119,8 +113,27 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         }
     }
     samlcheck::sort_findings(&mut findings);
+    let mut report = Report::new("check", ctx.at);
+    for (input, entity, is_idp) in [(sp_in, sel.sp, false), (idp_in, sel.idp, true)] {
+        report.files.push(FileReport {
+            file: input.name.clone(),
+            entities: input
+                .md
+                .entities
+                .iter()
+                .map(|e| e.entity_id().to_string())
+                .collect(),
+            findings: pair::relevant_file_findings(
+                input.findings.clone(),
+                entity,
+                is_idp,
+                &findings,
+            ),
+        });
+    }
     report.findings = findings;
     report.checks = samlcheck::pair::rule_codes();
+    report.checks.extend(samlcheck::lint::rule_codes());
     report
         .notes
         .extend(exports.assumptions.iter().map(|a| format!("assumed: {a}")));
@@ -164,7 +177,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             )
         }
     };
-    let code = common::exit_for(&report.findings, args.fail_on);
+    let all: Vec<samlcheck::Finding> = report.all_findings().cloned().collect();
+    let code = common::exit_for(&all, args.fail_on);
     if ctx.quiet && code == ExitCode::SUCCESS {
         return code;
     }
