@@ -340,3 +340,105 @@ fn global_options_may_come_before_the_subcommand_or_the_files() {
     let out = samlcheck().output().unwrap();
     assert_eq!(out.status.code(), Some(2), "no arguments: usage");
 }
+
+/// Whether xmlsec1 is there; under CI its absence is a failure.
+fn have_xmlsec1() -> bool {
+    let ok = std::process::Command::new("xmlsec1")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "xmlsec1 is required under CI"
+        );
+        eprintln!("skipping the xmlsec1 part: xmlsec1 is not installed");
+    }
+    ok
+}
+
+#[test]
+fn rewrite_for_aws_then_resign_verifies_here_and_in_xmlsec1() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("for-aws.xml");
+    let key = fx("keys/idp-new.key.pem");
+    let cert = fx("keys/idp-new.crt.pem");
+    let o = samlcheck()
+        .arg("rewrite")
+        .arg(fx("entra-idp.xml"))
+        .args(["--saml2-only", "--strip-bom", "--sign-key"])
+        .arg(&key)
+        .arg("--sign-cert")
+        .arg(&cert)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let summary = String::from_utf8_lossy(&o.stdout);
+    assert!(summary.contains("re-signed"), "{summary}");
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(!bytes.starts_with(b"\xEF\xBB\xBF"));
+    let v = samlcheck()
+        .arg("verify")
+        .arg(&out)
+        .arg("--cert")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+    // The upload rules of AWS IAM are quiet on it.
+    let l = samlcheck()
+        .args([
+            "lint",
+            "--only",
+            "aws.*",
+            "--fail-on",
+            "warning",
+            "--at",
+            AT,
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        l.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&l.stdout)
+    );
+    if have_xmlsec1() {
+        let x = std::process::Command::new("xmlsec1")
+            .args([
+                "--verify",
+                "--id-attr:ID",
+                "urn:oasis:names:tc:SAML:2.0:metadata:EntityDescriptor",
+                "--pubkey-cert-pem",
+            ])
+            .arg(&cert)
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(x.status.success(), "{}", String::from_utf8_lossy(&x.stderr));
+    }
+    // Without a key, an edit inside signed content removes the signature and says so.
+    let o = samlcheck()
+        .arg("rewrite")
+        .arg(fx("entra-idp.xml"))
+        .args(["--saml2-only", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("removed"));
+}

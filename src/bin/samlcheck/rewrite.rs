@@ -147,12 +147,10 @@ fn ops(a: &Args) -> Result<Vec<Op>, String> {
     if a.minify {
         ops.push(Op::Minify);
     }
-    if a.sign_key.is_some() || a.sign_cert.is_some() {
-        // The signer from the signature module is wired here once it lands.
-        return Err(
-            "signing not available: this build cannot sign yet (use xmlsec1, or drop --sign-key)"
-                .into(),
-        );
+    match (&a.sign_key, &a.sign_cert) {
+        (Some(_), Some(_)) => ops.push(Op::Sign),
+        (None, None) => {}
+        _ => return Err("--sign-key and --sign-cert go together".into()),
     }
     if a.strip_bom {
         ops.push(Op::StripBom);
@@ -210,9 +208,28 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Ok(d) => d,
         Err(e) => return crate::common::input_error(&e.in_file(&file)),
     };
+    let key = match (&args.sign_key, &args.sign_cert) {
+        (Some(k), Some(c)) => match crate::sign::load_key(k, c) {
+            Ok(key) => Some(key),
+            Err(code) => return code,
+        },
+        _ => None,
+    };
+    let sign_opts = samlcheck::dsig::SignOptions::default();
+    let signer = |text: &str| -> Result<String, samlcheck::Error> {
+        match &key {
+            Some(k) => samlcheck::dsig::sign(text, k, &sign_opts),
+            None => Err(samlcheck::Error::Input {
+                what: "no signing key given".into(),
+            }),
+        }
+    };
     let mut opts = RewriteOptions::default();
     opts.at = Some(ctx.at);
     opts.limits = limits;
+    if key.is_some() {
+        opts.signer = Some(&signer);
+    }
     let out = match rewrite::rewrite(&input, &ops, &opts) {
         Ok(o) => o,
         Err(e) => return crate::common::input_error(&e.in_file(&file)),

@@ -30,6 +30,15 @@ fn read_text(p: &std::path::Path) -> Result<String, String> {
     std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))
 }
 
+/// Loads a signing key and its certificate (PEM); on failure prints the error, exit 2.
+pub fn load_key(key: &std::path::Path, cert: &std::path::Path) -> Result<SigningKey, ExitCode> {
+    let (key_pem, cert_pem) = match (read_text(key), read_text(cert)) {
+        (Ok(k), Ok(c)) => (k, c),
+        (Err(e), _) | (_, Err(e)) => return Err(input_error(&e)),
+    };
+    SigningKey::from_pem(&key_pem, &cert_pem).map_err(|e| input_error(&e.to_string()))
+}
+
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     let same = match (args.file.canonicalize(), args.output.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
@@ -38,13 +47,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     if same {
         return usage_error("refusing to overwrite the input file: give another path with -o");
     }
-    let (key_pem, cert_pem) = match (read_text(&args.key), read_text(&args.cert)) {
-        (Ok(k), Ok(c)) => (k, c),
-        (Err(e), _) | (_, Err(e)) => return input_error(&e),
-    };
-    let key = match SigningKey::from_pem(&key_pem, &cert_pem) {
+    let key = match load_key(&args.key, &args.cert) {
         Ok(k) => k,
-        Err(e) => return input_error(&e.to_string()),
+        Err(code) => return code,
     };
     let file = args.file.display().to_string();
     let limits = Limits::default();
