@@ -17,7 +17,8 @@ use crate::limits::Limits;
 pub struct XmlDoc<'a> {
     text: &'a str,
     tree: roxmltree::Document<'a>,
-    lines: LineIndex,
+    /// Built on the first position asked for (verification of a large file asks few).
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl std::fmt::Debug for XmlDoc<'_> {
@@ -50,10 +51,13 @@ impl<'a> XmlDoc<'a> {
             nodes_limit: limits.max_nodes,
             ..roxmltree::ParsingOptions::default()
         };
-        let lines = LineIndex::new(text);
         let tree = roxmltree::Document::parse_with_options(text, opts)
-            .map_err(|e| xml_error(text, &lines, &e, limits))?;
-        Ok(XmlDoc { text, tree, lines })
+            .map_err(|e| xml_error(text, &LineIndex::new(text), &e, limits))?;
+        Ok(XmlDoc {
+            text,
+            tree,
+            lines: std::sync::OnceLock::new(),
+        })
     }
 
     /// The `roxmltree` document.
@@ -73,7 +77,9 @@ impl<'a> XmlDoc<'a> {
 
     /// Line and column of a byte offset into [`XmlDoc::text`].
     pub fn pos(&self, offset: usize) -> Pos {
-        self.lines.pos(self.text, offset)
+        self.lines
+            .get_or_init(|| LineIndex::new(self.text))
+            .pos(self.text, offset)
     }
 
     /// Position of a node's start.

@@ -84,7 +84,14 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
                         break;
                     }
                     Some(b'<') => break, // malformed; roxmltree will say where
-                    _ => i += 1,
+                    _ => {
+                        // Jump to the next quote, '>' or '<' (names and spaces need no look).
+                        let rest = b.get(i..).unwrap_or(&[]);
+                        let next =
+                            memchr::memchr3(b'"', b'\'', b'>', rest).map_or(b.len(), |p| i + p);
+                        let lt = memchr::memchr(b'<', b.get(i..next).unwrap_or(&[])).map(|p| i + p);
+                        i = lt.unwrap_or(next).max(i + 1);
+                    }
                 }
             }
             if !self_closing {
