@@ -88,14 +88,14 @@ impl<'a> XmlDoc<'a> {
     }
 }
 
-/// Start offsets of lines, and character counts at fixed byte intervals, for turning byte
-/// offsets into `line:col` in time independent of the line's length (single-line documents
-/// of many megabytes are common).
-#[derive(Debug, Clone)]
+/// Start offsets of lines, for turning byte offsets into `line:col`. Columns on long lines
+/// (single-line documents of many megabytes exist) use character counts at fixed byte
+/// intervals, made on first need, so each position costs the same on any line.
+#[derive(Debug)]
 pub(crate) struct LineIndex {
     starts: Vec<usize>,
     /// `chars[k]` = number of characters in `text[..k * CHUNK]`.
-    chars: Vec<usize>,
+    chars: std::sync::OnceLock<Vec<usize>>,
 }
 
 const CHUNK: usize = 4096;
@@ -109,30 +109,39 @@ impl LineIndex {
     pub(crate) fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|p| p + 1));
-        let mut chars = Vec::with_capacity(text.len() / CHUNK + 1);
-        let mut total = 0usize;
-        chars.push(0);
-        for c in text.as_bytes().chunks(CHUNK) {
-            total += count_chars(c);
-            chars.push(total);
+        LineIndex {
+            starts,
+            chars: std::sync::OnceLock::new(),
         }
-        LineIndex { starts, chars }
     }
 
     /// Characters in `text[..offset]`.
     fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let chars = self.chars.get_or_init(|| {
+            let mut v = Vec::with_capacity(text.len() / CHUNK + 2);
+            let mut total = 0usize;
+            v.push(0);
+            for c in text.as_bytes().chunks(CHUNK) {
+                total += count_chars(c);
+                v.push(total);
+            }
+            v
+        });
         let k = offset / CHUNK;
-        let base = self.chars.get(k).copied().unwrap_or(0);
-        base + count_chars(text.as_bytes().get(k * CHUNK..offset).unwrap_or(&[]))
+        chars.get(k).copied().unwrap_or(0)
+            + count_chars(text.as_bytes().get(k * CHUNK..offset).unwrap_or(&[]))
     }
 
     pub(crate) fn pos(&self, text: &str, offset: usize) -> Pos {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|s| *s <= offset).max(1);
         let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let col = self
-            .chars_before(text, offset)
-            .saturating_sub(self.chars_before(text, start));
+        let col = if offset - start <= CHUNK {
+            count_chars(text.as_bytes().get(start..offset).unwrap_or(&[]))
+        } else {
+            self.chars_before(text, offset)
+                .saturating_sub(self.chars_before(text, start))
+        };
         Pos::new(
             u32::try_from(line).unwrap_or(u32::MAX),
             u32::try_from(col.saturating_add(1)).unwrap_or(u32::MAX),
