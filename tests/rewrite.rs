@@ -1004,7 +1004,7 @@ fn cli_hostile_and_bad_inputs_exit_2_and_write_nothing() {
         .code(2);
     assert!(String::from_utf8_lossy(&a.get_output().stderr).starts_with("samlcheck: error:"));
     assert_eq!(std::fs::read_to_string(&inp).unwrap(), aggregate());
-    // Signing is not wired yet.
+    // A key without its certificate, or a key that is not there: nothing written.
     let a = cli()
         .arg("rewrite")
         .arg(&inp)
@@ -1012,7 +1012,17 @@ fn cli_hostile_and_bad_inputs_exit_2_and_write_nothing() {
         .arg(&out)
         .assert()
         .code(2);
-    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("signing not available"));
+    assert!(String::from_utf8_lossy(&a.get_output().stderr)
+        .contains("--sign-key and --sign-cert go together"));
+    assert!(!out.exists());
+    let a = cli()
+        .arg("rewrite")
+        .arg(&inp)
+        .args(["--sign-key", "k.pem", "--sign-cert", "c.pem", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("k.pem"));
     assert!(!out.exists());
 }
 

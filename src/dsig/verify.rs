@@ -433,39 +433,7 @@ fn entity_of(n: Node<'_, '_>) -> Option<String> {
         .map(str::to_string)
 }
 
-const PATH_CAP: usize = 1000;
-
-/// `/EntitiesDescriptor/EntityDescriptor[3]/Signature`: local names, with a 1-based index
-/// among same-named siblings when there are several.
-pub(crate) fn element_path(node: Node<'_, '_>) -> String {
-    let mut parts = Vec::new();
-    for n in node.ancestors().filter(|n| n.is_element()) {
-        let name = n.tag_name().name();
-        // An entity is named by its entityID: no sibling counting in big aggregates.
-        if let Some(id) = n.attribute("entityID") {
-            parts.push(format!("{name}[@entityID={id:?}]"));
-            continue;
-        }
-        let same = |s: &Node<'_, '_>| s.is_element() && s.tag_name() == n.tag_name();
-        // Counting is capped so that many signatures among many siblings stay linear.
-        let before = n
-            .prev_siblings()
-            .skip(1)
-            .filter(same)
-            .take(PATH_CAP)
-            .count();
-        let after = n.next_siblings().skip(1).any(|s| same(&s));
-        if before >= PATH_CAP {
-            parts.push(format!("{name}[>{PATH_CAP}]"));
-        } else if before > 0 || after {
-            parts.push(format!("{name}[{}]", before + 1));
-        } else {
-            parts.push(name.to_string());
-        }
-    }
-    parts.reverse();
-    format!("/{}", parts.join("/"))
-}
+pub(crate) use crate::xml::element_path;
 
 /// Element children, rejecting anything but whitespace text, comments and PIs between.
 fn elements<'a>(n: Node<'a, 'a>) -> impl Iterator<Item = Node<'a, 'a>> {

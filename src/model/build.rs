@@ -576,7 +576,7 @@ fn scan_ids_and_splits(cx: &Ctx<'_, '_>, root: Node<'_, '_>, md: &mut Metadata) 
                     if nonblank && pending {
                         md.split_values.push(Place {
                             pos: cx.doc.node_pos(n),
-                            path: element_path(n),
+                            path: xml::element_path(n),
                             range: n.range(),
                         });
                         break;
@@ -594,24 +594,4 @@ fn scan_ids_and_splits(cx: &Ctx<'_, '_>, root: Node<'_, '_>, md: &mut Metadata) 
             }
         }
     }
-}
-
-/// A path for an arbitrary element (used for rare findings; walks up the tree).
-pub(crate) fn element_path(n: Node<'_, '_>) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur = Some(n);
-    while let Some(e) = cur.filter(Node::is_element) {
-        let name = e.tag_name().name();
-        let same = |s: &Node<'_, '_>| s.is_element() && s.tag_name() == e.tag_name();
-        let before = e.prev_siblings().skip(1).filter(same).count();
-        let after = e.next_siblings().skip(1).filter(same).count();
-        if before + after > 0 {
-            parts.push(format!("{name}[{}]", before + 1));
-        } else {
-            parts.push(name.to_string());
-        }
-        cur = e.parent();
-    }
-    parts.reverse();
-    format!("/{}", parts.join("/"))
 }

@@ -115,25 +115,9 @@ pub(super) fn thumbprint(t: &str) -> Result<String, Error> {
     Ok(hex)
 }
 
-/// An element path, `/EntitiesDescriptor/EntityDescriptor[2]/SPSSODescriptor`, with an
-/// index only where a name repeats among siblings.
+/// An element path (see [`crate::xml::element_path`]).
 pub(super) fn path(n: Node<'_, '_>) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur = Some(n);
-    while let Some(e) = cur.filter(Node::is_element) {
-        let name = e.tag_name().name();
-        let same = |s: &Node<'_, '_>| s.is_element() && s.tag_name() == e.tag_name();
-        let before = e.prev_siblings().skip(1).filter(same).count();
-        let after = e.next_siblings().skip(1).filter(same).count();
-        if before + after > 0 {
-            parts.push(format!("{name}[{}]", before + 1));
-        } else {
-            parts.push(name.to_string());
-        }
-        cur = e.parent();
-    }
-    parts.reverse();
-    format!("/{}", parts.join("/"))
+    crate::xml::element_path(n)
 }
 
 /// One step: the current text and tree, the operation, and what it produces.

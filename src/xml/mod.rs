@@ -218,6 +218,36 @@ pub fn text_of(node: roxmltree::Node<'_, '_>) -> (String, bool) {
     (out, interrupted)
 }
 
+/// How many same-named earlier siblings [`element_path`] counts at most, so that paths of
+/// many elements among many siblings stay linear.
+const PATH_CAP: usize = 1000;
+
+/// An element path, `/EntitiesDescriptor/EntityDescriptor[2]/SPSSODescriptor`: local names,
+/// with a 1-based index only where a name repeats among siblings (`[>1000]` past the cap).
+pub(crate) fn element_path(node: roxmltree::Node<'_, '_>) -> String {
+    let mut parts = Vec::new();
+    for n in node.ancestors().filter(roxmltree::Node::is_element) {
+        let name = n.tag_name().name();
+        let same = |s: &roxmltree::Node<'_, '_>| s.is_element() && s.tag_name() == n.tag_name();
+        let before = n
+            .prev_siblings()
+            .skip(1)
+            .filter(same)
+            .take(PATH_CAP)
+            .count();
+        let after = n.next_siblings().skip(1).any(|s| same(&s));
+        if before >= PATH_CAP {
+            parts.push(format!("{name}[>{PATH_CAP}]"));
+        } else if before > 0 || after {
+            parts.push(format!("{name}[{}]", before + 1));
+        } else {
+            parts.push(name.to_string());
+        }
+    }
+    parts.reverse();
+    format!("/{}", parts.join("/"))
+}
+
 /// `prefix:local` as written in the document, for messages.
 pub fn qname(node: roxmltree::Node<'_, '_>) -> String {
     let local = node.tag_name().name();
