@@ -13,15 +13,15 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 /// The IAM Identity Center instance of the scenario.
-pub const IC_ENTITY: &str = "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-9367a1b2c3";
+pub const IC_ENTITY: &str = "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-93670a1b2c";
 /// Its IPv4 ACS URL.
 pub const IC_ACS: &str =
-    "https://eu-west-1.signin.aws/platform/saml/acs/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+    "https://eu-west-1.signin.aws/platform/saml/acs/5f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f";
 /// Its legacy ACS URL (instances enabled before February 2026).
 pub const IC_ACS_LEGACY: &str =
-    "https://eu-west-1.signin.aws.amazon.com/platform/saml/acs/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+    "https://eu-west-1.signin.aws.amazon.com/platform/saml/acs/5f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f";
 /// The SHA-1 thumbprint of the Entra signing certificate in the IdP metadata.
-pub const THUMBPRINT: &str = "3B5D1A2C4E6F708192A3B4C5D6E7F80911223344";
+pub const THUMBPRINT: &str = "CEFC1A2C9A9D7840E13080F2AA700625B95106C1";
 /// An identifier left over from an earlier identity source.
 pub const OLD_ENTITY: &str = "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-93670f0f0f";
 
@@ -79,7 +79,7 @@ fn service_principal(identifier: &str, reply: &[&str]) -> Value {
         "displayName": "AWS IAM Identity Center",
         "id": "0d1e2f30-aaaa-4bbb-8ccc-ddddeeeeffff",
         "keyCredentials": key_credentials("2029-01-15T09:00:00Z"),
-        "loginUrl": "https://d-9367a1b2c3.awsapps.com/start",
+        "loginUrl": "https://d-93670a1b2c.awsapps.com/start",
         "logoutUrl": null,
         "notificationEmailAddresses": ["it-admins@contoso.com"],
         "passwordCredentials": [],
@@ -149,7 +149,7 @@ fn scenario_entra_users() -> Value {
 
 fn aws_user(n: u32, user_name: &str, email: &str, given: &str, family: &str) -> Value {
     json!({
-        "IdentityStoreId": "d-9367a1b2c3",
+        "IdentityStoreId": "d-93670a1b2c",
         "UserId": format!("9067a1b2c3-{n:08x}-aaaa-bbbb-cccc-ddddeeee0000"),
         "UserName": user_name,
         "Name": { "FamilyName": family, "GivenName": given, "Formatted": format!("{given} {family}") },

@@ -48,7 +48,7 @@ fn idp() -> IdpFacts {
     IdpFacts {
         entity_id: Some("https://sts.windows.net/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee/".into()),
         signing_cert_sha1_thumbprints: vec![
-            "3b:5d:1a:2c:4e:6f:70:81:92:a3:b4:c5:d6:e7:f8:09:11:22:33:44".into(),
+            "ce:fc:1a:2c:9a:9d:78:40:e1:30:80:f2:aa:70:06:25:b9:51:06:c1".into(),
         ],
     }
 }
@@ -1131,11 +1131,13 @@ fn facts_from_the_metadata_model_agree_with_its_flavour() {
     assert!(matches!(sp.kind, SpKind::IdentityCenter { .. }));
     assert_eq!(sp.acs_urls.len(), 2);
     assert!(!idp.signing_cert_sha1_thumbprints.is_empty());
-    // The scenario's app export belongs to another instance: every pair check fires.
+    // The scenario's bad app export against the metadata fixtures: wrong Identifier and a
+    // missing Reply URL; its signing thumbprint is the fixture's active certificate.
     let i = load(Some("app-ic-bad.json"), None, None, None);
     let r = entra::check(&sp, &idp, &i, at());
     assert!(has(&r, "pair.entity_id.not_identifier"));
-    assert!(has(&r, "pair.signing_key.thumbprint_unknown"));
+    assert!(has(&r, "pair.acs.not_in_reply_urls"));
+    assert!(!has(&r, "pair.signing_key.thumbprint_unknown"));
 
     let (sp, _, flavor) = facts_from_metadata("aws-iam-sp.xml", "entra-idp.xml");
     assert!(matches!(flavor, samlcheck::Flavor::AwsIamSp { .. }));
