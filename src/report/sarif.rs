@@ -119,11 +119,12 @@ fn result_json(f: &Finding, file: Option<&str>, rule_index: usize) -> Value {
         phys.insert("artifactLocation".into(), json!({ "uri": uri_of(name) }));
         if let Some(l) = &f.location {
             if l.pos.line >= 1 {
-                let mut region = json!({ "startLine": l.pos.line });
+                let mut region = Map::new();
+                region.insert("startLine".into(), json!(l.pos.line));
                 if l.pos.col >= 1 {
-                    region["startColumn"] = json!(l.pos.col);
+                    region.insert("startColumn".into(), json!(l.pos.col));
                 }
-                phys.insert("region".into(), region);
+                phys.insert("region".into(), Value::Object(region));
             }
         }
         location.insert("physicalLocation".into(), Value::Object(phys));
@@ -204,13 +205,15 @@ pub fn to_sarif(r: &Report) -> String {
         .iter()
         .map(|n| json!({"level": "note", "message": {"text": n}}))
         .collect();
-    let mut invocation = json!({
-        "executionSuccessful": true,
-        "endTimeUtc": r.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "properties": {"command": r.command},
-    });
+    let mut invocation = Map::new();
+    invocation.insert("executionSuccessful".into(), json!(true));
+    invocation.insert(
+        "endTimeUtc".into(),
+        json!(r.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+    );
+    invocation.insert("properties".into(), json!({ "command": r.command }));
     if !notes.is_empty() {
-        invocation["toolExecutionNotifications"] = Value::Array(notes);
+        invocation.insert("toolExecutionNotifications".into(), Value::Array(notes));
     }
     let log = json!({
         "$schema": SARIF_SCHEMA,
@@ -222,7 +225,7 @@ pub fn to_sarif(r: &Report) -> String {
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
-            "invocations": [invocation],
+            "invocations": [Value::Object(invocation)],
             "artifacts": artifacts,
             "columnKind": "unicodeCodePoints",
             "results": results,
