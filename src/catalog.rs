@@ -5,7 +5,7 @@ use crate::finding::Rule;
 /// Every rule, sorted by code. `samlcheck rules` prints this list and `docs/rules.md` is
 /// generated from it.
 pub fn rules() -> Vec<&'static Rule> {
-    let groups: &[&[&'static Rule]] = &[];
+    let groups: &[&[&'static Rule]] = &[crate::pair::RULES];
     let mut all: Vec<&'static Rule> = groups.iter().flat_map(|g| g.iter().copied()).collect();
     all.sort_by_key(|r| r.code);
     all

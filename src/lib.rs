@@ -1,6 +1,36 @@
-//! samlcheck: parse, validate, verify, diff and rewrite SAML 2.0 metadata.
-#![doc = "\n"]
-#![cfg_attr(docsrs, feature(doc_cfg))]
+//! samlcheck: parse, validate, verify, diff and rewrite SAML 2.0 federation metadata, with
+//! first-class knowledge of AWS (IAM Identity Center, IAM single-account SAML) and Microsoft
+//! Entra ID.
+//!
+//! The headline job is the pair check: given an SP's and an IdP's metadata, say before anyone
+//! signs in whether they will work together, and why not.
+//!
+//! ```
+//! use samlcheck::{pair, Limits};
+//! let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T00:00:00Z").unwrap().to_utc();
+//! let sp = samlcheck::parse_metadata(std::fs::read("tests/fixtures/aws-ic-sp.xml")?, &Limits::default())?;
+//! let idp = samlcheck::parse_metadata(std::fs::read("tests/fixtures/entra-idp.xml")?, &Limits::default())?;
+//! let opts = pair::PairOptions::at(at);
+//! let sel = pair::select(&sp, "sp", &idp, "idp", &opts)?;
+//! assert!(matches!(sel.sp.flavor, samlcheck::Flavor::AwsIdentityCenterSp { .. }));
+//! let findings = pair::check(&sp, sel.sp, &idp, sel.idp, &opts);
+//! assert!(findings.iter().all(|f| f.severity != samlcheck::Severity::Error));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Principles
+//!
+//! * One reader of untrusted XML ([`xml`]): bytes are decoded once, DTDs are rejected, limits
+//!   ([`Limits`]) are checked before the tree is built, and every verdict comes from that tree.
+//! * The clock is an input: time-dependent checks take `at`; the library never reads the clock.
+//! * No panics on any input: problems are an [`Error`] (no result) or a [`Finding`] (a fact
+//!   about valid input, with a stable code from the [`catalog`]).
+//!
+//! # What this crate does not do
+//!
+//! * It does not fetch metadata by itself (the `diff` command can, for drift checks).
+//! * It does not process SAML protocol messages for sign-in; it checks configuration.
+//! * It does not build certificate chains: a certificate is trusted when you pin it.
 
 pub mod catalog;
 mod error;
@@ -8,6 +38,7 @@ mod finding;
 pub mod flavor;
 mod limits;
 pub mod model;
+pub mod pair;
 pub mod report;
 pub mod time;
 pub mod x509;
@@ -34,3 +65,7 @@ pub fn parse_metadata(bytes: Vec<u8>, limits: &Limits) -> Result<Metadata, Error
     let doc = xml::XmlDoc::parse(decoded.text(), limits)?;
     Metadata::from_doc(&doc, decoded.info())
 }
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

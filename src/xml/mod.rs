@@ -155,43 +155,25 @@ fn xml_error(text: &str, lines: &LineIndex, e: &roxmltree::Error, limits: &Limit
 }
 
 /// The text of an element: the concatenation of all its descendant text (CDATA included),
-/// and whether a comment or processing instruction interrupted it.
+/// and whether a comment or processing instruction split it (non-blank text both before and
+/// after the comment).
 pub fn text_of(node: roxmltree::Node<'_, '_>) -> (String, bool) {
     let mut out = String::new();
+    let mut text_before = false;
+    let mut pending = false;
     let mut interrupted = false;
-    let mut seen_text = false;
     for d in node.descendants().skip(1) {
         match d.node_type() {
             roxmltree::NodeType::Text => {
-                if let Some(t) = d.text() {
-                    out.push_str(t);
-                    seen_text = true;
-                }
+                let t = d.text().unwrap_or("");
+                out.push_str(t);
+                let nonblank = !t.trim().is_empty();
+                interrupted |= pending && nonblank;
+                text_before |= nonblank;
             }
-            roxmltree::NodeType::Comment | roxmltree::NodeType::PI => {
-                if seen_text {
-                    interrupted = true;
-                }
-            }
+            roxmltree::NodeType::Comment | roxmltree::NodeType::PI => pending |= text_before,
             _ => {}
         }
-    }
-    // A comment counts as splitting a value only when text follows it as well.
-    if interrupted {
-        let mut after = false;
-        let mut hit = false;
-        for d in node.descendants().skip(1) {
-            match d.node_type() {
-                roxmltree::NodeType::Comment | roxmltree::NodeType::PI => hit = true,
-                roxmltree::NodeType::Text
-                    if hit && d.text().is_some_and(|t| !t.trim().is_empty()) =>
-                {
-                    after = true
-                }
-                _ => {}
-            }
-        }
-        interrupted = after;
     }
     (out, interrupted)
 }
@@ -231,6 +213,38 @@ pub fn child<'a, 'i>(
     local: &'static str,
 ) -> Option<roxmltree::Node<'a, 'i>> {
     children(node, ns, local).next()
+}
+
+/// Reads and decodes a file, refusing it before reading when it is over the size limit.
+pub fn read_path(path: &std::path::Path, limits: &Limits) -> Result<Decoded, Error> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
+    if meta.is_dir() {
+        return Err(Error::Io {
+            path: path.display().to_string().into(),
+            what: "is a directory, expected a metadata file".into(),
+        });
+    }
+    if meta.len() > limits.max_bytes {
+        return Err(Error::LimitExceeded {
+            what: "input size in bytes",
+            limit: limits.max_bytes,
+            pos: Pos::new(1, 1, 0),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    decode_checked(bytes, limits)
+}
+
+/// Decodes bytes after checking the size limit.
+pub fn decode_checked(bytes: Vec<u8>, limits: &Limits) -> Result<Decoded, Error> {
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(Error::LimitExceeded {
+            what: "input size in bytes",
+            limit: limits.max_bytes,
+            pos: Pos::new(1, 1, 0),
+        });
+    }
+    decode(bytes)
 }
 
 #[cfg(test)]
@@ -290,36 +304,4 @@ mod tests {
         let b = doc.root().children().find(|n| n.has_tag_name("b")).unwrap();
         assert_eq!(doc.node_pos(b), Pos::new(2, 7, 11));
     }
-}
-
-/// Reads and decodes a file, refusing it before reading when it is over the size limit.
-pub fn read_path(path: &std::path::Path, limits: &Limits) -> Result<Decoded, Error> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
-    if meta.is_dir() {
-        return Err(Error::Io {
-            path: path.display().to_string().into(),
-            what: "is a directory, expected a metadata file".into(),
-        });
-    }
-    if meta.len() > limits.max_bytes {
-        return Err(Error::LimitExceeded {
-            what: "input size in bytes",
-            limit: limits.max_bytes,
-            pos: Pos::new(1, 1, 0),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
-    decode_checked(bytes, limits)
-}
-
-/// Decodes bytes after checking the size limit.
-pub fn decode_checked(bytes: Vec<u8>, limits: &Limits) -> Result<Decoded, Error> {
-    if bytes.len() as u64 > limits.max_bytes {
-        return Err(Error::LimitExceeded {
-            what: "input size in bytes",
-            limit: limits.max_bytes,
-            pos: Pos::new(1, 1, 0),
-        });
-    }
-    decode(bytes)
 }

@@ -157,3 +157,29 @@ pub enum FailOn {
     /// Never fail on findings.
     Never,
 }
+
+/// Reads and decodes an input file with default limits; on failure prints the one-line
+/// error naming the file and returns exit code 2.
+pub fn read_input(path: &std::path::Path) -> Result<samlcheck::xml::Decoded, ExitCode> {
+    samlcheck::xml::read_path(path, &samlcheck::Limits::default())
+        .map_err(|e| input_error(&e.in_file(&path.display().to_string())))
+}
+
+/// Parses decoded text; on failure prints the error naming the file and returns exit 2.
+pub fn parse_input<'a>(
+    path: &std::path::Path,
+    decoded: &'a samlcheck::xml::Decoded,
+) -> Result<samlcheck::xml::XmlDoc<'a>, ExitCode> {
+    samlcheck::xml::XmlDoc::parse(decoded.text(), &samlcheck::Limits::default())
+        .map_err(|e| input_error(&e.in_file(&path.display().to_string())))
+}
+
+/// Builds the metadata model; on failure prints the error naming the file and returns 2.
+pub fn model_of(
+    path: &std::path::Path,
+    doc: &samlcheck::xml::XmlDoc<'_>,
+    decoded: &samlcheck::xml::Decoded,
+) -> Result<samlcheck::Metadata, ExitCode> {
+    samlcheck::Metadata::from_doc(doc, decoded.info())
+        .map_err(|e| input_error(&e.in_file(&path.display().to_string())))
+}

@@ -1,0 +1,543 @@
+//! The pair check: an SP's metadata against an IdP's, before anyone signs in.
+//!
+//! [`select`] finds the SP and the IdP in two documents (either order); [`check`] cross-checks
+//! them. Single-file rules run on each input separately (see the lint module); the findings
+//! here are about the two together.
+
+mod rules;
+
+use crate::error::Error;
+use crate::finding::{Finding, Location};
+use crate::flavor::{EntraTenant, Flavor};
+use crate::model::{EndpointKind, EntityDescriptor, Metadata};
+use chrono::{DateTime, Utc};
+
+pub(crate) use rules::RULES;
+
+/// SAML 2.0 binding URIs the pair check reasons about.
+pub mod bindings {
+    /// HTTP-Redirect.
+    pub const REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
+    /// HTTP-POST.
+    pub const POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+}
+
+/// NameID format URIs.
+pub mod nameid {
+    /// emailAddress (SAML 1.1 URN, as SAML 2.0 uses it).
+    pub const EMAIL: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+    /// unspecified.
+    pub const UNSPECIFIED: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified";
+}
+
+/// Options of the pair check.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PairOptions {
+    /// The instant certificate validity is judged at.
+    pub at: DateTime<Utc>,
+    /// Warn when an IdP signing certificate expires within this many days.
+    pub warn_days: i64,
+    /// Choose the SP entity by entityID (for aggregates or dual-role files).
+    pub sp_entity: Option<String>,
+    /// Choose the IdP entity by entityID.
+    pub idp_entity: Option<String>,
+}
+
+impl PairOptions {
+    /// Defaults at an instant: warn 30 days ahead, no explicit choice of entities.
+    pub fn at(at: DateTime<Utc>) -> PairOptions {
+        PairOptions {
+            at,
+            warn_days: 30,
+            sp_entity: None,
+            idp_entity: None,
+        }
+    }
+}
+
+/// Which input holds which side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The first input given.
+    First,
+    /// The second input given.
+    Second,
+}
+
+/// The SP and IdP entities chosen from the two inputs.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection<'m> {
+    /// The SP entity.
+    pub sp: &'m EntityDescriptor,
+    /// Which input holds it.
+    pub sp_side: Side,
+    /// The IdP entity.
+    pub idp: &'m EntityDescriptor,
+    /// Which input holds it.
+    pub idp_side: Side,
+}
+
+fn candidates<'m>(
+    md: &'m Metadata,
+    want_sp: bool,
+    pick: Option<&str>,
+) -> Vec<&'m EntityDescriptor> {
+    md.entities
+        .iter()
+        .filter(|e| if want_sp { e.is_sp() } else { e.is_idp() })
+        .filter(|e| pick.is_none_or(|p| e.entity_id() == p))
+        .collect()
+}
+
+fn describe(md: &Metadata, name: &str) -> String {
+    let sp = md.entities.iter().filter(|e| e.is_sp()).count();
+    let idp = md.entities.iter().filter(|e| e.is_idp()).count();
+    if md.entities.len() == 1 {
+        let role = match (sp, idp) {
+            (1, 1) => "both an SP and an IdP",
+            (1, 0) => "an SP",
+            (0, 1) => "an IdP",
+            _ => "neither an SP nor an IdP (no SPSSODescriptor or IDPSSODescriptor)",
+        };
+        format!("{name} is {role}")
+    } else {
+        format!(
+            "{name} holds {} entities ({sp} SP, {idp} IdP)",
+            md.entities.len()
+        )
+    }
+}
+
+/// Finds the SP and the IdP in two documents given in either order.
+///
+/// Fails (an input problem, exit 2 in the binary) when the roles cannot be told apart:
+/// both SPs, both IdPs, or an aggregate with more than one candidate and no choice made
+/// with `sp_entity` / `idp_entity`.
+pub fn select<'m>(
+    first: &'m Metadata,
+    first_name: &str,
+    second: &'m Metadata,
+    second_name: &str,
+    opts: &PairOptions,
+) -> Result<Selection<'m>, Error> {
+    let sp_pick = opts.sp_entity.as_deref();
+    let idp_pick = opts.idp_entity.as_deref();
+    let orient = |sp_md: &'m Metadata, idp_md: &'m Metadata| {
+        (
+            candidates(sp_md, true, sp_pick),
+            candidates(idp_md, false, idp_pick),
+        )
+    };
+    let (a_sp, b_idp) = orient(first, second);
+    let (b_sp, a_idp) = orient(second, first);
+    let one = |v: &[&'m EntityDescriptor]| {
+        if v.len() == 1 {
+            v.first().copied()
+        } else {
+            None
+        }
+    };
+    let forward = one(&a_sp).zip(one(&b_idp));
+    let backward = one(&b_sp).zip(one(&a_idp));
+    match (forward, backward) {
+        (Some((sp, idp)), None) => Ok(Selection {
+            sp,
+            sp_side: Side::First,
+            idp,
+            idp_side: Side::Second,
+        }),
+        (None, Some((sp, idp))) => Ok(Selection {
+            sp,
+            sp_side: Side::Second,
+            idp,
+            idp_side: Side::First,
+        }),
+        (Some((sp, idp)), Some((sp2, idp2))) => {
+            // Both orders possible (dual-role entities): prefer the one where the SP is
+            // not also an IdP.
+            let score = |sp: &EntityDescriptor, idp: &EntityDescriptor| {
+                u8::from(!sp.is_idp()) + u8::from(!idp.is_sp())
+            };
+            let (s1, s2) = (score(sp, idp), score(sp2, idp2));
+            if s1 > s2 {
+                Ok(Selection {
+                    sp,
+                    sp_side: Side::First,
+                    idp,
+                    idp_side: Side::Second,
+                })
+            } else if s2 > s1 {
+                Ok(Selection {
+                    sp: sp2,
+                    sp_side: Side::Second,
+                    idp: idp2,
+                    idp_side: Side::First,
+                })
+            } else {
+                Err(Error::input(format!(
+                    "cannot tell which file is the SP: {} and {}; choose with --sp-entity ENTITYID or --idp-entity ENTITYID",
+                    describe(first, first_name),
+                    describe(second, second_name)
+                )))
+            }
+        }
+        (None, None) => {
+            let a_sp_all = candidates(first, true, None).len();
+            let b_sp_all = candidates(second, true, None).len();
+            let a_idp_all = candidates(first, false, None).len();
+            let b_idp_all = candidates(second, false, None).len();
+            let msg = if a_idp_all == 0 && b_idp_all == 0 {
+                format!(
+                    "no IdP found: {} and {}; the pair check needs one SP and one IdP",
+                    describe(first, first_name),
+                    describe(second, second_name)
+                )
+            } else if a_sp_all == 0 && b_sp_all == 0 {
+                format!(
+                    "no SP found: {} and {}; the pair check needs one SP and one IdP",
+                    describe(first, first_name),
+                    describe(second, second_name)
+                )
+            } else if sp_pick.is_some() || idp_pick.is_some() {
+                format!(
+                    "no SP/IdP pair matches the entity chosen with --sp-entity/--idp-entity ({}; {})",
+                    describe(first, first_name),
+                    describe(second, second_name)
+                )
+            } else {
+                format!(
+                    "more than one candidate entity: {} and {}; choose with --sp-entity ENTITYID and/or --idp-entity ENTITYID",
+                    describe(first, first_name),
+                    describe(second, second_name)
+                )
+            };
+            Err(Error::input(msg))
+        }
+    }
+}
+
+fn loc(pos: crate::Pos, path: &str) -> Option<Location> {
+    Some(Location::new(pos, path))
+}
+
+/// Cross-checks a chosen SP and IdP. `sp_md`/`idp_md` are the documents holding them (for
+/// document-level facts such as size and BOM).
+pub fn check(
+    sp_md: &Metadata,
+    sp: &EntityDescriptor,
+    idp_md: &Metadata,
+    idp: &EntityDescriptor,
+    opts: &PairOptions,
+) -> Vec<Finding> {
+    use rules::*;
+    let mut out = Vec::new();
+    let sp_id = Some(sp.entity_id());
+    let idp_id = Some(idp.entity_id());
+    let is_ic = matches!(sp.flavor, Flavor::AwsIdentityCenterSp { .. });
+    let is_iam = matches!(sp.flavor, Flavor::AwsIamSp { .. });
+
+    // SAML 2.0 on both sides.
+    for (e, want_sp, id) in [(sp, true, sp_id), (idp, false, idp_id)] {
+        let roles: Vec<_> = if want_sp {
+            e.sp_roles().collect()
+        } else {
+            e.idp_roles().collect()
+        };
+        if !roles.iter().any(|r| r.supports_saml2()) {
+            let r = roles.first();
+            out.push(PROTOCOL.at(
+                id,
+                r.and_then(|r| loc(r.place.pos, &r.place.path)),
+                format!(
+                    "the {} role of {} does not list {} in protocolSupportEnumeration",
+                    if want_sp { "SP" } else { "IdP" },
+                    e.entity_id(),
+                    crate::xml::ns::SAMLP
+                ),
+            ));
+        }
+    }
+
+    // The IdP's SSO bindings against what the SP can send.
+    let sso: Vec<_> = idp
+        .idp_roles()
+        .flat_map(|r| r.endpoints_of(EndpointKind::SingleSignOnService))
+        .collect();
+    let usable: Vec<_> = sso
+        .iter()
+        .filter(|e| matches!(e.binding(), bindings::REDIRECT | bindings::POST))
+        .collect();
+    if usable.is_empty() {
+        let role = idp.idp_roles().next();
+        let have: Vec<&str> = sso.iter().map(|e| e.binding()).collect();
+        out.push(SSO_BINDING.at(
+            idp_id,
+            role.and_then(|r| loc(r.place.pos, &r.place.path)),
+            if have.is_empty() {
+                format!("the IdP {} has no SingleSignOnService", idp.entity_id())
+            } else {
+                format!(
+                    "the IdP {} offers SingleSignOnService only with {}; the SP sends requests with HTTP-Redirect or HTTP-POST",
+                    idp.entity_id(),
+                    have.join(", ")
+                )
+            },
+        ));
+    }
+
+    // The SP must receive the response by HTTP-POST.
+    let acs: Vec<_> = sp
+        .sp_roles()
+        .flat_map(|r| r.endpoints_of(EndpointKind::AssertionConsumerService))
+        .collect();
+    if !acs.iter().any(|e| e.binding() == bindings::POST) {
+        let role = sp.sp_roles().next();
+        out.push(ACS_POST.at(
+            sp_id,
+            role.and_then(|r| loc(r.place.pos, &r.place.path)),
+            format!(
+                "the SP {} has no AssertionConsumerService with the HTTP-POST binding ({} ACS in all)",
+                sp.entity_id(),
+                acs.len()
+            ),
+        ));
+    }
+
+    // Signed AuthnRequests demanded but not sent.
+    let idp_wants_signed = idp
+        .idp_roles()
+        .filter_map(|r| r.want_authn_requests_signed.as_ref())
+        .find(|a| matches!(a.value.trim(), "true" | "1"));
+    if let Some(a) = idp_wants_signed {
+        let sp_signs = sp.sp_roles().any(|r| {
+            r.authn_requests_signed
+                .as_ref()
+                .is_some_and(|a| matches!(a.value.trim(), "true" | "1"))
+                && r.signing_keys().next().is_some()
+        });
+        if !sp_signs {
+            out.push(REQUESTS_UNSIGNED.at(
+                idp_id,
+                loc(a.pos, "WantAuthnRequestsSigned"),
+                format!(
+                    "the IdP {} wants signed AuthnRequests, but the SP {} does not sign them (no AuthnRequestsSigned=\"true\" with a signing key)",
+                    idp.entity_id(),
+                    sp.entity_id()
+                ),
+            ));
+        }
+    }
+
+    // IdP signing certificates at `at`.
+    let mut signing = 0usize;
+    let mut valid = 0usize;
+    for role in idp.idp_roles() {
+        for k in role.signing_keys() {
+            for c in &k.certificates {
+                let Ok(f) = &c.facts else { continue };
+                signing += 1;
+                let days = f.days_left(opts.at);
+                let l = loc(c.text.pos, &c.text.path);
+                let what = format!(
+                    "IdP signing certificate {} (SHA-1 {}, subject {})",
+                    short(&f.sha1_thumbprint),
+                    f.sha1_thumbprint,
+                    f.subject
+                );
+                if f.not_before > opts.at {
+                    out.push(CERT_NOT_YET_VALID.at(
+                        idp_id,
+                        l,
+                        format!(
+                            "{what} is not valid before {}",
+                            f.not_before.format("%Y-%m-%d %H:%M UTC")
+                        ),
+                    ));
+                } else if f.not_after < opts.at {
+                    out.push(CERT_EXPIRED.at(
+                        idp_id,
+                        l,
+                        format!(
+                            "{what} expired on {} ({} days ago)",
+                            f.not_after.format("%Y-%m-%d"),
+                            -days
+                        ),
+                    ));
+                } else {
+                    valid += 1;
+                    if days <= opts.warn_days {
+                        out.push(CERT_EXPIRING.at(
+                            idp_id,
+                            l,
+                            format!(
+                                "{what} expires on {} ({days} days left)",
+                                f.not_after.format("%Y-%m-%d")
+                            ),
+                        ));
+                    } else {
+                        out.push(CERT_OK.at(
+                            idp_id,
+                            l,
+                            format!(
+                                "{what} is valid until {} ({days} days left)",
+                                f.not_after.format("%Y-%m-%d")
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if signing == 0 {
+        let role = idp.idp_roles().next();
+        out.push(NO_SIGNING_CERT.at(
+            idp_id,
+            role.and_then(|r| loc(r.place.pos, &r.place.path)),
+            format!(
+                "the IdP {} has no usable signing certificate (KeyDescriptor use=\"signing\" or without use, with an X509Certificate)",
+                idp.entity_id()
+            ),
+        ));
+    } else if valid == 0 {
+        out.push(NO_VALID_CERT.at(
+            idp_id,
+            None,
+            format!(
+                "none of the IdP's {signing} signing certificate(s) is valid at {}",
+                opts.at.format("%Y-%m-%d %H:%M UTC")
+            ),
+        ));
+    }
+
+    // NameID formats.
+    let sp_formats: Vec<&str> = sp
+        .sp_roles()
+        .flat_map(|r| r.nameid_formats.iter().map(|t| t.value.trim()))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let idp_formats: Vec<&str> = idp
+        .idp_roles()
+        .flat_map(|r| r.nameid_formats.iter().map(|t| t.value.trim()))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let is_entra = matches!(idp.flavor, Flavor::Entra { .. });
+    if is_ic {
+        let idp_has_email = idp_formats.contains(&nameid::EMAIL);
+        if !idp_formats.is_empty() && !idp_has_email {
+            out.push(NAMEID_EMAIL.at(
+                idp_id,
+                idp.idp_roles().next().and_then(|r| r.nameid_formats.first()).and_then(|t| loc(t.pos, &t.path)),
+                format!(
+                    "AWS IAM Identity Center needs NameID format emailAddress; the IdP lists only {}",
+                    idp_formats.join(", ")
+                ),
+            ));
+        } else {
+            out.push(NAMEID_NOTE.at(
+                sp_id,
+                None,
+                if is_entra {
+                    "AWS IAM Identity Center matches the NameID (format emailAddress) to the Identity Center username exactly; Entra metadata does not state the NameID, it is set in the app's claims (default user.userprincipalname)".to_string()
+                } else {
+                    "AWS IAM Identity Center matches the NameID (format emailAddress) to the Identity Center username exactly".to_string()
+                },
+            ));
+        }
+    } else if !sp_formats.is_empty() && !idp_formats.is_empty() {
+        let common = sp_formats
+            .iter()
+            .any(|f| idp_formats.contains(f) || *f == nameid::UNSPECIFIED);
+        if !common && !idp_formats.contains(&nameid::UNSPECIFIED) {
+            out.push(
+                NAMEID_DISJOINT.at(
+                    sp_id,
+                    sp.sp_roles()
+                        .next()
+                        .and_then(|r| r.nameid_formats.first())
+                        .and_then(|t| loc(t.pos, &t.path)),
+                    format!(
+                        "the SP accepts NameID formats {} but the IdP offers {}",
+                        sp_formats.join(", "),
+                        idp_formats.join(", ")
+                    ),
+                ),
+            );
+        }
+    }
+
+    // The tenant-independent Entra document where a tenant's is needed.
+    if let Flavor::Entra {
+        tenant: EntraTenant::Placeholder,
+        ..
+    } = &idp.flavor
+    {
+        out.push(ENTRA_COMMON.at(
+            idp_id,
+            idp.entity_id.as_ref().and_then(|a| loc(a.pos, &idp.place.path)),
+            format!(
+                "the IdP metadata is Entra's tenant-independent document (entityID {}); responses will carry your tenant's issuer, which will not match",
+                idp.entity_id()
+            ),
+        ));
+    }
+
+    // What AWS requires of the uploaded IdP metadata as a file.
+    let info = &idp_md.source;
+    if is_ic && info.char_len > 75_000 {
+        out.push(IC_SIZE.at(
+            idp_id,
+            None,
+            format!(
+                "the IdP metadata has {} characters; IAM Identity Center accepts at most 75,000",
+                info.char_len
+            ),
+        ));
+    }
+    if info.bom && (is_iam || is_ic) {
+        let f = BOM.at(
+            idp_id,
+            loc(crate::Pos::new(1, 1, 0), ""),
+            "the IdP metadata file starts with a UTF-8 byte order mark (Entra's download does)",
+        );
+        out.push(if is_iam {
+            f
+        } else {
+            f.with_severity(crate::Severity::Warning)
+        });
+    }
+    if info.encoding != crate::xml::Encoding::Utf8 && (is_iam || is_ic) {
+        out.push(ENCODING.at(
+            idp_id,
+            None,
+            format!(
+                "the IdP metadata is encoded as {}; AWS expects UTF-8",
+                info.encoding.name()
+            ),
+        ));
+    }
+    if is_ic {
+        if let Some(k) = idp
+            .idp_roles()
+            .flat_map(|r| r.keys.iter())
+            .find(|k| k.usage == crate::model::KeyUse::Encryption)
+        {
+            out.push(IC_ENCRYPTION.at(
+                idp_id,
+                loc(k.place.pos, &k.place.path),
+                "the IdP metadata has an encryption key; IAM Identity Center does not support encrypted assertions",
+            ));
+        }
+    }
+    let _ = sp_md;
+    out
+}
+
+fn short(thumb: &str) -> &str {
+    thumb.get(..8).unwrap_or(thumb)
+}
+
+/// Codes of the pair check's own rules (single-file rules are listed by the lint module).
+pub fn rule_codes() -> Vec<&'static str> {
+    RULES.iter().map(|r| r.code).collect()
+}
