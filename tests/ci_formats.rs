@@ -115,10 +115,18 @@ fn sample_report() -> Report {
                 "certificate CN=<old> & \"stale\" expired on 2020-01-01",
             )
             .in_file(file),
-        WEAK.at(Some(e0.entity_id()), loc(&e0.place), "RSA 1024 key\nsecond line")
-            .in_file(file),
-        NOTE.at(Some(e1.entity_id()), loc(&e1.place), "AWS IAM SP ]]> détecté")
-            .in_file(file),
+        WEAK.at(
+            Some(e0.entity_id()),
+            loc(&e0.place),
+            "RSA 1024 key\nsecond line",
+        )
+        .in_file(file),
+        NOTE.at(
+            Some(e1.entity_id()),
+            loc(&e1.place),
+            "AWS IAM SP ]]> détecté",
+        )
+        .in_file(file),
         // A document-level finding without a position.
         NOTE.at(None, None, "aggregate of 2 entities"),
     ];
@@ -131,7 +139,11 @@ fn sample_report() -> Report {
     );
     r.files.push(FileReport {
         file: file.to_string(),
-        entities: md.entities.iter().map(|e| e.entity_id().to_string()).collect(),
+        entities: md
+            .entities
+            .iter()
+            .map(|e| e.entity_id().to_string())
+            .collect(),
         findings,
     });
     r.files.push(FileReport {
@@ -174,7 +186,10 @@ fn sarif_is_valid_and_read_back_by_sarif_tools() {
     assert_eq!(exp["level"], "error");
     assert_eq!(exp["uri"], "infra/saml%20metadata/aws.xml");
     let (line, col) = pos_of(&r, "test.cert.expired");
-    assert_eq!((exp["line"].as_u64(), exp["column"].as_u64()), (Some(line.into()), Some(col.into())));
+    assert_eq!(
+        (exp["line"].as_u64(), exp["column"].as_u64()),
+        (Some(line.into()), Some(col.into()))
+    );
     assert!(exp["message"]
         .as_str()
         .unwrap()
@@ -243,7 +258,11 @@ fn sarif_output_is_stable() {
     let a = report::to_sarif(&sample_report());
     let mut r = sample_report();
     r.files[0].findings.reverse();
-    assert_eq!(a, report::to_sarif(&r), "finding order must not leak into output");
+    assert_eq!(
+        a,
+        report::to_sarif(&r),
+        "finding order must not leak into output"
+    );
 }
 
 fn case<'a>(suite: &'a Value, classname: &str, name: &str) -> &'a Value {
@@ -274,8 +293,8 @@ fn junit_is_read_back_by_junitparser() {
     let names: Vec<&str> = suites.iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["infra/saml metadata/aws.xml", "idp.xml", "pair"]);
     let aws = &suites[0];
-    // 2 entities x 4 checks, plus one document-level case.
-    assert_eq!(aws["tests"], 9);
+    // 2 entities x 3 non-pair checks, plus one document-level case.
+    assert_eq!(aws["tests"], 7);
     assert_eq!(aws["failures"], 2);
     let e0 = "https://sp.example.org/a?x=1&y=<2>";
     let failed = case(aws, e0, "test.cert.expired");
@@ -287,7 +306,10 @@ fn junit_is_read_back_by_junitparser() {
         "certificate CN=<old> & \"stale\" expired on 2020-01-01"
     );
     let text = f["text"].as_str().unwrap();
-    assert!(text.contains("hint: publish a current certificate"), "{text}");
+    assert!(
+        text.contains("hint: publish a current certificate"),
+        "{text}"
+    );
     assert!(text.contains("infra/saml metadata/aws.xml:"), "{text}");
     // Newlines in a message survive in the text, are folded in the attribute.
     let weak = case(aws, e0, "test.key.weak");
@@ -304,16 +326,19 @@ fn junit_is_read_back_by_junitparser() {
         .unwrap()
         .contains("AWS IAM SP ]]> détecté"));
     assert_eq!(case(aws, "(document)", "test.info.flavor")["passed"], true);
-    assert_eq!(case(aws, "urn:amazon:webservices", "test.cert.expired")["passed"], true);
-    // The clean file: one entity x 4 checks, all passing.
-    assert_eq!(suites[1]["tests"], 4);
+    assert_eq!(
+        case(aws, "urn:amazon:webservices", "test.cert.expired")["passed"],
+        true
+    );
+    // The clean file: one entity x 3 checks, all passing.
+    assert_eq!(suites[1]["tests"], 3);
     assert_eq!(suites[1]["failures"], 0);
     // The pair suite holds the run-level finding.
     let pair = &suites[2];
     assert_eq!(pair["failures"], 1);
     let p = case(pair, "urn:amazon:webservices", "pair.acs.not_in_reply_urls");
     assert_eq!(p["passed"], false);
-    assert_eq!(seen["tests"], 9 + 4 + 1);
+    assert_eq!(seen["tests"], 7 + 3 + 1);
     assert_eq!(seen["failures"], 3);
 }
 
@@ -357,7 +382,11 @@ fn junit_groups_by_family_past_the_bound() {
             .in_file("idp.xml"),
     );
     let xml = report::to_junit(&r);
-    assert!(xml.len() < 200_000, "grouped output stays small: {}", xml.len());
+    assert!(
+        xml.len() < 200_000,
+        "grouped output stays small: {}",
+        xml.len()
+    );
     let Some(seen) = run_consumer("check_junit.py", &xml, "xml") else {
         assert!(xml.contains("samlcheck.grouped"));
         return;
@@ -406,4 +435,115 @@ fn binary_formats_are_accepted_once_lint_lands() {
             assert!(seen.is_object());
         }
     }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn pair_output(format: &str, at: &str) -> (Option<i32>, String) {
+    pair_output_of("entra-idp.xml", format, at)
+}
+
+fn pair_output_of(idp: &str, format: &str, at: &str) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_samlcheck"))
+        .arg(fixture("aws-ic-sp.xml"))
+        .arg(fixture(idp))
+        .args(["--format", format, "--at", at])
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+/// The pair check with expired IdP certificates: SARIF results carry the catalogue's rules
+/// and point into the IdP file at the certificates.
+#[test]
+fn binary_pair_check_sarif_is_accepted() {
+    let (code, sarif) = pair_output("sarif", "2031-01-01T00:00:00Z");
+    assert_eq!(code, Some(1), "{sarif}");
+    let v: Value = serde_json::from_str(&sarif).unwrap();
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let expired = rules
+        .iter()
+        .find(|r| r["id"] == "pair.idp_cert.expired")
+        .unwrap();
+    let cat = samlcheck::catalog::rule("pair.idp_cert.expired").unwrap();
+    assert_eq!(expired["shortDescription"]["text"], cat.summary);
+    assert!(expired["help"]["text"].as_str().unwrap().contains(cat.fix));
+    let Some(seen) = run_consumer("check_sarif.py", &sarif, "sarif") else {
+        return;
+    };
+    let res = seen["results"].as_array().unwrap();
+    let exp: Vec<&Value> = res
+        .iter()
+        .filter(|r| r["ruleId"] == "pair.idp_cert.expired")
+        .collect();
+    assert_eq!(exp.len(), 2);
+    for r in exp {
+        assert_eq!(r["level"], "error");
+        assert!(r["uri"].as_str().unwrap().ends_with("entra-idp.xml"));
+        assert!(r["line"].as_u64().unwrap() >= 1);
+    }
+}
+
+#[test]
+fn binary_pair_check_junit_is_accepted() {
+    let (code, xml) = pair_output("junit", "2031-01-01T00:00:00Z");
+    assert_eq!(code, Some(1));
+    let Some(seen) = run_consumer("check_junit.py", &xml, "xml") else {
+        roxmltree::Document::parse(&xml).unwrap();
+        return;
+    };
+    let pair = seen["suites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "pair")
+        .unwrap();
+    let failed: Vec<&str> = pair["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["passed"] == false)
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(failed.contains(&"pair.idp_cert.expired"), "{failed:?}");
+    // Every evaluated pair check has a case; the ones that found nothing pass.
+    let cases = pair["cases"].as_array().unwrap().len();
+    assert!(
+        cases >= samlcheck::pair::rule_codes().len().min(2),
+        "{cases}"
+    );
+    assert!(pair["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["passed"] == true));
+    // File suites hold no pair checks: one passing `samlcheck` case per entity.
+    let files = &seen["suites"][0];
+    assert_eq!(files["tests"], 1, "{files}");
+    assert_eq!(
+        case(
+            files,
+            "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-93670a1b2c",
+            "samlcheck"
+        )["passed"],
+        true
+    );
+    // A run without errors or warnings (one valid certificate, no BOM) passes everything.
+    let (code, xml) = pair_output_of("entra-idp-one-cert.xml", "junit", "2027-06-01T00:00:00Z");
+    assert_eq!(code, Some(0));
+    if let Some(seen) = run_consumer("check_junit.py", &xml, "xml") {
+        assert_eq!(seen["failures"], 0, "{seen}");
+        assert!(seen["tests"].as_u64().unwrap() > 2);
+    }
+}
+
+#[test]
+fn markdown_is_refused_outside_rules() {
+    let (code, out) = pair_output("markdown", "2026-01-01T00:00:00Z");
+    assert_eq!(code, Some(2));
+    assert!(out.is_empty());
 }

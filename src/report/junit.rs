@@ -1,11 +1,12 @@
 //! The JUnit XML report, for CI systems that show test results.
 //!
 //! `<testsuites>` holds one `<testsuite>` per input file and, when the run has run-level
-//! findings (the pair check) or evaluated `pair.*` checks, one suite named `pair`. A suite
-//! has one `<testcase>` per (entity, check): `classname` is the entityID, `name` the check's
-//! code. When the report lists no evaluated checks, the checks are the codes found in that
-//! suite plus one `samlcheck` test case per entity, so a clean run still shows passing
-//! cases. Findings that fit no (entity, check) pair (document-level findings, or codes the
+//! findings (the pair check) or evaluated `pair.*` checks, one suite named `pair`. A file
+//! suite has one `<testcase>` per (entity, check): `classname` is the entityID, `name` the
+//! check's code; the checks are the report's evaluated checks other than `pair.*` ones. When
+//! there are none, they are the codes found in that suite plus one `samlcheck` test case per
+//! entity, so a clean run still shows passing cases. The pair suite has one case per
+//! (entity, code) found and one passing case per evaluated `pair.*` check that found nothing. Findings that fit no (entity, check) pair (document-level findings, or codes the
 //! report did not list) get test cases of their own.
 //!
 //! A test case with an error or warning finding has one `<failure>` (`type` = the code,
@@ -54,7 +55,9 @@ struct Case {
 
 impl Case {
     fn fails(&self) -> bool {
-        self.findings.iter().any(|f| f.severity >= Severity::Warning)
+        self.findings
+            .iter()
+            .any(|f| f.severity >= Severity::Warning)
     }
 }
 
@@ -128,7 +131,10 @@ fn build_cases(
             families.entry(family(c).to_string()).or_default();
         }
         for f in sorted {
-            families.entry(family(f.code).to_string()).or_default().push(f);
+            families
+                .entry(family(f.code).to_string())
+                .or_default()
+                .push(f);
         }
         return families
             .into_iter()
@@ -265,9 +271,22 @@ fn write_suite(w: &mut Writer<Vec<u8>>, s: &Suite, timestamp: &str) -> io::Resul
 
 fn suites(r: &Report) -> Vec<Suite> {
     let mut out = Vec::new();
+    // Pair checks are about the two files together: they belong to the pair suite.
+    let file_checks: Vec<&'static str> = r
+        .checks
+        .iter()
+        .copied()
+        .filter(|c| family(c) != "pair")
+        .collect();
     for file in &r.files {
         let mut props = vec![("entities".to_string(), file.entities.len().to_string())];
-        let cases = build_cases(&file.entities, &r.checks, &file.findings, true, &mut props);
+        let cases = build_cases(
+            &file.entities,
+            &file_checks,
+            &file.findings,
+            true,
+            &mut props,
+        );
         out.push(Suite {
             name: file.file.clone(),
             file: Some(file.file.clone()),

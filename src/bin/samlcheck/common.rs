@@ -85,7 +85,6 @@ impl Ctx {
 /// Renders a report in the format chosen with `--format` (text honours `--color`, and
 /// `--quiet` hides info findings in text). Markdown is only for `samlcheck rules`, so it is an
 /// argument error here.
-#[allow(dead_code)] // shared by the subcommands as they land
 pub fn render(report: &samlcheck::report::Report, ctx: &Ctx) -> Result<String, String> {
     use samlcheck::report;
     match ctx.format {

@@ -111,11 +111,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
                 })),
             )
         }
-        _ => {
-            return common::usage_error(
-                "this output format is not available for the pair check yet",
-            )
-        }
+        _ => match common::render(&report, ctx) {
+            Ok(s) => s,
+            Err(msg) => return common::usage_error(&msg),
+        },
     };
     let code = common::exit_for(&report.findings, args.fail_on);
     if ctx.quiet && code == ExitCode::SUCCESS {
