@@ -222,9 +222,13 @@ fn sarif_is_valid_and_read_back_by_sarif_tools() {
     assert!(notes
         .iter()
         .any(|n| n["uri"] == "infra/saml%20metadata/aws.xml" && n["line"].is_null()));
-    // The pair finding has no physical location at all.
+    // The pair finding without a location points at the file holding its entity.
     let pair = by_code("pair.acs.not_in_reply_urls");
-    assert!(pair["uri"].is_null());
+    assert_eq!(
+        pair["uri"],
+        "infra/saml metadata/aws.xml".replace(' ', "%20")
+    );
+    assert!(pair["line"].is_null());
     // Rules: one per code used, sorted, default levels from the rule.
     let rules: Vec<&str> = seen["rules"]
         .as_array()
@@ -243,6 +247,29 @@ fn sarif_is_valid_and_read_back_by_sarif_tools() {
     );
     // sarif-tools' flattened records carry the same severities.
     assert_eq!(seen["records"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn sarif_run_level_finding_of_an_unknown_entity_has_no_physical_location() {
+    let mut r = sample_report();
+    r.findings[0].entity = Some("https://elsewhere.example/".into());
+    let v: Value = serde_json::from_str(&report::to_sarif(&r)).unwrap();
+    let res = v["runs"][0]["results"].as_array().unwrap();
+    let pair = res
+        .iter()
+        .find(|x| x["ruleId"] == "pair.acs.not_in_reply_urls")
+        .unwrap();
+    assert!(
+        pair["locations"][0].get("physicalLocation").is_none(),
+        "{pair}"
+    );
+    assert_eq!(
+        pair["locations"][0]["logicalLocations"][0]["name"],
+        "https://elsewhere.example/"
+    );
+    if let Some(seen) = run_consumer("check_sarif.py", &report::to_sarif(&r), "sarif") {
+        assert_eq!(seen["result_count"], 5);
+    }
 }
 
 #[test]

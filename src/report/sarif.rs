@@ -171,8 +171,8 @@ fn result_json(f: &Finding, file: Option<&str>, rule_index: usize) -> Value {
 /// Each finding is one result at level `error`, `warning` or `note` (for info), with the
 /// file as given on the command line as the artifact URI, `startLine`/`startColumn` from the
 /// finding's position, and logical locations for the entityID and the element path. A
-/// finding without a position points at its file; a run-level finding without one has no
-/// location.
+/// finding without a position points at its file; a run-level (pair) finding without one
+/// points at the file that holds its entity, or has no physical location when none does.
 pub fn to_sarif(r: &Report) -> String {
     // (finding, file it belongs to) in output order.
     let mut ordered: Vec<(Finding, Option<&str>)> = Vec::new();
@@ -183,7 +183,19 @@ pub fn to_sarif(r: &Report) -> String {
     }
     let mut run_level = r.findings.clone();
     sort_findings(&mut run_level);
-    ordered.extend(run_level.into_iter().map(|f| (f, None)));
+    // A run-level finding without a location points at the file holding its entity, so code
+    // scanning (which wants a location on every result) can still show it.
+    let file_of = |f: &Finding| -> Option<&str> {
+        let e = f.entity.as_deref()?;
+        r.files
+            .iter()
+            .find(|file| file.entities.iter().any(|x| x == e))
+            .map(|file| file.file.as_str())
+    };
+    ordered.extend(run_level.into_iter().map(|f| {
+        let file = file_of(&f);
+        (f, file)
+    }));
 
     let mut codes: BTreeMap<&'static str, Severity> = BTreeMap::new();
     for (f, _) in &ordered {
