@@ -44,6 +44,9 @@ fn rule_json(code: &str, sev: Severity) -> Value {
         Some(r) => {
             let mut full = r.summary.to_string();
             if !r.fix.is_empty() {
+                if !full.ends_with(['.', '!', '?']) {
+                    full.push('.');
+                }
                 full.push_str(" Fix: ");
                 full.push_str(r.fix);
             }
