@@ -80,7 +80,11 @@ fn describe(f: &Finding) -> String {
         s.push_str(&format!("\n  entity: {e}"));
     }
     if let Some(l) = &f.location {
-        s.push_str(&format!("\n  at {l} {}", l.path));
+        s.push_str(&format!("\n  at {l}"));
+        if !l.path.is_empty() {
+            s.push(' ');
+            s.push_str(&l.path);
+        }
     }
     if !f.hint.is_empty() {
         s.push_str(&format!("\n  hint: {}", f.hint));
