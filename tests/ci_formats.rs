@@ -581,3 +581,12 @@ fn markdown_is_refused_outside_rules() {
     assert_eq!(code, Some(2));
     assert!(out.is_empty());
 }
+
+#[test]
+fn junit_output_is_stable() {
+    let mut r = sample_report();
+    r.checks = vec!["test.cert.expired", "test.key.weak"];
+    let a = report::to_junit(&r);
+    r.files[0].findings.reverse();
+    assert_eq!(a, report::to_junit(&r), "finding order must not leak into output");
+}
