@@ -588,5 +588,9 @@ fn junit_output_is_stable() {
     r.checks = vec!["test.cert.expired", "test.key.weak"];
     let a = report::to_junit(&r);
     r.files[0].findings.reverse();
-    assert_eq!(a, report::to_junit(&r), "finding order must not leak into output");
+    assert_eq!(
+        a,
+        report::to_junit(&r),
+        "finding order must not leak into output"
+    );
 }
