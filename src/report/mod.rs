@@ -1,9 +1,13 @@
 //! Reports: the findings of a run rendered as text, JSON, SARIF or JUnit.
 
 mod json;
+mod junit;
+mod sarif;
 mod text;
 
 pub use json::to_json;
+pub use junit::{to_junit, MAX_TESTCASES};
+pub use sarif::{to_sarif, SARIF_SCHEMA};
 pub use text::{to_text, TextOptions};
 
 use crate::finding::{Finding, Severity};

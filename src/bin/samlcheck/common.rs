@@ -82,6 +82,27 @@ impl Ctx {
     }
 }
 
+/// Renders a report in the format chosen with `--format` (text honours `--color`, and
+/// `--quiet` hides info findings in text). Markdown is only for `samlcheck rules`, so it is an
+/// argument error here.
+pub fn render(report: &samlcheck::report::Report, ctx: &Ctx) -> Result<String, String> {
+    use samlcheck::report;
+    match ctx.format {
+        Format::Text => {
+            let mut o = report::TextOptions::color(ctx.color);
+            o.hide_info = ctx.quiet;
+            Ok(report::to_text(report, &o))
+        }
+        Format::Json => Ok(report::to_json(report, None)),
+        Format::Sarif => Ok(report::to_sarif(report)),
+        Format::Junit => Ok(report::to_junit(report)),
+        Format::Markdown => Err(format!(
+            "--format markdown is only for `samlcheck rules`; `samlcheck {}` writes text, json, sarif or junit",
+            report.command
+        )),
+    }
+}
+
 /// Writes a report to standard output; a closed pipe is not an error.
 pub fn emit(s: &str) -> Result<(), ExitCode> {
     let mut out = std::io::stdout().lock();

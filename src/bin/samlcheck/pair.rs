@@ -171,11 +171,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
                 })),
             )
         }
-        _ => {
-            return common::usage_error(
-                "this output format is not available for the pair check yet",
-            )
-        }
+        _ => match common::render(&report, ctx) {
+            Ok(s) => s,
+            Err(msg) => return common::usage_error(&msg),
+        },
     };
     let all: Vec<samlcheck::Finding> = report.all_findings().cloned().collect();
     let code = common::exit_for(&all, args.fail_on);
