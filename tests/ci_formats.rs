@@ -442,31 +442,44 @@ fn junit_groups_by_family_past_the_bound() {
 
 /// Once `samlcheck lint` renders reports, its SARIF and JUnit go through the same consumers.
 #[test]
-fn binary_formats_are_accepted_once_lint_lands() {
+fn lint_verify_and_diff_formats_are_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sp.xml");
     std::fs::write(&file, SP).unwrap();
-    for (format, script, ext) in [
-        ("sarif", "check_sarif.py", "sarif"),
-        ("junit", "check_junit.py", "xml"),
-    ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_samlcheck"))
-            .args(["lint", "--format", format, "--at", "2026-01-01T00:00:00Z"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if stderr.contains("not implemented") {
-            println!("SKIP: samlcheck lint is not implemented on this branch yet");
-            return;
-        }
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "lint --format {format} failed: {stderr}"
-        );
-        let text = String::from_utf8(out.stdout).unwrap();
-        if let Some(seen) = run_consumer(script, &text, ext) {
-            assert!(seen.is_object());
+    let runs: [(&str, Vec<PathBuf>, [i32; 2]); 3] = [
+        ("lint", vec![file.clone()], [0, 1]),
+        ("verify", vec![fixture("entra-idp.xml")], [0, 0]),
+        (
+            "diff",
+            vec![fixture("entra-idp-one-cert.xml"), fixture("entra-idp.xml")],
+            [0, 1],
+        ),
+    ];
+    for (command, files, codes) in runs {
+        for (format, script, ext) in [
+            ("sarif", "check_sarif.py", "sarif"),
+            ("junit", "check_junit.py", "xml"),
+        ] {
+            let out = Command::new(env!("CARGO_BIN_EXE_samlcheck"))
+                .args([command, "--format", format, "--at", "2026-12-01T00:00:00Z"])
+                .args(&files)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let code = out.status.code().unwrap();
+            assert!(
+                codes.contains(&code),
+                "{command} --format {format}: exit {code}: {stderr}"
+            );
+            let text = String::from_utf8(out.stdout).unwrap();
+            if ext == "xml" {
+                roxmltree::Document::parse(&text).unwrap();
+            } else {
+                let _: Value = serde_json::from_str(&text).unwrap();
+            }
+            if let Some(seen) = run_consumer(script, &text, ext) {
+                assert!(seen.is_object(), "{command} {format}: {seen}");
+            }
         }
     }
 }
@@ -555,14 +568,25 @@ fn binary_pair_check_junit_is_accepted() {
         .unwrap()
         .iter()
         .any(|c| c["passed"] == true));
-    // File suites hold no pair checks: one passing `samlcheck` case per entity.
+    // File suites hold the single-file checks (lint and signatures), no pair checks.
     let files = &seen["suites"][0];
-    assert_eq!(files["tests"], 1, "{files}");
+    let names: Vec<&str> = files["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"x509.expired") && names.contains(&"aws.ic.sp.entity_id"),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|n| n.starts_with("pair.")), "{names:?}");
+    assert_eq!(files["failures"], 0, "{files}");
     assert_eq!(
         case(
             files,
             "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-93670a1b2c",
-            "samlcheck"
+            "aws.ic.sp.entity_id"
         )["passed"],
         true
     );

@@ -156,6 +156,11 @@ pub(crate) static COMMENT_IN_SIGNED_VALUE: Rule = Rule {
 };
 
 /// Every `dsig.*` rule.
+/// Codes of the signature rules.
+pub fn rule_codes() -> Vec<&'static str> {
+    RULES.iter().map(|r| r.code).collect()
+}
+
 pub(crate) static RULES: &[&Rule] = &[
     &UNSIGNED,
     &COMMENT_IN_SIGNED_VALUE,

@@ -45,8 +45,8 @@ pub enum DiffFailOn {
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
-    if !matches!(ctx.format, Format::Text | Format::Json) {
-        return usage_error("diff writes --format text or json");
+    if ctx.format == Format::Markdown {
+        return usage_error("--format markdown is only for `samlcheck rules`");
     }
     let limits = Limits::default();
     let mut fetch = FetchOptions::default();
@@ -91,6 +91,23 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     }
     let out = match ctx.format {
         Format::Json => json(args, &d, &findings),
+        Format::Sarif | Format::Junit => {
+            let mut r = samlcheck::report::Report::new("diff", ctx.at);
+            r.files.push(samlcheck::report::FileReport {
+                file: args.new.clone(),
+                entities: new
+                    .entities
+                    .iter()
+                    .map(|e| e.entity_id().to_string())
+                    .collect(),
+                findings: findings.clone(),
+            });
+            r.notes.push(d.summary());
+            match crate::common::render(&r, ctx) {
+                Ok(s) => s,
+                Err(m) => return usage_error(&m),
+            }
+        }
         _ => text(args, &d, ctx.color),
     };
     match emit(&out) {

@@ -2,7 +2,7 @@
 
 use crate::common::{emit, exit_for, input_error, usage_error, Ctx, FailOn, Format};
 use samlcheck::lint::LintOptions;
-use samlcheck::report::{to_json, to_text, FileReport, Report, TextOptions};
+use samlcheck::report::{FileReport, Report};
 use samlcheck::{Finding, Limits, Metadata};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,15 +31,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
-    if matches!(ctx.format, Format::Sarif | Format::Junit | Format::Markdown) {
-        return usage_error(&format!(
-            "--format {} is not yet supported by `lint`; use text or json",
-            match ctx.format {
-                Format::Sarif => "sarif",
-                Format::Junit => "junit",
-                _ => "markdown",
-            }
-        ));
+    if ctx.format == Format::Markdown {
+        return usage_error("--format markdown is only for `samlcheck rules`");
     }
     let disabled = match expand_codes(&args.disable, "--disable") {
         Ok(c) => c,
@@ -85,9 +78,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     }
     let quiet_and_clean = ctx.quiet && report.all_findings().next().is_none();
     let out = match ctx.format {
-        Format::Json => to_json(&report, None),
-        _ if quiet_and_clean => String::new(),
-        _ => to_text(&report, &TextOptions::color(ctx.color)),
+        Format::Text if quiet_and_clean => String::new(),
+        _ => match crate::common::render(&report, ctx) {
+            Ok(s) => s,
+            Err(m) => return usage_error(&m),
+        },
     };
     if let Err(code) = emit(&out) {
         return code;

@@ -67,7 +67,27 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         .collect();
     let out = match ctx.format {
         Format::Json => json_report(&file, &report, &trust, ok, &findings, ctx),
-        _ => text_report(&file, &report, &trust, ok, ctx),
+        Format::Sarif | Format::Junit => {
+            let mut r = samlcheck::report::Report::new("verify", ctx.at);
+            r.files.push(samlcheck::report::FileReport {
+                file: file.clone(),
+                entities: report
+                    .signatures
+                    .iter()
+                    .filter_map(|c| c.entity.clone())
+                    .collect(),
+                findings: findings.clone(),
+            });
+            r.checks = dsig::rule_codes();
+            match crate::common::render(&r, ctx) {
+                Ok(s) => s,
+                Err(m) => return crate::common::usage_error(&m),
+            }
+        }
+        Format::Markdown => {
+            return crate::common::usage_error("--format markdown is only for `samlcheck rules`")
+        }
+        Format::Text => text_report(&file, &report, &trust, ok, ctx),
     };
     if !(ctx.quiet && ok) {
         if let Err(code) = emit(&out) {
