@@ -244,15 +244,27 @@ fn unparseable_input_exits_2_with_a_positioned_one_line_error() {
 }
 
 #[test]
-fn unsupported_formats_exit_2() {
+fn markdown_is_refused_and_ci_formats_are_written() {
     let d = tempfile::tempdir().unwrap();
     let p = write(&d, "idp.xml", &good_idp("https://idp.example.org/"));
     lint()
         .arg(&p)
-        .args(["--format", "sarif"])
+        .args(["--format", "markdown"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("not yet supported"));
+        .stderr(predicate::str::contains("only for `samlcheck rules`"));
+    lint()
+        .arg(&p)
+        .args(["--format", "sarif"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"version\": \"2.1.0\""));
+    lint()
+        .arg(&p)
+        .args(["--format", "junit"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("<testsuites"));
 }
 
 #[test]

@@ -1131,7 +1131,10 @@ mod cli {
             .assert()
             .code(2)
             .stderr(contains("plain http is refused"));
-        cmd().args([&o, &o, "--format", "sarif"]).assert().code(2);
+        cmd()
+            .args([&o, &o, "--format", "markdown"])
+            .assert()
+            .code(2);
     }
 
     #[test]
