@@ -118,6 +118,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
 
 #[derive(serde::Serialize)]
 struct JsonOut<'a> {
+    tool: &'static str,
+    version: &'static str,
+    command: &'static str,
     old: &'a str,
     new: &'a str,
     summary: String,
@@ -129,6 +132,9 @@ struct JsonOut<'a> {
 
 fn json(args: &Args, d: &Diff, findings: &[Finding]) -> String {
     let o = JsonOut {
+        tool: "samlcheck",
+        version: env!("CARGO_PKG_VERSION"),
+        command: "diff",
         old: &args.old,
         new: &args.new,
         summary: d.summary(),

@@ -253,6 +253,9 @@ fn json_report(
         })
         .collect();
     let v = json!({
+        "tool": "samlcheck",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "verify",
         "file": file,
         "root": r.root_name,
         "is_metadata": r.is_metadata,
