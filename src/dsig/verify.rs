@@ -384,18 +384,21 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
     }
     // Positions in one forward pass: asking for each separately would count the
     // characters of a single-line file once per signature.
-    let offsets: Vec<usize> = signatures
-        .iter()
-        .map(|c| c.signature.range().start)
+    // The root comes first in document order; its position shares the pass (asking the
+    // document would index the lines of the whole text for one position).
+    let offsets: Vec<usize> = std::iter::once(root.range().start)
+        .chain(signatures.iter().map(|c| c.signature.range().start))
         .collect();
-    for (c, p) in signatures.iter_mut().zip(positions(doc.text(), &offsets)) {
+    let mut found = positions(doc.text(), &offsets).into_iter();
+    let root_pos = found.next().unwrap_or_default();
+    for (c, p) in signatures.iter_mut().zip(found) {
         c.pos = p;
     }
     Report {
         signatures,
         is_metadata,
         root_name: crate::xml::qname(root),
-        root_pos: doc.node_pos(root),
+        root_pos,
     }
 }
 
