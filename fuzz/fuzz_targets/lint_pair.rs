@@ -13,9 +13,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use samlcheck::lint::{self, LintOptions};
 use samlcheck::pair::{self, PairOptions, Side};
 use samlcheck::report::{self, FileReport, Report, TextOptions};
-use samlcheck::lint::{self, LintOptions};
 use samlcheck::{xml, Finding, Limits, Metadata, Trust};
 
 #[path = "common.rs"]
