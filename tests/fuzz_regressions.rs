@@ -175,6 +175,33 @@ fn rewrite_roundtrip_set_cache_duration_twice() {
     assert_eq!(out.signature, samlcheck::rewrite::SignatureEffect::Removed);
 }
 
+/// rewrite_roundtrip, second run: the aggregate, `--replace-acs X X` (the same location)
+/// and `--minify`. Replacing a location with itself spliced the same value in, and the
+/// rewrite removed the aggregate's signature for an edit that changed nothing; it now makes
+/// no splice and keeps the signature, as setting an attribute to its current value does.
+#[test]
+fn rewrite_roundtrip_replace_acs_with_itself() {
+    let data = std::fs::read(dir().join("rewrite_roundtrip-replace-acs-with-itself.bin")).unwrap();
+    rewrite_input::run(&data);
+    let input =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aggregate.xml"))
+            .unwrap();
+    let url = "https://sp1.example.org/Shibboleth.sso/SAML2/POST".to_string();
+    let ops = [samlcheck::rewrite::Op::ReplaceAcs {
+        old: url.clone(),
+        new: url,
+    }];
+    assert_eq!(samlcheck::rewrite::check_roundtrip(&input, &ops), Ok(()));
+    let decoded = xml::decode_checked(input.clone(), &Limits::default()).unwrap();
+    let opts = samlcheck::rewrite::RewriteOptions::default();
+    let out = samlcheck::rewrite::rewrite(&decoded, &ops, &opts).unwrap();
+    assert_eq!(
+        out.signature,
+        samlcheck::rewrite::SignatureEffect::Untouched
+    );
+    assert_eq!(out.bytes, input);
+}
+
 /// The structure-aware signature target on its seeds' shapes: every mutation kind on the
 /// first element of each base document, and the one-byte-change property on each.
 #[test]
