@@ -202,6 +202,25 @@ fn rewrite_roundtrip_replace_acs_with_itself() {
     assert_eq!(out.bytes, input);
 }
 
+/// c14n, first run: `<?xml% version="1.0"?>` opening an Entra file. roxmltree read it as a
+/// processing instruction named `xml` (reserved), the canonical form wrote it as
+/// `<?xml % version=...?>`, an XML declaration that does not parse. The reader now refuses
+/// a PI target `xml` anywhere but in the declaration.
+#[test]
+fn c14n_pi_target_xml_percent() {
+    let data = std::fs::read(dir().join("c14n-pi-target-xml-percent.bin")).unwrap();
+    c14n_check::run(&data);
+    let decoded = xml::decode_checked(data, &Limits::default());
+    let e = match decoded {
+        Ok(d) => xml::XmlDoc::parse(d.text(), &Limits::default())
+            .map(|_| ())
+            .unwrap_err(),
+        Err(e) => e,
+    };
+    assert!(e.to_string().contains("`xml` is reserved"), "{e}");
+    check_error(&e, None);
+}
+
 /// The structure-aware signature target on its seeds' shapes: every mutation kind on the
 /// first element of each base document, and the one-byte-change property on each.
 #[test]

@@ -10,6 +10,37 @@ use crate::limits::Limits;
 use crate::xml::LineIndex;
 
 /// Scans `text` and returns the first limit or DTD problem found.
+/// A processing instruction target may not be `xml` in any case (XML 1.0 section 2.6):
+/// only the XML declaration, at the very start and followed by white space, has that name.
+/// roxmltree reads `<?xml%...?>` as a PI named `xml`; refusing it here keeps every accepted
+/// document re-serializable (its canonical form parses again).
+fn reserved_pi_target(text: &str, at: usize) -> Result<(), Error> {
+    let b = text.as_bytes();
+    let name_start = at + 2;
+    let mut end = name_start;
+    while b
+        .get(end)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || b"-_.:".contains(&c) || c >= 0x80)
+    {
+        end += 1;
+    }
+    let name = b.get(name_start..end).unwrap_or(&[]);
+    if !name.eq_ignore_ascii_case(b"xml") {
+        return Ok(());
+    }
+    let declaration = matches!(text.get(..at), Some("" | "\u{feff}"))
+        && name == b"xml"
+        && b.get(end)
+            .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+    if declaration {
+        return Ok(());
+    }
+    Err(Error::Xml {
+        what: "processing instruction target `xml` is reserved: an XML declaration must open the document and be followed by white space".into(),
+        pos: LineIndex::new(text).pos(text, at),
+    })
+}
+
 pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
     let b = text.as_bytes();
     let mut i = 0usize;
@@ -43,6 +74,7 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
             }
             i = end;
         } else if rest.starts_with(b"<?") {
+            reserved_pi_target(text, i)?;
             i = skip_past(b, i + 2, b"?>");
         } else if rest.len() >= 9
             && rest
@@ -127,6 +159,31 @@ mod tests {
         .unwrap_err();
         assert!(matches!(e, Error::Dtd { .. }));
         assert_eq!(e.pos().unwrap().line, 2);
+    }
+
+    #[test]
+    fn pi_target_xml_is_reserved() {
+        let l = Limits::default();
+        for bad in [
+            "<?xml% version=\"1.0\"?><a/>",
+            "<?xml?><a/>",
+            "<a/><?xml version=\"1.0\"?>",
+            "<a><?XmL x?></a>",
+        ] {
+            let e = prescan(bad, &l).unwrap_err();
+            assert!(
+                e.to_string().contains("target `xml` is reserved"),
+                "{bad}: {e}"
+            );
+        }
+        for good in [
+            "<?xml version=\"1.0\"?><a/>",
+            "\u{feff}<?xml version=\"1.0\"?><a/>",
+            "<?xml-stylesheet href=\"x\"?><a/>",
+            "<a><?xmlfoo x?></a>",
+        ] {
+            assert!(prescan(good, &l).is_ok(), "{good}");
+        }
     }
 
     #[test]
