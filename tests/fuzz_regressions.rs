@@ -221,6 +221,25 @@ fn c14n_pi_target_xml_percent() {
     check_error(&e, None);
 }
 
+/// c14n, second run: `<b xmlns:p=""><p:c/></b>`. roxmltree accepts undeclaring a prefix
+/// (XML 1.1 only), leaves `p:c` without a namespace, and its canonical form `<p:c>` does not
+/// parse. The reader now refuses `xmlns:p=""` with its position.
+#[test]
+fn c14n_undeclared_prefix() {
+    let data = std::fs::read(dir().join("c14n-undeclared-prefix.bin")).unwrap();
+    c14n_check::run(&data);
+    let text = std::str::from_utf8(&data).unwrap();
+    let e = xml::XmlDoc::parse(text, &Limits::default())
+        .map(|_| ())
+        .unwrap_err();
+    assert!(e.to_string().contains("empty URI"), "{e}");
+    assert_eq!(
+        e.pos().unwrap().offset as usize,
+        text.find("xmlns:p=\"\"").unwrap()
+    );
+    check_error(&e, Some(text.len()));
+}
+
 /// The structure-aware signature target on its seeds' shapes: every mutation kind on the
 /// first element of each base document, and the one-byte-change property on each.
 #[test]

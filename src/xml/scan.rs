@@ -41,6 +41,42 @@ fn reserved_pi_target(text: &str, at: usize) -> Result<(), Error> {
     })
 }
 
+/// `xmlns:p=""` undeclares a prefix, which Namespaces in XML 1.0 forbids (constraint "No
+/// Prefix Undeclaring"); roxmltree accepts it, and then `p:x` below it has no namespace and
+/// no serialization of it parses again. `quote` is the offset of the empty value's opening
+/// quote.
+fn undeclared_prefix(text: &str, quote: usize) -> Result<(), Error> {
+    let b = text.as_bytes();
+    let mut j = quote;
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    while j > 0 && b.get(j - 1).copied().is_some_and(ws) {
+        j -= 1;
+    }
+    if j == 0 || b.get(j - 1) != Some(&b'=') {
+        return Ok(());
+    }
+    j -= 1;
+    while j > 0 && b.get(j - 1).copied().is_some_and(ws) {
+        j -= 1;
+    }
+    let end = j;
+    while j > 0 && !b.get(j - 1).copied().is_some_and(|c| ws(c) || c == b'<') {
+        j -= 1;
+    }
+    let name = b.get(j..end).unwrap_or(&[]);
+    if name.starts_with(b"xmlns:") {
+        return Err(Error::Xml {
+            what: format!(
+                "namespace prefix `{}` declared with an empty URI (undeclaring a prefix is not allowed in XML 1.0)",
+                String::from_utf8_lossy(name.get(6..).unwrap_or(&[]))
+            )
+            .into(),
+            pos: LineIndex::new(text).pos(text, j),
+        });
+    }
+    Ok(())
+}
+
 pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
     let b = text.as_bytes();
     let mut i = 0usize;
@@ -107,6 +143,9 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
                                 limit: limits.max_attribute_len,
                                 pos: lines().pos(text, vstart),
                             });
+                        }
+                        if vend == vstart {
+                            undeclared_prefix(text, i)?;
                         }
                         i = vend + 1;
                     }
@@ -181,6 +220,29 @@ mod tests {
             "\u{feff}<?xml version=\"1.0\"?><a/>",
             "<?xml-stylesheet href=\"x\"?><a/>",
             "<a><?xmlfoo x?></a>",
+        ] {
+            assert!(prescan(good, &l).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn empty_prefixed_namespace_declaration_is_refused() {
+        let l = Limits::default();
+        for bad in [
+            "<a xmlns:p=\"\"/>",
+            "<a><b x='1' xmlns:p = ''><p:c/></b></a>",
+        ] {
+            let e = prescan(bad, &l).unwrap_err();
+            assert!(
+                e.to_string()
+                    .contains("prefix `p` declared with an empty URI"),
+                "{bad}: {e}"
+            );
+        }
+        for good in [
+            "<a xmlns=\"\"/>",
+            "<a b=\"\" c:d=''/>",
+            "<a xmlns:p=\"urn:p\"/>",
         ] {
             assert!(prescan(good, &l).is_ok(), "{good}");
         }
