@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 FX=../tests/fixtures
 C=corpus
-mkdir -p "$C/parse" "$C/lint_pair" "$C/x509_keyinfo"
+mkdir -p "$C/parse" "$C/lint_pair" "$C/x509_keyinfo" "$C/c14n" "$C/dsig_verify" "$C/rewrite_roundtrip"
 
 # parse: every fixture, good and broken, as is.
 for f in "$FX"/*.xml "$FX"/encodings/* "$FX"/broken/*; do
@@ -47,6 +47,41 @@ for f in "$FX"/*.xml; do
     done
 done
 
-for t in parse lint_pair x509_keyinfo; do
+# c14n: every well-formed fixture, plus namespace, comment, PI and escaping edge cases.
+for f in "$FX"/*.xml "$FX"/encodings/*; do
+    if [ -f "$f" ]; then cp "$f" "$C/c14n/$(basename "$f")"; fi
+done
+printf '<?pi x?><!--c--><a xmlns="urn:a" xmlns:p="urn:p" p:x="1" b="&#9;&#10;&#13;&amp;&lt;&quot;"><p:b xmlns=""><c xml:lang="en">t&#13;&gt;<!--d--><![CDATA[<x>]]></c></p:b></a><!--e-->\n' \
+    >"$C/c14n/edges.xml"
+printf '<a xmlns:p="urn:p"><b xmlns:p="urn:q"><p:c/></b><p:d xmlns:p="urn:p"/></a>' >"$C/c14n/rebind.xml"
+
+# dsig_verify: instruction sequences, not documents. Byte 0 picks the base document (the
+# three signed fixtures, each also re-signed with RSA and ECDSA test keys: 9 in all), byte 1
+# a mode (0 mod 8: the one-byte-change property), then per mutation an op byte (0-10), a
+# little-endian element index and operands.
+for base in 0 1 2 3 4 5 6 7 8; do
+    printf "\\x$(printf %02x "$base")\\x00\\x05\\x00" >"$C/dsig_verify/b$base-byte-change"
+    for op in 0 1 2 3 4 5 6 7 8 9 10; do
+        for el in 0 1 2 5; do
+            printf "\\x$(printf %02x "$base")\\x01\\x$(printf %02x "$op")\\x$(printf %02x "$el")\\x00\\x01\\x00\\x02\\x00\\x03" \
+                >"$C/dsig_verify/b$base-op$op-el$el"
+        done
+    done
+done
+
+# rewrite_roundtrip: byte 0 below 0xC0 picks a fixture (18: six fixtures, as is, with a
+# BOM, with CRLF), then operations (op byte mod 17 and operands); from 0xC0 up, the next
+# byte is the operation count and the document follows the operations.
+for fx in $(seq 0 17); do
+    for op in $(seq 0 16); do
+        printf "\\x$(printf %02x "$fx")\\x$(printf %02x "$op")\\x03\\x04" >"$C/rewrite_roundtrip/f$fx-op$op"
+    done
+done
+for f in "$FX"/*.xml; do
+    [ -f "$f" ] || continue
+    { printf '\xc0\x01\x03'; cat "$f"; } >"$C/rewrite_roundtrip/inline-saml2only-$(basename "$f")"
+done
+
+for t in parse lint_pair x509_keyinfo c14n dsig_verify rewrite_roundtrip; do
     echo "seeds: $t: $(find "$C/$t" -type f | wc -l) files"
 done

@@ -1,9 +1,12 @@
 //! Fuzz crashes, kept as regression tests.
 //!
 //! Every file under `tests/fuzz_regressions/` is an input a fuzz target once failed on (see
-//! `fuzz/README.md`); `replay_every_regression_input` runs each through the parse path (and,
-//! when two documents come out of it, the pair check and every renderer) and checks the same
-//! invariants as the targets. A crash worth its own name gets a named test below as well.
+//! `fuzz/README.md`), named `TARGET-what-it-is.bin`; `replay_every_regression_input` runs
+//! each through its target's checks: `c14n-*`, `dsig_verify-*` and `rewrite_roundtrip-*`
+//! through those targets' own bodies (the same files the targets include), every other
+//! file through the parse path (and, when two documents come out of it, the pair check and
+//! every renderer) with the same invariants as the targets. A crash worth its own name gets
+//! a named test below as well.
 
 #![allow(
     clippy::unwrap_used,
@@ -24,6 +27,14 @@ fn dir() -> std::path::PathBuf {
 #[path = "../fuzz/fuzz_targets/common.rs"]
 mod common;
 use common::check_error;
+
+/// The bodies of the `c14n`, `dsig_verify` and `rewrite_roundtrip` targets.
+#[path = "../fuzz/fuzz_targets/c14n_check.rs"]
+mod c14n_check;
+#[path = "../fuzz/fuzz_targets/dsig_mutate.rs"]
+mod dsig_mutate;
+#[path = "../fuzz/fuzz_targets/rewrite_input.rs"]
+mod rewrite_input;
 
 /// The `parse` target: decode, parse, model; `Some` when a model came out.
 fn parse_path(data: &[u8]) -> Option<Metadata> {
@@ -109,8 +120,17 @@ fn replay_every_regression_input() {
             continue;
         }
         let data = std::fs::read(&path).unwrap();
-        let _ = parse_path(&data);
-        pair_path(&data);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("c14n-") {
+            c14n_check::run(&data);
+        } else if name.starts_with("dsig_verify-") {
+            dsig_mutate::run(&data);
+        } else if name.starts_with("rewrite_roundtrip-") {
+            rewrite_input::run(&data);
+        } else {
+            let _ = parse_path(&data);
+            pair_path(&data);
+        }
         n += 1;
     }
     assert!(n >= 1, "tests/fuzz_regressions/ holds the crash inputs");
@@ -129,6 +149,117 @@ fn parse_utf16_odd_length_error_message() {
         "{e}"
     );
     check_error(&e, None);
+}
+
+/// rewrite_roundtrip, first run: the aggregate (with a BOM) and `--set-cache-duration PT0S
+/// --set-cache-duration PT6H`. The first step changes signed content, so the rewrite removes
+/// the aggregate's signature; the second puts the old value back. `check_roundtrip` judged
+/// signatures on the net model change only and expected the signature kept; it now judges
+/// them step by step, as the rewrite applies the operations.
+#[test]
+fn rewrite_roundtrip_set_cache_duration_twice() {
+    let data = std::fs::read(dir().join("rewrite_roundtrip-set-cache-duration-twice.bin")).unwrap();
+    rewrite_input::run(&data);
+    let input =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aggregate.xml"))
+            .unwrap();
+    let ops = [
+        samlcheck::rewrite::Op::SetCacheDuration("PT0S".into()),
+        samlcheck::rewrite::Op::SetCacheDuration("PT6H".into()),
+    ];
+    assert_eq!(samlcheck::rewrite::check_roundtrip(&input, &ops), Ok(()));
+    // The signature is gone: the file's content went through PT0S.
+    let decoded = xml::decode_checked(input, &Limits::default()).unwrap();
+    let opts = samlcheck::rewrite::RewriteOptions::default();
+    let out = samlcheck::rewrite::rewrite(&decoded, &ops, &opts).unwrap();
+    assert_eq!(out.signature, samlcheck::rewrite::SignatureEffect::Removed);
+}
+
+/// rewrite_roundtrip, second run: the aggregate, `--replace-acs X X` (the same location)
+/// and `--minify`. Replacing a location with itself spliced the same value in, and the
+/// rewrite removed the aggregate's signature for an edit that changed nothing; it now makes
+/// no splice and keeps the signature, as setting an attribute to its current value does.
+#[test]
+fn rewrite_roundtrip_replace_acs_with_itself() {
+    let data = std::fs::read(dir().join("rewrite_roundtrip-replace-acs-with-itself.bin")).unwrap();
+    rewrite_input::run(&data);
+    let input =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aggregate.xml"))
+            .unwrap();
+    let url = "https://sp1.example.org/Shibboleth.sso/SAML2/POST".to_string();
+    let ops = [samlcheck::rewrite::Op::ReplaceAcs {
+        old: url.clone(),
+        new: url,
+    }];
+    assert_eq!(samlcheck::rewrite::check_roundtrip(&input, &ops), Ok(()));
+    let decoded = xml::decode_checked(input.clone(), &Limits::default()).unwrap();
+    let opts = samlcheck::rewrite::RewriteOptions::default();
+    let out = samlcheck::rewrite::rewrite(&decoded, &ops, &opts).unwrap();
+    assert_eq!(
+        out.signature,
+        samlcheck::rewrite::SignatureEffect::Untouched
+    );
+    assert_eq!(out.bytes, input);
+}
+
+/// c14n, first run: `<?xml% version="1.0"?>` opening an Entra file. roxmltree read it as a
+/// processing instruction named `xml` (reserved), the canonical form wrote it as
+/// `<?xml % version=...?>`, an XML declaration that does not parse. The reader now refuses
+/// a PI target `xml` anywhere but in the declaration.
+#[test]
+fn c14n_pi_target_xml_percent() {
+    let data = std::fs::read(dir().join("c14n-pi-target-xml-percent.bin")).unwrap();
+    c14n_check::run(&data);
+    let decoded = xml::decode_checked(data, &Limits::default());
+    let e = match decoded {
+        Ok(d) => xml::XmlDoc::parse(d.text(), &Limits::default())
+            .map(|_| ())
+            .unwrap_err(),
+        Err(e) => e,
+    };
+    assert!(e.to_string().contains("`xml` is reserved"), "{e}");
+    check_error(&e, None);
+}
+
+/// c14n, second run: `<b xmlns:p=""><p:c/></b>`. roxmltree accepts undeclaring a prefix
+/// (XML 1.1 only), leaves `p:c` without a namespace, and its canonical form `<p:c>` does not
+/// parse. The reader now refuses `xmlns:p=""` with its position.
+#[test]
+fn c14n_undeclared_prefix() {
+    let data = std::fs::read(dir().join("c14n-undeclared-prefix.bin")).unwrap();
+    c14n_check::run(&data);
+    let text = std::str::from_utf8(&data).unwrap();
+    let e = xml::XmlDoc::parse(text, &Limits::default())
+        .map(|_| ())
+        .unwrap_err();
+    assert!(e.to_string().contains("empty URI"), "{e}");
+    assert_eq!(
+        e.pos().unwrap().offset as usize,
+        text.find("xmlns:p=\"\"").unwrap()
+    );
+    check_error(&e, Some(text.len()));
+}
+
+/// The structure-aware signature target on its seeds' shapes: every mutation kind on the
+/// first element of each base document, and the one-byte-change property on each.
+#[test]
+fn dsig_verify_target_runs_every_mutation_kind() {
+    for base in 0u8..9 {
+        dsig_mutate::run(&[base, 0, 5, 0]);
+        for op in 0u8..11 {
+            for el in [0u8, 1, 5] {
+                dsig_mutate::run(&[base, 1, op, el, 0, 1, 0, 2, 0, 3]);
+            }
+        }
+    }
+}
+
+/// The c14n target's fixed-point checks on a document with the hard cases together.
+#[test]
+fn c14n_target_on_namespace_and_escaping_edges() {
+    c14n_check::run(
+        b"<?pi x?><!--c--><a xmlns=\"urn:a\" xmlns:p=\"urn:p\" p:x=\"1\" b=\"&#9;&#10;&#13;&amp;&lt;&quot;\"><p:b xmlns=\"\"><c xml:lang=\"en\">t&#13;&gt;<!--d--><![CDATA[<x>]]></c></p:b></a><!--e-->",
+    );
 }
 
 #[test]

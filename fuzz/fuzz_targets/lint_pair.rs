@@ -2,16 +2,21 @@
 //! UTF-8 text), else at the midpoint. When both parse: the pair check (selection, then the
 //! cross-checks), a report over both files, and every renderer.
 //!
-//! Invariants: no panic; the JSON and SARIF outputs parse as JSON, SARIF has one result per
-//! finding; the JUnit output is well-formed XML; the text output names both files.
-//! (The single-file `lint` rules are added here when they land: see README.md.)
+//! Each half on its own also goes through the single-file lint: `lint::lint` on the model
+//! and `lint::lint_document` (the lint plus the `dsig.*` signature findings, embedded
+//! trust), each rendered in every format.
+//!
+//! Invariants: no panic; every finding's code is in the catalogue; the JSON and SARIF
+//! outputs parse as JSON with one result per finding; the JUnit output is well-formed XML;
+//! the text output names the files; `lint_document` reports everything `lint` does.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use samlcheck::lint::{self, LintOptions};
 use samlcheck::pair::{self, PairOptions, Side};
 use samlcheck::report::{self, FileReport, Report, TextOptions};
-use samlcheck::{Limits, Metadata};
+use samlcheck::{xml, Finding, Limits, Metadata, Trust};
 
 #[path = "common.rs"]
 mod common;
@@ -26,6 +31,78 @@ fn parse(bytes: &[u8]) -> Option<Metadata> {
     }
 }
 
+/// Renders `r` in every format and checks each output.
+fn render_all(r: &Report, names: &[&str]) {
+    let n = r.all_findings().count();
+    for f in r.all_findings() {
+        assert!(!f.message.is_empty() && !f.code.is_empty());
+        assert!(
+            samlcheck::catalog::rule(f.code).is_some(),
+            "{} is not in the catalogue",
+            f.code
+        );
+    }
+    let text = report::to_text(r, &TextOptions::default());
+    for name in names {
+        assert!(text.contains(name), "the text output does not name {name}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&report::to_json(r, None)).expect("JSON output parses");
+    assert!(json.is_object());
+    let sarif: serde_json::Value =
+        serde_json::from_str(&report::to_sarif(r)).expect("SARIF output parses");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(n),
+        "SARIF: one result per finding"
+    );
+    let junit = report::to_junit(r);
+    if let Err(e) = roxmltree::Document::parse(&junit) {
+        panic!("JUnit output is not well-formed XML: {e}\n{junit}");
+    }
+}
+
+/// The single-file lint of one half: `lint` and `lint_document`, each rendered.
+fn lint_one(bytes: &[u8], name: &str, at: chrono::DateTime<chrono::Utc>) {
+    let limits = Limits::default();
+    let Ok(decoded) = xml::decode_checked(bytes.to_vec(), &limits) else {
+        return;
+    };
+    let Ok(doc) = xml::XmlDoc::parse(decoded.text(), &limits) else {
+        return;
+    };
+    let Ok(md) = Metadata::from_doc(&doc, decoded.info()) else {
+        return;
+    };
+    let opts = LintOptions::at(at);
+    let plain = lint::lint(&md, &opts);
+    let full = lint::lint_document(&doc, &md, &Trust::embedded(), &opts);
+    let key = |f: &Finding| (f.code, f.message.clone());
+    let full_keys: Vec<_> = full.iter().map(key).collect();
+    for f in &plain {
+        assert!(
+            full_keys.contains(&key(f)),
+            "lint_document lost a lint finding: {} {}",
+            f.code,
+            f.message
+        );
+    }
+    for findings in [plain, full] {
+        let mut r = Report::new("lint", at);
+        r.files.push(FileReport {
+            file: name.to_string(),
+            entities: md
+                .entities
+                .iter()
+                .map(|e| e.entity_id().to_string())
+                .collect(),
+            findings,
+        });
+        r.checks = lint::rule_codes();
+        render_all(&r, &[name]);
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let cut = data
         .iter()
@@ -37,10 +114,12 @@ fuzz_target!(|data: &[u8]| {
     } else {
         b
     };
+    let at = chrono::DateTime::from_timestamp(1_780_000_000, 0).expect("fixed instant");
+    lint_one(a, "a.xml", at);
+    lint_one(b, "b.xml", at);
     let (Some(ma), Some(mb)) = (parse(a), parse(b)) else {
         return;
     };
-    let at = chrono::DateTime::from_timestamp(1_780_000_000, 0).expect("fixed instant");
     let opts = PairOptions::at(at);
     let sel = match pair::select(&ma, "a.xml", &mb, "b.xml", &opts) {
         Ok(s) => s,
@@ -76,19 +155,8 @@ fuzz_target!(|data: &[u8]| {
     r.findings = findings;
     r.checks = pair::rule_codes();
 
-    let text = report::to_text(&r, &TextOptions::default());
-    assert!(text.contains("a.xml") && text.contains("b.xml"));
+    render_all(&r, &["a.xml", "b.xml"]);
     let json: serde_json::Value =
         serde_json::from_str(&report::to_json(&r, None)).expect("JSON output parses");
     assert_eq!(json["findings"].as_array().map(Vec::len), Some(n));
-    let sarif: serde_json::Value =
-        serde_json::from_str(&report::to_sarif(&r)).expect("SARIF output parses");
-    assert_eq!(
-        sarif["runs"][0]["results"].as_array().map(Vec::len),
-        Some(n)
-    );
-    let junit = report::to_junit(&r);
-    if let Err(e) = roxmltree::Document::parse(&junit) {
-        panic!("JUnit output is not well-formed XML: {e}\n{junit}");
-    }
 });

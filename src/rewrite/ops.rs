@@ -436,8 +436,13 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
         let mut n = 0;
         for acs in self.all_acs() {
             if let Some(a) = edit::plain_attr(acs, "Location").filter(|a| a.value() == old) {
-                self.splices.push(edit::set_attr_value(self.text, &a, new)?);
-                self.note(Some(acs), format!("Location {old} -> {new}"));
+                if old == new {
+                    // Nothing to change: no splice, so a signature over it stays.
+                    self.note(Some(acs), format!("Location is already {new}"));
+                } else {
+                    self.splices.push(edit::set_attr_value(self.text, &a, new)?);
+                    self.note(Some(acs), format!("Location {old} -> {new}"));
+                }
                 n += 1;
             }
         }

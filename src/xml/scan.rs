@@ -10,6 +10,73 @@ use crate::limits::Limits;
 use crate::xml::LineIndex;
 
 /// Scans `text` and returns the first limit or DTD problem found.
+/// A processing instruction target may not be `xml` in any case (XML 1.0 section 2.6):
+/// only the XML declaration, at the very start and followed by white space, has that name.
+/// roxmltree reads `<?xml%...?>` as a PI named `xml`; refusing it here keeps every accepted
+/// document re-serializable (its canonical form parses again).
+fn reserved_pi_target(text: &str, at: usize) -> Result<(), Error> {
+    let b = text.as_bytes();
+    let name_start = at + 2;
+    let mut end = name_start;
+    while b
+        .get(end)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || b"-_.:".contains(&c) || c >= 0x80)
+    {
+        end += 1;
+    }
+    let name = b.get(name_start..end).unwrap_or(&[]);
+    if !name.eq_ignore_ascii_case(b"xml") {
+        return Ok(());
+    }
+    let declaration = matches!(text.get(..at), Some("" | "\u{feff}"))
+        && name == b"xml"
+        && b.get(end)
+            .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+    if declaration {
+        return Ok(());
+    }
+    Err(Error::Xml {
+        what: "processing instruction target `xml` is reserved: an XML declaration must open the document and be followed by white space".into(),
+        pos: LineIndex::new(text).pos(text, at),
+    })
+}
+
+/// `xmlns:p=""` undeclares a prefix, which Namespaces in XML 1.0 forbids (constraint "No
+/// Prefix Undeclaring"); roxmltree accepts it, and then `p:x` below it has no namespace and
+/// no serialization of it parses again. `quote` is the offset of the empty value's opening
+/// quote.
+fn undeclared_prefix(text: &str, quote: usize) -> Result<(), Error> {
+    let b = text.as_bytes();
+    let mut j = quote;
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    while j > 0 && b.get(j - 1).copied().is_some_and(ws) {
+        j -= 1;
+    }
+    if j == 0 || b.get(j - 1) != Some(&b'=') {
+        return Ok(());
+    }
+    j -= 1;
+    while j > 0 && b.get(j - 1).copied().is_some_and(ws) {
+        j -= 1;
+    }
+    let end = j;
+    while j > 0 && !b.get(j - 1).copied().is_some_and(|c| ws(c) || c == b'<') {
+        j -= 1;
+    }
+    let name = b.get(j..end).unwrap_or(&[]);
+    if name.starts_with(b"xmlns:") {
+        return Err(Error::Xml {
+            what: format!(
+                "namespace prefix `{}` declared with an empty URI (undeclaring a prefix is not allowed in XML 1.0)",
+                String::from_utf8_lossy(name.get(6..).unwrap_or(&[]))
+            )
+            .into(),
+            pos: LineIndex::new(text).pos(text, j),
+        });
+    }
+    Ok(())
+}
+
 pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
     let b = text.as_bytes();
     let mut i = 0usize;
@@ -43,6 +110,7 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
             }
             i = end;
         } else if rest.starts_with(b"<?") {
+            reserved_pi_target(text, i)?;
             i = skip_past(b, i + 2, b"?>");
         } else if rest.len() >= 9
             && rest
@@ -75,6 +143,9 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
                                 limit: limits.max_attribute_len,
                                 pos: lines().pos(text, vstart),
                             });
+                        }
+                        if vend == vstart {
+                            undeclared_prefix(text, i)?;
                         }
                         i = vend + 1;
                     }
@@ -127,6 +198,54 @@ mod tests {
         .unwrap_err();
         assert!(matches!(e, Error::Dtd { .. }));
         assert_eq!(e.pos().unwrap().line, 2);
+    }
+
+    #[test]
+    fn pi_target_xml_is_reserved() {
+        let l = Limits::default();
+        for bad in [
+            "<?xml% version=\"1.0\"?><a/>",
+            "<?xml?><a/>",
+            "<a/><?xml version=\"1.0\"?>",
+            "<a><?XmL x?></a>",
+        ] {
+            let e = prescan(bad, &l).unwrap_err();
+            assert!(
+                e.to_string().contains("target `xml` is reserved"),
+                "{bad}: {e}"
+            );
+        }
+        for good in [
+            "<?xml version=\"1.0\"?><a/>",
+            "\u{feff}<?xml version=\"1.0\"?><a/>",
+            "<?xml-stylesheet href=\"x\"?><a/>",
+            "<a><?xmlfoo x?></a>",
+        ] {
+            assert!(prescan(good, &l).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn empty_prefixed_namespace_declaration_is_refused() {
+        let l = Limits::default();
+        for bad in [
+            "<a xmlns:p=\"\"/>",
+            "<a><b x='1' xmlns:p = ''><p:c/></b></a>",
+        ] {
+            let e = prescan(bad, &l).unwrap_err();
+            assert!(
+                e.to_string()
+                    .contains("prefix `p` declared with an empty URI"),
+                "{bad}: {e}"
+            );
+        }
+        for good in [
+            "<a xmlns=\"\"/>",
+            "<a b=\"\" c:d=''/>",
+            "<a xmlns:p=\"urn:p\"/>",
+        ] {
+            assert!(prescan(good, &l).is_ok(), "{good}");
+        }
     }
 
     #[test]
