@@ -9,7 +9,6 @@ use crate::error::Error;
 use crate::limits::Limits;
 use crate::xml::LineIndex;
 
-/// Scans `text` and returns the first limit or DTD problem found.
 /// A processing instruction target may not be `xml` in any case (XML 1.0 section 2.6):
 /// only the XML declaration, at the very start and followed by white space, has that name.
 /// roxmltree reads `<?xml%...?>` as a PI named `xml`; refusing it here keeps every accepted
@@ -77,6 +76,7 @@ fn undeclared_prefix(text: &str, quote: usize) -> Result<(), Error> {
     Ok(())
 }
 
+/// Scans `text` and returns the first limit, DTD or reserved-name problem found.
 pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
     let b = text.as_bytes();
     let mut i = 0usize;
