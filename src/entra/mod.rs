@@ -600,8 +600,13 @@ fn check_users(
                             *m = true;
                         }
                         res.aws_user_name = a.users.get(i).map(|x| x.user_name.clone());
-                    } else if let Some(i) = ci {
-                        let x = a
+                    } else if let Some((i, outcome)) = ci
+                        .map(|i| (i, UserOutcome::CaseOnly))
+                        .or(mail.map(|i| (i, UserOutcome::MatchesMail)))
+                    {
+                        // Matched a username only by ignoring case, or only through the
+                        // user's mail: the NameID still differs from it.
+                        let (name, path) = a
                             .users
                             .get(i)
                             .map(|x| (x.user_name.clone(), x.path.clone()))
@@ -609,35 +614,28 @@ fn check_users(
                         if let Some(m) = mapped.get_mut(i) {
                             *m = true;
                         }
-                        res.outcome = UserOutcome::CaseOnly;
-                        res.aws_user_name = Some(x.0.clone());
-                        r.findings.push(USER_CASE_ONLY.at(
-                            ent,
-                            loc.clone(),
-                            format!(
-                                "the NameID for {label} would be `{v}` ({}: {}); the IAM Identity Center UserName is `{}` ({}: {}), equal only when case is ignored",
-                                eu.file, u.path, x.0, a.file, x.1
-                            ),
-                        ));
-                    } else if let Some(i) = mail {
-                        let x = a
-                            .users
-                            .get(i)
-                            .map(|x| (x.user_name.clone(), x.path.clone()))
-                            .unwrap_or_default();
-                        if let Some(m) = mapped.get_mut(i) {
-                            *m = true;
-                        }
-                        res.outcome = UserOutcome::MatchesMail;
-                        res.aws_user_name = Some(x.0.clone());
-                        r.findings.push(USER_MAIL_MATCH.at(
-                            ent,
-                            loc.clone(),
-                            format!(
-                                "the NameID for {label} would be `{v}` ({}: {}), but the IAM Identity Center UserName is `{}` ({}: {}), the user's mail: UPN and mail differ",
-                                eu.file, u.path, x.0, a.file, x.1
-                            ),
-                        ));
+                        let f = if outcome == UserOutcome::CaseOnly {
+                            USER_CASE_ONLY.at(
+                                ent,
+                                loc.clone(),
+                                format!(
+                                    "the NameID for {label} would be `{v}` ({}: {}); the IAM Identity Center UserName is `{name}` ({}: {path}), equal only when case is ignored",
+                                    eu.file, u.path, a.file
+                                ),
+                            )
+                        } else {
+                            USER_MAIL_MATCH.at(
+                                ent,
+                                loc.clone(),
+                                format!(
+                                    "the NameID for {label} would be `{v}` ({}: {}), but the IAM Identity Center UserName is `{name}` ({}: {path}), the user's mail: UPN and mail differ",
+                                    eu.file, u.path, a.file
+                                ),
+                            )
+                        };
+                        res.outcome = outcome;
+                        res.aws_user_name = Some(name);
+                        r.findings.push(f);
                     } else {
                         res.outcome = UserOutcome::NoMatch;
                         let mut f = USER_NO_MATCH.at(
