@@ -16,13 +16,14 @@ use crate::xml::LineIndex;
 fn reserved_pi_target(text: &str, at: usize) -> Result<(), Error> {
     let b = text.as_bytes();
     let name_start = at + 2;
-    let mut end = name_start;
-    while b
-        .get(end)
-        .is_some_and(|&c| c.is_ascii_alphanumeric() || b"-_.:".contains(&c) || c >= 0x80)
-    {
-        end += 1;
-    }
+    let name_len: usize = text
+        .get(name_start..)
+        .unwrap_or("")
+        .chars()
+        .take_while(|&c| is_name_char(c))
+        .map(char::len_utf8)
+        .sum();
+    let end = name_start + name_len;
     let name = b.get(name_start..end).unwrap_or(&[]);
     if !name.eq_ignore_ascii_case(b"xml") {
         return Ok(());
@@ -38,6 +39,18 @@ fn reserved_pi_target(text: &str, at: usize) -> Result<(), Error> {
         what: "processing instruction target `xml` is reserved: an XML declaration must open the document and be followed by white space".into(),
         pos: LineIndex::new(text).pos(text, at),
     })
+}
+
+/// `NameChar` of XML 1.0 (fifth edition) section 2.3. A character outside it ends a name:
+/// `<?xml\u{A0}version="1.0"?>` is a PI named `xml` (U+00A0 is neither white space nor a
+/// name character), not one named `xml\u{A0}version`.
+fn is_name_char(c: char) -> bool {
+    matches!(c,
+        'a'..='z' | 'A'..='Z' | '0'..='9' | ':' | '_' | '-' | '.' | '\u{B7}'
+        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{37D}'
+        | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}' | '\u{203F}'..='\u{2040}'
+        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
 }
 
 /// `xmlns:p=""` undeclares a prefix, which Namespaces in XML 1.0 forbids (constraint "No
@@ -208,6 +221,8 @@ mod tests {
             "<?xml?><a/>",
             "<a/><?xml version=\"1.0\"?>",
             "<a><?XmL x?></a>",
+            "<?xml\u{a0}version=\"1.0\"?><a/>",
+            "<a><?xml\u{2028}x?></a>",
         ] {
             let e = prescan(bad, &l).unwrap_err();
             assert!(
@@ -220,6 +235,8 @@ mod tests {
             "\u{feff}<?xml version=\"1.0\"?><a/>",
             "<?xml-stylesheet href=\"x\"?><a/>",
             "<a><?xmlfoo x?></a>",
+            "<a><?xml\u{b7}x?></a>",
+            "<a><?xml\u{e9}t\u{e9} x?></a>",
         ] {
             assert!(prescan(good, &l).is_ok(), "{good}");
         }
