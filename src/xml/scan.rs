@@ -10,7 +10,7 @@ use crate::limits::Limits;
 use crate::xml::LineIndex;
 
 /// A processing instruction target may not be `xml` in any case (XML 1.0 section 2.6):
-/// only the XML declaration, at the very start and followed by white space, has that name.
+/// only the XML declaration, at the very start and followed by a space, has that name.
 /// roxmltree reads `<?xml%...?>` as a PI named `xml`; refusing it here keeps every accepted
 /// document re-serializable (its canonical form parses again).
 fn reserved_pi_target(text: &str, at: usize) -> Result<(), Error> {
@@ -28,15 +28,18 @@ fn reserved_pi_target(text: &str, at: usize) -> Result<(), Error> {
     if !name.eq_ignore_ascii_case(b"xml") {
         return Ok(());
     }
+    // roxmltree reads a declaration only from `<?xml ` with a space; after a tab or a line
+    // break it reads a PI named `xml` (and takes any text as its content). XML 1.0 allows
+    // any white space there, but such a document cannot be read faithfully, so it is
+    // refused with the reason.
     let declaration = matches!(text.get(..at), Some("" | "\u{feff}"))
         && name == b"xml"
-        && b.get(end)
-            .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+        && b.get(end) == Some(&b' ');
     if declaration {
         return Ok(());
     }
     Err(Error::Xml {
-        what: "processing instruction target `xml` is reserved: an XML declaration must open the document and be followed by white space".into(),
+        what: "processing instruction target `xml` is reserved: an XML declaration must open the document as `<?xml ` followed by a space".into(),
         pos: LineIndex::new(text).pos(text, at),
     })
 }
@@ -223,6 +226,9 @@ mod tests {
             "<a><?XmL x?></a>",
             "<?xml\u{a0}version=\"1.0\"?><a/>",
             "<a><?xml\u{2028}x?></a>",
+            "<?xml\tversion=\"1.0\"?><a/>",
+            "<?xml\r-<?pi x?><a/>",
+            "<?xml\nversion=\"1.0\"?><a/>",
         ] {
             let e = prescan(bad, &l).unwrap_err();
             assert!(
