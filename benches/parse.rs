@@ -1,5 +1,6 @@
 //! Parse + model benchmarks: decode, hardened tree, owned model (`samlcheck::parse_metadata`),
-//! and the pair check's library path on two real-size files.
+//! the rule catalogue on the model (`lint`), and the pair check's library path on two
+//! real-size files.
 //!
 //! Every input is generated here (certificates by rcgen over the project's test-only RSA keys
 //! in `tests/fixtures/keys`); nothing is read from the network or from third parties.
@@ -385,6 +386,26 @@ fn parse(c: &mut Criterion) {
     group.finish();
 }
 
+/// The rule catalogue (`lint::lint`) over an already parsed model: the rules' own cost,
+/// without the parse measured above.
+fn lint(c: &mut Criterion) {
+    let certs = certs();
+    let limits = samlcheck::Limits::default();
+    let at = chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+    let opts = samlcheck::lint::LintOptions::at(at);
+    let mut group = c.benchmark_group("lint");
+    for input in INPUTS {
+        let xml = (input.make)(&certs);
+        let md = samlcheck::parse_metadata(xml.into_bytes(), &limits).unwrap();
+        group.sample_size(input.samples);
+        group.throughput(Throughput::Elements(md.entities.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(input.name), &md, |b, md| {
+            b.iter(|| black_box(samlcheck::lint::lint(black_box(md), &opts).len()))
+        });
+    }
+    group.finish();
+}
+
 /// The pair check's library path on the two real-size files: parse both, pick the sides,
 /// cross-check (the binary adds process start and reading the files).
 fn pair_check(c: &mut Criterion) {
@@ -405,5 +426,5 @@ fn pair_check(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, parse, pair_check);
+criterion_group!(benches, parse, lint, pair_check);
 criterion_main!(benches);
