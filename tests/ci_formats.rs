@@ -146,11 +146,7 @@ fn sample_report() -> Report {
     );
     r.files.push(FileReport {
         file: file.to_string(),
-        entities: md
-            .entities
-            .iter()
-            .map(|e| e.entity_id().to_string())
-            .collect(),
+        entities: md.entity_ids(),
         findings,
     });
     r.files.push(FileReport {

@@ -1241,11 +1241,7 @@ fn roundtrip_holds_for_random_operation_lists() {
         let Ok(md) = samlcheck::parse_metadata(input.clone(), &samlcheck::Limits::default()) else {
             continue;
         };
-        let ids: Vec<String> = md
-            .entities
-            .iter()
-            .map(|e| e.entity_id().to_string())
-            .collect();
+        let ids: Vec<String> = md.entity_ids();
         let acs: Vec<String> = md
             .entities
             .iter()

@@ -91,11 +91,7 @@ fn lint_one(bytes: &[u8], name: &str, at: chrono::DateTime<chrono::Utc>) {
         let mut r = Report::new("lint", at);
         r.files.push(FileReport {
             file: name.to_string(),
-            entities: md
-                .entities
-                .iter()
-                .map(|e| e.entity_id().to_string())
-                .collect(),
+            entities: md.entity_ids(),
             findings,
         });
         r.checks = lint::rule_codes();
@@ -143,11 +139,7 @@ fuzz_target!(|data: &[u8]| {
     for (md, name) in [(sp_md, sp_name), (idp_md, idp_name)] {
         r.files.push(FileReport {
             file: name.to_string(),
-            entities: md
-                .entities
-                .iter()
-                .map(|e| e.entity_id().to_string())
-                .collect(),
+            entities: md.entity_ids(),
             findings: Vec::new(),
         });
     }

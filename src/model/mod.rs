@@ -565,4 +565,12 @@ impl Metadata {
     pub fn entity(&self, entity_id: &str) -> Option<&EntityDescriptor> {
         self.entities.iter().find(|e| e.entity_id() == entity_id)
     }
+
+    /// Every entityID, in document order (as reports list them).
+    pub fn entity_ids(&self) -> Vec<String> {
+        self.entities
+            .iter()
+            .map(|e| e.entity_id().to_string())
+            .collect()
+    }
 }

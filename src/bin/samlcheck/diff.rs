@@ -95,11 +95,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             let mut r = samlcheck::report::Report::new("diff", ctx.at);
             r.files.push(samlcheck::report::FileReport {
                 file: args.new.clone(),
-                entities: new
-                    .entities
-                    .iter()
-                    .map(|e| e.entity_id().to_string())
-                    .collect(),
+                entities: new.entity_ids(),
                 findings: findings.clone(),
             });
             r.notes.push(d.summary());

@@ -101,11 +101,7 @@ fn check_file(
     let decoded = samlcheck::xml::read_path(path, limits)?;
     let doc = samlcheck::xml::XmlDoc::parse(decoded.text(), limits)?;
     let md = Metadata::from_doc(&doc, decoded.info())?;
-    let entities = md
-        .entities
-        .iter()
-        .map(|e| e.entity_id().to_string())
-        .collect();
+    let entities = md.entity_ids();
     Ok((
         entities,
         samlcheck::lint::lint_document(&doc, &md, trust, opts),

@@ -117,12 +117,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     for (input, entity, is_idp) in [(sp_in, sel.sp, false), (idp_in, sel.idp, true)] {
         report.files.push(FileReport {
             file: input.name.clone(),
-            entities: input
-                .md
-                .entities
-                .iter()
-                .map(|e| e.entity_id().to_string())
-                .collect(),
+            entities: input.md.entity_ids(),
             findings: pair::relevant_file_findings(
                 input.findings.clone(),
                 entity,
