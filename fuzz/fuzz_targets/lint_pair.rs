@@ -21,16 +21,6 @@ use samlcheck::{xml, Finding, Limits, Metadata, Trust};
 #[path = "common.rs"]
 mod common;
 
-fn parse(bytes: &[u8]) -> Option<Metadata> {
-    match samlcheck::parse_metadata(bytes.to_vec(), &Limits::default()) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            common::check_error(&e, None);
-            None
-        }
-    }
-}
-
 /// Renders `r` in every format and checks each output.
 fn render_all(r: &Report, names: &[&str]) {
     let n = r.all_findings().count();
@@ -62,17 +52,25 @@ fn render_all(r: &Report, names: &[&str]) {
     }
 }
 
-/// The single-file lint of one half: `lint` and `lint_document`, each rendered.
-fn lint_one(bytes: &[u8], name: &str, at: chrono::DateTime<chrono::Utc>) {
+/// The single-file lint of one half: `lint` and `lint_document`, each rendered. Returns the
+/// model for the pair check; a refused half's error is checked like the `parse` target's.
+fn lint_one(bytes: &[u8], name: &str, at: chrono::DateTime<chrono::Utc>) -> Option<Metadata> {
     let limits = Limits::default();
-    let Ok(decoded) = xml::decode_checked(bytes.to_vec(), &limits) else {
-        return;
+    let refused = |e: samlcheck::Error| {
+        common::check_error(&e, None);
+        None
     };
-    let Ok(doc) = xml::XmlDoc::parse(decoded.text(), &limits) else {
-        return;
+    let decoded = match xml::decode_checked(bytes.to_vec(), &limits) {
+        Ok(d) => d,
+        Err(e) => return refused(e),
     };
-    let Ok(md) = Metadata::from_doc(&doc, decoded.info()) else {
-        return;
+    let doc = match xml::XmlDoc::parse(decoded.text(), &limits) {
+        Ok(d) => d,
+        Err(e) => return refused(e),
+    };
+    let md = match Metadata::from_doc(&doc, decoded.info()) {
+        Ok(m) => m,
+        Err(e) => return refused(e),
     };
     let opts = LintOptions::at(at);
     let plain = lint::lint(&md, &opts);
@@ -97,6 +95,7 @@ fn lint_one(bytes: &[u8], name: &str, at: chrono::DateTime<chrono::Utc>) {
         r.checks = lint::rule_codes();
         render_all(&r, &[name]);
     }
+    Some(md)
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -111,9 +110,9 @@ fuzz_target!(|data: &[u8]| {
         b
     };
     let at = chrono::DateTime::from_timestamp(1_780_000_000, 0).expect("fixed instant");
-    lint_one(a, "a.xml", at);
-    lint_one(b, "b.xml", at);
-    let (Some(ma), Some(mb)) = (parse(a), parse(b)) else {
+    let ma = lint_one(a, "a.xml", at);
+    let mb = lint_one(b, "b.xml", at);
+    let (Some(ma), Some(mb)) = (ma, mb) else {
         return;
     };
     let opts = PairOptions::at(at);
