@@ -357,54 +357,72 @@ fn null_nested_group_signatures(md: &mut Value) {
     }
 }
 
+/// `a == b` with each object's `signature` member left out (an element compared as if
+/// unsigned).
+fn same_unsigned(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let rest = |m: &Map<String, Value>| m.keys().filter(|k| *k != "signature").count();
+            rest(x) == rest(y)
+                && x.iter()
+                    .filter(|(k, _)| *k != "signature")
+                    .all(|(k, v)| y.get(k) == Some(v))
+        }
+        _ => a == b,
+    }
+}
+
+/// Two models equal but for the signatures of their entities and groups.
+fn same_but_signatures(a: &Value, b: &Value) -> bool {
+    let (Value::Object(x), Value::Object(y)) = (a, b) else {
+        return a == b;
+    };
+    let listed = |k: &str| k == "entities" || k == "groups";
+    let lists_equal = ["entities", "groups"].iter().all(|k| {
+        match (x.get(*k).unwrap_or(&NULL), y.get(*k).unwrap_or(&NULL)) {
+            (Value::Array(p), Value::Array(q)) => {
+                p.len() == q.len() && p.iter().zip(q).all(|(e, f)| same_unsigned(e, f))
+            }
+            (p, q) => p == q,
+        }
+    });
+    let rest = |m: &Map<String, Value>| m.keys().filter(|k| !listed(k)).count();
+    lists_equal
+        && rest(x) == rest(y)
+        && x.iter()
+            .filter(|(k, _)| !listed(k))
+            .all(|(k, v)| y.get(k) == Some(v))
+}
+
 /// A signature whose element changed cannot survive: the expected model drops it. An
 /// entity's signature covers the entity; the root group's covers everything. (Nested
 /// groups' signatures are not compared.)
 fn drop_broken_signatures(original: &Value, expected: &mut Value, ops: &[Op]) {
-    let strip = |v: &Value| {
-        let mut v = v.clone();
-        if let Value::Object(o) = &mut v {
-            o.insert("signature".into(), Value::Null);
-        }
-        v
-    };
     let extracting = ops.iter().any(|o| matches!(o, Op::Extract(_)));
-    let by_id = |v: &Value, id: &Value| -> Option<Value> {
-        v["entities"]
-            .as_array()
-            .and_then(|a| {
-                a.iter()
-                    .find(|e| e["entity_id"] == *id || e["entity_id"].is_null())
-            })
-            .cloned()
+    let changed_any = !same_but_signatures(expected, original);
+    // The entity of `original` with this entityID (or without one).
+    let by_id = |id: &Value| -> Option<&Value> {
+        original["entities"]
+            .as_array()?
+            .iter()
+            .find(|e| e["entity_id"] == *id || e["entity_id"].is_null())
     };
-    let changed_any = {
-        let mut a = expected.clone();
-        let mut b = original.clone();
-        for x in [&mut a, &mut b] {
-            for k in ["entities", "groups"] {
-                for y in x[k].as_array_mut().into_iter().flatten() {
-                    y["signature"] = Value::Null;
-                }
-            }
-        }
-        a != b
-    };
-    let ids: Vec<Value> = expected["entities"]
+    let changed: Vec<bool> = expected["entities"]
         .as_array()
-        .map(|a| a.iter().map(|e| e["entity_id"].clone()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|e| match by_id(&e["entity_id"]) {
+                    Some(b) => !same_unsigned(b, e),
+                    None => true, // entityID changed: the entity changed
+                })
+                .collect()
+        })
         .unwrap_or_default();
-    for (i, id) in ids.iter().enumerate() {
-        let before = by_id(original, id);
-        let Some(Value::Object(e)) = expected.get_mut("entities").and_then(|a| a.get_mut(i)) else {
-            continue;
-        };
-        let changed = match &before {
-            Some(b) => strip(b) != strip(&Value::Object(e.clone())),
-            None => true, // entityID changed: the entity changed
-        };
-        if changed {
-            e.insert("signature".into(), Value::Null);
+    if let Some(Value::Array(es)) = expected.get_mut("entities") {
+        for (e, changed) in es.iter_mut().zip(changed) {
+            if let (Value::Object(e), true) = (e, changed) {
+                e.insert("signature".into(), Value::Null);
+            }
         }
     }
     if changed_any && !extracting {
@@ -413,4 +431,85 @@ fn drop_broken_signatures(original: &Value, expected: &mut Value, ops: &[Op]) {
         }
     }
     null_nested_group_signatures(expected);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_unsigned_ignores_only_the_signature() {
+        let a = json!({"entity_id": "x", "signature": {"id": 1}, "roles": [1]});
+        let b = json!({"entity_id": "x", "roles": [1]});
+        let c = json!({"entity_id": "x", "signature": null, "roles": [2]});
+        let d = json!({"entity_id": "x", "signature": null, "roles": [1], "more": null});
+        assert!(same_unsigned(&a, &b) && same_unsigned(&b, &a));
+        assert!(!same_unsigned(&a, &c));
+        assert!(!same_unsigned(&b, &d) && !same_unsigned(&d, &b));
+        assert!(!same_unsigned(&a, &json!("x")));
+        assert!(same_unsigned(&json!(3), &json!(3)));
+    }
+
+    #[test]
+    fn same_but_signatures_looks_inside_entities_and_groups_only() {
+        let m = |sig: Value, vu: Value, n: u32| {
+            json!({"entities": [{"entity_id": "x", "signature": sig.clone(), "n": n}],
+                   "groups": [{"signature": sig, "valid_until": vu}],
+                   "is_aggregate": true})
+        };
+        let base = m(json!({"id": 1}), json!(null), 1);
+        assert!(same_but_signatures(&base, &m(Value::Null, json!(null), 1)));
+        assert!(!same_but_signatures(
+            &base,
+            &m(json!({"id": 1}), json!("t"), 1)
+        ));
+        assert!(!same_but_signatures(
+            &base,
+            &m(json!({"id": 1}), json!(null), 2)
+        ));
+        let mut fewer = base.clone();
+        fewer["entities"] = json!([]);
+        assert!(!same_but_signatures(&base, &fewer));
+        let mut other = base.clone();
+        other["is_aggregate"] = json!(false);
+        assert!(!same_but_signatures(&base, &other));
+        // The signature of a top-level object is not ignored.
+        let mut top = base.clone();
+        top["signature"] = json!(1);
+        assert!(!same_but_signatures(&base, &top));
+    }
+
+    #[test]
+    fn a_changed_entity_and_the_root_group_lose_their_signatures_an_unchanged_one_keeps_it() {
+        let sig = json!({"id": "s"});
+        let original = json!({
+            "entities": [
+                {"entity_id": {"value": "a"}, "signature": sig, "n": 1},
+                {"entity_id": {"value": "b"}, "signature": sig, "n": 1},
+            ],
+            "groups": [{"signature": sig}, {"signature": sig}],
+        });
+        let mut expected = original.clone();
+        expected["entities"][1]["n"] = json!(2);
+        drop_broken_signatures(&original, &mut expected, &[Op::RemoveCacheDuration]);
+        assert_eq!(expected["entities"][0]["signature"], sig);
+        assert_eq!(expected["entities"][1]["signature"], Value::Null);
+        assert_eq!(expected["groups"][0]["signature"], Value::Null);
+        assert_eq!(expected["groups"][1]["signature"], Value::Null);
+
+        // Extracting keeps no group; an entity whose entityID changed is a changed entity.
+        let mut extracted = original.clone();
+        extracted["entities"][0]["entity_id"] = json!({"value": "c"});
+        drop_broken_signatures(&original, &mut extracted, &[Op::Extract("b".into())]);
+        assert_eq!(extracted["entities"][0]["signature"], Value::Null);
+        assert_eq!(extracted["entities"][1]["signature"], sig);
+        assert_eq!(extracted["groups"][0]["signature"], sig);
+
+        // Nothing changed: every signature but the nested group's stays.
+        let mut same = original.clone();
+        drop_broken_signatures(&original, &mut same, &[Op::RemoveCacheDuration]);
+        assert_eq!(same["entities"][0]["signature"], sig);
+        assert_eq!(same["entities"][1]["signature"], sig);
+        assert_eq!(same["groups"][0]["signature"], sig);
+    }
 }
