@@ -7,6 +7,10 @@
 #                  without ASan the runs reach ~10x more executions; use `address` to also
 #                  check the C and assembly in dependencies)
 #   FUZZ_JOBS      parallel workers per target (default 1)
+#   FUZZ_NO_TRACE_COMPARES=1  build without comparison tracing: several times more
+#                  executions per second on the parse-heavy targets, but libFuzzer no
+#                  longer learns the constants that comparisons look for (long runs;
+#                  CI keeps the default)
 #
 # Works as root on a fresh machine: installs cargo-fuzz when `cargo fuzz` is missing. The
 # stable toolchain builds the targets with RUSTC_BOOTSTRAP=1 (cargo-fuzz passes -Z flags).
@@ -15,6 +19,10 @@ cd "$(dirname "$0")/.."
 SECS="${FUZZ_SECONDS:-60}"
 SAN="${FUZZ_SANITIZER:-none}"
 JOBS="${FUZZ_JOBS:-1}"
+FLAGS=(--sanitizer "$SAN" --debug-assertions)
+if [ "${FUZZ_NO_TRACE_COMPARES:-0}" = 1 ]; then
+    FLAGS+=(--no-trace-compares)
+fi
 export RUSTC_BOOTSTRAP=1
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -26,14 +34,14 @@ bash fuzz/seeds.sh
 cd fuzz
 targets=$(cargo fuzz list)
 echo "fuzz-ci: building: $(echo $targets)"
-cargo fuzz build --sanitizer "$SAN" --debug-assertions
+cargo fuzz build "${FLAGS[@]}"
 
 status=0
 for t in $targets; do
     mkdir -p "corpus/$t" "artifacts/$t"
     log="artifacts/$t.log"
     echo "fuzz-ci: $t for ${SECS}s"
-    if cargo fuzz run "$t" "corpus/$t" --sanitizer "$SAN" --debug-assertions --jobs "$JOBS" -- \
+    if cargo fuzz run "$t" "corpus/$t" "${FLAGS[@]}" --jobs "$JOBS" -- \
         -max_total_time="$SECS" -timeout=30 -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 >"$log" 2>&1; then
         runs=$(grep -a 'stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
