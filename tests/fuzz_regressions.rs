@@ -274,3 +274,31 @@ fn doctype_detection_skips_comments_cdata_and_pis() {
     // An unterminated comment hides the rest.
     assert!(!common::has_doctype("<!-- <!DOCTYPE"));
 }
+
+/// rewrite_roundtrip, fourth round (after 9,443,861 executions): an aggregate whose first
+/// entity's `X509Certificate` holds, as mixed content, a whole `EntityDescriptor` with a
+/// WS-Federation `RoleDescriptor`. `--saml2-only` took every `EntityDescriptor` in the
+/// document for an entity, removed that nested `RoleDescriptor` (changing the certificate's
+/// text and breaking the aggregate's signature), while the model has no such entity. The
+/// rewrite now finds entities where the model does: the root, or children of groups.
+#[test]
+fn rewrite_roundtrip_saml2_only_entity_inside_certificate() {
+    let data =
+        std::fs::read(dir().join("rewrite_roundtrip-saml2-only-entity-inside-certificate.bin"))
+            .unwrap();
+    rewrite_input::run(&data);
+    // Three bytes of instructions (inline document, one operation, saml2-only), then the file.
+    let input = &data[3..];
+    let ops = [samlcheck::rewrite::Op::Saml2Only];
+    assert_eq!(samlcheck::rewrite::check_roundtrip(input, &ops), Ok(()));
+    let decoded = xml::decode_checked(input.to_vec(), &Limits::default()).unwrap();
+    let opts = samlcheck::rewrite::RewriteOptions::default();
+    let out = samlcheck::rewrite::rewrite(&decoded, &ops, &opts).unwrap();
+    // Nothing to remove: no entity of the model has a non-SAML 2.0 role.
+    assert!(
+        out.edits.iter().all(|e| !e.message.starts_with("removed")),
+        "{:?}",
+        out.edits
+    );
+    assert_eq!(out.bytes, input);
+}

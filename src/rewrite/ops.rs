@@ -173,11 +173,20 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
     }
 
     fn entities(&self) -> Vec<Node<'d, 'a>> {
-        self.doc
-            .root()
-            .descendants()
-            .filter(|n| xml::is(*n, ns::MD, "EntityDescriptor"))
-            .collect()
+        // As the model reads them: the root, or children of the root group and of the
+        // groups nested in it. An `EntityDescriptor` anywhere else (inside `Extensions`, or
+        // inside a certificate's text) is content, not an entity.
+        let mut out = Vec::new();
+        let mut stack = vec![self.doc.root()];
+        while let Some(n) = stack.pop() {
+            if xml::is(n, ns::MD, "EntityDescriptor") {
+                out.push(n);
+            } else if xml::is(n, ns::MD, "EntitiesDescriptor") {
+                let kids: Vec<_> = n.children().filter(|c| c.is_element()).collect();
+                stack.extend(kids.into_iter().rev());
+            }
+        }
+        out
     }
 
     /// The root, which must be an `EntityDescriptor` for single-entity operations.
