@@ -302,3 +302,18 @@ fn rewrite_roundtrip_saml2_only_entity_inside_certificate() {
     );
     assert_eq!(out.bytes, input);
 }
+
+/// Open (found at the end of the fourth round, not yet fixed): `--pretty` on a document
+/// whose `X509Certificate` holds mixed content, text around a nested `KeyDescriptor`. The
+/// certificate itself is left alone (it has text), but the nested element has only white
+/// space between its children and is re-indented, which changes the certificate's text in
+/// the model. The fix is for the formatter to leave everything inside an element with text
+/// content alone. Run with `cargo test -- --ignored` to see it fail; once fixed, move the
+/// input to `tests/fuzz_regressions/` and drop the `ignore`.
+#[test]
+#[ignore = "open bug: --pretty re-indents inside mixed content (tests/fuzz_open)"]
+fn open_rewrite_roundtrip_pretty_inside_mixed_content() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz_open/rewrite_roundtrip-pretty-inside-mixed-content.bin");
+    rewrite_input::run(&std::fs::read(path).unwrap());
+}
