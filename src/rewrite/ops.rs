@@ -715,7 +715,7 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
 
     /// Pretty-prints (`pretty`) or minifies: only white-space-only text between elements
     /// changes; tags, comments and values keep their bytes. Elements with text content
-    /// (or `xml:space="preserve"`) are left as they are.
+    /// (or `xml:space="preserve"`), and everything inside them, are left as they are.
     fn format(&mut self, pretty: bool) {
         let nl = if self.text.contains("\r\n") {
             "\r\n"
@@ -750,6 +750,13 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
                     .is_some_and(|t| t.chars().all(|c| c.is_ascii_whitespace()))
             };
             if kids.iter().any(|k| k.is_text() && !ws_only(k)) {
+                continue;
+            }
+            // Inside an element with text content, every space is part of that text.
+            if e.ancestors()
+                .skip(1)
+                .any(|a| a.children().any(|k| k.is_text() && !ws_only(&k)))
+            {
                 continue;
             }
             let depth = e.ancestors().skip(1).filter(Node::is_element).count();
