@@ -733,33 +733,33 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
                 ));
             }
         }
+        let ws_only = |k: &Node<'_, '_>| {
+            self.text
+                .get(k.range())
+                .is_some_and(|t| t.chars().all(|c| c.is_ascii_whitespace()))
+        };
         let mut changed = 0usize;
-        for e in root.descendants().filter(Node::is_element) {
-            if e.ancestors()
-                .any(|a| a.attribute((ns::XML, "space")) == Some("preserve"))
-            {
+        // Elements in document order with their depth. A subtree under
+        // `xml:space="preserve"` or under an element with text content is not entered:
+        // inside it, every space is part of that text.
+        let mut stack = vec![(root, 0usize)];
+        while let Some((e, depth)) = stack.pop() {
+            if e.attribute((ns::XML, "space")) == Some("preserve") {
                 continue;
             }
             let kids: Vec<_> = e.children().collect();
-            if !kids.iter().any(|k| !k.is_text()) {
-                continue;
-            }
-            let ws_only = |k: &Node<'_, '_>| {
-                self.text
-                    .get(k.range())
-                    .is_some_and(|t| t.chars().all(|c| c.is_ascii_whitespace()))
-            };
             if kids.iter().any(|k| k.is_text() && !ws_only(k)) {
                 continue;
             }
-            // Inside an element with text content, every space is part of that text.
-            if e.ancestors()
-                .skip(1)
-                .any(|a| a.children().any(|k| k.is_text() && !ws_only(&k)))
-            {
+            stack.extend(
+                kids.iter()
+                    .rev()
+                    .filter(|k| k.is_element())
+                    .map(|k| (*k, depth + 1)),
+            );
+            if !kids.iter().any(|k| !k.is_text()) {
                 continue;
             }
-            let depth = e.ancestors().skip(1).filter(Node::is_element).count();
             // Gaps: before each non-text child, and before the end tag.
             let mut gaps: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
             let mut pending: Option<std::ops::Range<usize>> = None;
