@@ -641,6 +641,48 @@ fn pretty_and_minify_touch_only_white_space_and_say_the_signature_breaks() {
     assert!(!s(&crlf).replace("\r\n", "").contains('\n'));
 }
 
+/// Every element whose text the model reads, holding only white space around a child
+/// element: schema-invalid, but the model's value is that white space, so pretty-printing
+/// or minifying must keep the element's bytes.
+#[test]
+fn pretty_and_minify_keep_text_valued_elements_that_hold_only_white_space_and_elements() {
+    let hole = "  <x:Junk xmlns:x=\"urn:x\">\n <x:In/>\n</x:Junk>\t";
+    let input = format!(
+        r#"<EntityDescriptor xmlns="{MD}" xmlns:ds="http://www.w3.org/2000/09/xmldsig#"
+ xmlns:mdui="urn:oasis:names:tc:SAML:metadata:ui" xmlns:shibmd="urn:mace:shibboleth:metadata:1.0"
+ xmlns:mdattr="urn:oasis:names:tc:SAML:metadata:attribute" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"
+ xmlns:fed="http://docs.oasis-open.org/wsfed/federation/200706" xmlns:wsa="http://www.w3.org/2005/08/addressing"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" entityID="https://sp.example/">
+<Extensions><mdui:UIInfo><mdui:DisplayName xml:lang="en">{hole}</mdui:DisplayName></mdui:UIInfo>
+<shibmd:Scope>{hole}</shibmd:Scope>
+<mdattr:EntityAttributes><saml:Attribute Name="a"><saml:AttributeValue>{hole}</saml:AttributeValue></saml:Attribute></mdattr:EntityAttributes>
+</Extensions>
+<SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+<KeyDescriptor use="signing"><ds:KeyInfo><ds:KeyName>{hole}</ds:KeyName><ds:X509Data><ds:X509Certificate>{hole}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></KeyDescriptor>
+<NameIDFormat>{hole}</NameIDFormat>
+<AssertionConsumerService Binding="{POST}" Location="https://sp.example/acs" index="0"/>
+<AttributeConsumingService index="0"><ServiceName xml:lang="en">{hole}</ServiceName>
+<RequestedAttribute Name="r"><saml:AttributeValue>{hole}</saml:AttributeValue></RequestedAttribute></AttributeConsumingService>
+</SPSSODescriptor>
+<RoleDescriptor xsi:type="fed:ApplicationServiceType" protocolSupportEnumeration="http://docs.oasis-open.org/wsfed/federation/200706">
+<fed:TargetScopes><wsa:EndpointReference><wsa:Address>{hole}</wsa:Address></wsa:EndpointReference></fed:TargetScopes>
+</RoleDescriptor>
+<Organization><OrganizationName xml:lang="en">{hole}</OrganizationName><OrganizationDisplayName xml:lang="en">{hole}</OrganizationDisplayName><OrganizationURL xml:lang="en">{hole}</OrganizationURL></Organization>
+<ContactPerson contactType="technical"><Company>{hole}</Company><GivenName>{hole}</GivenName><SurName>{hole}</SurName><EmailAddress>{hole}</EmailAddress><TelephoneNumber>{hole}</TelephoneNumber></ContactPerson>
+</EntityDescriptor>"#
+    );
+    for op in [Op::Pretty, Op::Minify] {
+        let ops = std::slice::from_ref(&op);
+        assert_eq!(check_roundtrip(input.as_bytes(), ops), Ok(()), "{op:?}");
+        let out = run(&input, ops);
+        let text = s(&out);
+        assert_eq!(input.matches(hole).count(), 17);
+        assert_eq!(text.matches(hole).count(), 17, "{op:?}: {text}");
+        // Control: the white space between ordinary elements did change.
+        assert_ne!(text, input, "{op:?}");
+    }
+}
+
 #[test]
 fn sign_calls_the_signer_after_removing_the_old_signature() {
     let input = entra_like();

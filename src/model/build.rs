@@ -93,6 +93,34 @@ fn attr(cx: &Ctx<'_, '_>, n: Node<'_, '_>, name: &str) -> Option<Attr> {
         })
 }
 
+/// The elements whose text the model reads as a value (through [`text`] or
+/// [`xml::text_of`]), wherever they stand. The rewrite's formatter leaves their content
+/// alone: the white space in them is part of a value, even when they also hold elements
+/// (which the schema forbids but the model reads through).
+const TEXT_VALUED: &[(&str, &str)] = &[
+    (ns::MD, "NameIDFormat"),
+    (ns::MD, "ServiceName"),
+    (ns::MD, "OrganizationName"),
+    (ns::MD, "OrganizationDisplayName"),
+    (ns::MD, "OrganizationURL"),
+    (ns::MD, "Company"),
+    (ns::MD, "GivenName"),
+    (ns::MD, "SurName"),
+    (ns::MD, "EmailAddress"),
+    (ns::MD, "TelephoneNumber"),
+    (ns::SAML, "AttributeValue"),
+    (ns::DS, "KeyName"),
+    (ns::DS, "X509Certificate"),
+    (ns::MDUI, "DisplayName"),
+    (ns::SHIBMD, "Scope"),
+    (ns::WSA, "Address"),
+];
+
+/// Whether `n` is an element whose text the model reads as a value (see [`TEXT_VALUED`]).
+pub(crate) fn is_text_valued(n: Node<'_, '_>) -> bool {
+    TEXT_VALUED.iter().any(|&(uri, name)| xml::is(n, uri, name))
+}
+
 fn text(cx: &Ctx<'_, '_>, n: Node<'_, '_>, path: String) -> Text {
     let (value, interrupted) = xml::text_of(n);
     Text {

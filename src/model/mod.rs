@@ -13,6 +13,7 @@ use crate::x509::{CertFacts, CertProblem};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub(crate) use build::is_text_valued;
 pub use build::ModelOptions;
 
 /// A value read from an attribute, with where it stands.

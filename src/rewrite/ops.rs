@@ -714,8 +714,10 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
     }
 
     /// Pretty-prints (`pretty`) or minifies: only white-space-only text between elements
-    /// changes; tags, comments and values keep their bytes. Elements with text content
-    /// (or `xml:space="preserve"`), and everything inside them, are left as they are.
+    /// changes; tags, comments and values keep their bytes. Elements with text content,
+    /// elements whose text the model reads as a value (even when it is only white space
+    /// around child elements), elements under `xml:space="preserve"`, and everything
+    /// inside them, are left as they are.
     fn format(&mut self, pretty: bool) {
         let nl = if self.text.contains("\r\n") {
             "\r\n"
@@ -740,11 +742,13 @@ impl<'d, 'a> Step<'_, 'd, 'a> {
         };
         let mut changed = 0usize;
         // Elements in document order with their depth. A subtree under
-        // `xml:space="preserve"` or under an element with text content is not entered:
-        // inside it, every space is part of that text.
+        // `xml:space="preserve"`, under a text-valued element or under an element with
+        // text content is not entered: inside it, every space is part of that text.
         let mut stack = vec![(root, 0usize)];
         while let Some((e, depth)) = stack.pop() {
-            if e.attribute((ns::XML, "space")) == Some("preserve") {
+            if e.attribute((ns::XML, "space")) == Some("preserve")
+                || crate::model::is_text_valued(e)
+            {
                 continue;
             }
             let kids: Vec<_> = e.children().collect();
