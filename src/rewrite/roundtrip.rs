@@ -357,17 +357,24 @@ fn null_nested_group_signatures(md: &mut Value) {
     }
 }
 
+/// Two objects equal but for the members whose names `skip` accepts.
+fn same_except(
+    x: &Map<String, Value>,
+    y: &Map<String, Value>,
+    skip: impl Fn(&str) -> bool,
+) -> bool {
+    let rest = |m: &Map<String, Value>| m.keys().filter(|k| !skip(k)).count();
+    rest(x) == rest(y)
+        && x.iter()
+            .filter(|(k, _)| !skip(k))
+            .all(|(k, v)| y.get(k) == Some(v))
+}
+
 /// `a == b` with each object's `signature` member left out (an element compared as if
 /// unsigned).
 fn same_unsigned(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            let rest = |m: &Map<String, Value>| m.keys().filter(|k| *k != "signature").count();
-            rest(x) == rest(y)
-                && x.iter()
-                    .filter(|(k, _)| *k != "signature")
-                    .all(|(k, v)| y.get(k) == Some(v))
-        }
+        (Value::Object(x), Value::Object(y)) => same_except(x, y, |k| k == "signature"),
         _ => a == b,
     }
 }
@@ -386,12 +393,7 @@ fn same_but_signatures(a: &Value, b: &Value) -> bool {
             (p, q) => p == q,
         }
     });
-    let rest = |m: &Map<String, Value>| m.keys().filter(|k| !listed(k)).count();
-    lists_equal
-        && rest(x) == rest(y)
-        && x.iter()
-            .filter(|(k, _)| !listed(k))
-            .all(|(k, v)| y.get(k) == Some(v))
+    lists_equal && same_except(x, y, listed)
 }
 
 /// A signature whose element changed cannot survive: the expected model drops it. An
