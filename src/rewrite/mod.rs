@@ -109,9 +109,13 @@ pub enum Op {
     /// Sign the result with [`RewriteOptions::signer`] (after removing the root's old
     /// signature).
     Sign,
-    /// Indent the document (two spaces; the input's line ending). Breaks signatures.
+    /// Indent the document (two spaces; the input's line ending). Only white space
+    /// between elements changes: an element with text content or whose text is a value
+    /// (`NameIDFormat`, `X509Certificate`, ...), or under `xml:space="preserve"`, keeps
+    /// its bytes with all it holds. Breaks signatures.
     Pretty,
-    /// Remove white space between elements. Breaks signatures.
+    /// Remove white space between elements, leaving the same elements as
+    /// [`Op::Pretty`] alone. Breaks signatures.
     Minify,
 }
 

@@ -83,10 +83,13 @@ pub struct Args {
     /// The certificate to put in the signature's KeyInfo (PEM).
     #[arg(long, value_name = "CERT.pem")]
     pub sign_cert: Option<PathBuf>,
-    /// Indent the document (breaks any signature unless it is signed again).
+    /// Indent the document: only white space between elements changes; values, and
+    /// elements with text, keep their bytes (breaks any signature unless it is signed
+    /// again).
     #[arg(long, conflicts_with = "minify")]
     pub pretty: bool,
-    /// Remove white space between elements (breaks any signature unless signed again).
+    /// Remove white space between elements; values, and elements with text, keep their
+    /// bytes (breaks any signature unless signed again).
     #[arg(long)]
     pub minify: bool,
 }
