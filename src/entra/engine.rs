@@ -17,6 +17,53 @@ pub(crate) enum Eval {
     Unknown(String),
 }
 
+/// The value a claim takes for one user, as computed from the exports (see
+/// [`claim_value`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ClaimValue {
+    /// The value, and how it was computed (`user.mail → ToLowercase()`).
+    Value {
+        /// The value Entra emits.
+        value: String,
+        /// The configuration that produced it.
+        source: String,
+    },
+    /// No value: every applicable source was empty (named).
+    Empty(String),
+    /// The value cannot be computed exactly (the reason: an undocumented detail, a
+    /// source the exports do not show, a pattern that cannot be evaluated).
+    Unknown(String),
+}
+
+/// The value of the claim named `name` for `user` under `claims`, computed with the
+/// semantics Microsoft documents ("Customize SAML token claims", "Claims mapping policy
+/// type", Graph customClaimConfiguration); `None` when no such claim is configured.
+/// `name` is the full claim name, compared exactly; the NameID claim type
+/// (`http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier`) selects NameID.
+pub fn claim_value(
+    claims: &super::ClaimsConfig,
+    name: &str,
+    user: &EntraUser,
+) -> Option<ClaimValue> {
+    let nameid = name == super::claims::NAMEID_CLAIM;
+    let claim = if nameid {
+        &claims.name_id
+    } else {
+        claims.claim(name)?
+    };
+    let mut e = Engine {
+        legacy: claims.origin == super::ClaimsOrigin::ClaimsMappingPolicy,
+        ..Engine::default()
+    };
+    Some(match e.eval(claim, user, nameid) {
+        Eval::Value(value, source) => ClaimValue::Value { value, source },
+        Eval::Empty(w) => ClaimValue::Empty(w),
+        Eval::Unknown(w) => ClaimValue::Unknown(w),
+    })
+}
+
 /// Why a .NET pattern cannot be used with Rust's `regex`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum RegexProblem {

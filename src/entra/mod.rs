@@ -46,6 +46,7 @@ pub use claims::{
     Attr, Claim, ClaimConfiguration, ClaimsConfig, ClaimsOrigin, NameIdFormat, Source, Step,
     Transformation, UserTypeCondition,
 };
+pub use engine::{claim_value, ClaimValue};
 pub use users::{AwsUser, AwsUsers, EntraUser, EntraUsers};
 
 pub(crate) use rules::RULES;
