@@ -852,3 +852,77 @@ fn undocumented_join_with_an_empty_second_input() {
     );
     assert!(unknown(&c, "j", &user(json!({"givenName": "Ann"}))).contains("empty"));
 }
+
+// ---- real files: ../shared/corpus, read in place ----
+
+/// `../shared/corpus` next to the checkout (or next to the worktrees folder).
+fn corpus() -> Option<std::path::PathBuf> {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found = ["../shared/corpus", "../../shared/corpus"]
+        .iter()
+        .map(|r| here.join(r))
+        .find(|p| p.is_dir());
+    if found.is_none() {
+        eprintln!("skipping: ../shared/corpus is absent");
+    }
+    found
+}
+
+fn metadata(p: &std::path::Path) -> Option<samlcheck::Metadata> {
+    let limits = samlcheck::Limits::default();
+    let decoded = samlcheck::xml::read_path(p, &limits).ok()?;
+    let doc = samlcheck::xml::XmlDoc::parse(decoded.text(), &limits).ok()?;
+    samlcheck::Metadata::from_doc(&doc, decoded.info()).ok()
+}
+
+#[test]
+fn corpus_entra_idps_with_the_real_ic_sp() {
+    let Some(root) = corpus() else { return };
+    let Some(sp_md) =
+        metadata(&root.join("1-aws-identity-center/aws_ic_sp__apne1_d-9567b34c60__extracted.xml"))
+    else {
+        eprintln!("skipping: the IAM Identity Center SP file is absent");
+        return;
+    };
+    let sp = &sp_md.entities[0];
+    let mut seen = 0;
+    let mut paths: Vec<_> = std::fs::read_dir(root.join("3-entra"))
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.sort();
+    for p in paths {
+        let Some(md) = metadata(&p) else { continue };
+        for idp in md
+            .entities
+            .iter()
+            .filter(|e| e.idp_roles().next().is_some())
+        {
+            let (sp_facts, idp_facts) = samlcheck::pair::entra_facts(sp, idp);
+            let tenant_form = idp.entity_id().starts_with("https://sts.windows.net/")
+                && !idp.entity_id().contains('{');
+            // Untouched token settings, and an override equal to the real entity ID: quiet.
+            let c = policy(
+                plain_nameid(),
+                json!({ "audienceOverride": sp.entity_id(), "includeApplicationIdInIssuer": false }),
+            );
+            let r = entra::check(&sp_facts, &idp_facts, &with_claims(c), at());
+            assert!(r.findings.is_empty(), "{}: {:#?}", p.display(), r.findings);
+            // The application ID appended to the Issuer: fires on every tenant-form entityID
+            // (the downloaded metadata never carries it), and only there.
+            let c = policy(
+                plain_nameid(),
+                json!({ "includeApplicationIdInIssuer": true }),
+            );
+            let r = entra::check(&sp_facts, &idp_facts, &with_claims(c), at());
+            assert_eq!(
+                has(&r, "claims.issuer.application_id"),
+                tenant_form,
+                "{}: {:#?}",
+                p.display(),
+                r.findings
+            );
+            seen += usize::from(tenant_form);
+        }
+    }
+    assert!(seen > 0, "no Entra tenant-form IdP in the corpus");
+}
