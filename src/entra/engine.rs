@@ -507,6 +507,12 @@ impl Engine {
                 s.path
             ));
         }
+        if re.find_at(input, input.len()).is_some() {
+            return Err(format!(
+                "the RegexReplace pattern ({}) also matches the empty string at the end of `{input}`: a .NET regular-expression replace would add the replacement a second time there; Microsoft does not document whether Entra does",
+                s.path
+            ));
+        }
         let mut extra: Vec<(String, String)> = Vec::new();
         for a in additional {
             multi_valued(a, s)?;
@@ -1041,6 +1047,27 @@ mod doc_examples {
         // No match: the transformation is skipped and the attribute value stays.
         let u = user(&[("mail", "swmal@contoso.com"), ("country", "US")]);
         assert_eq!(run(&c, &u, false).as_deref(), Some("swmal@contoso.com"));
+    }
+
+    #[test]
+    fn regex_whole_match_only() {
+        let re = |p: &str| Transformation::RegexReplace {
+            pattern: p.into(),
+            replacement: "{x}@y.com".into(),
+            additional: vec![],
+        };
+        let u = user(&[("mail", "abc")]);
+        let mut e = Engine::default();
+        // Anchored: one match covering the input.
+        let c = claim(Some("mail"), vec![step(re("^(?'x'.*)$"), None)]);
+        assert_eq!(
+            e.eval(&c, &u, false),
+            Eval::Value("abc@y.com".into(), "user.mail → RegexReplace()".into())
+        );
+        // `.*` also matches the empty string at the end: .NET's Replace would emit the
+        // replacement twice; not guessed.
+        let c = claim(Some("mail"), vec![step(re("(?'x'.*)"), None)]);
+        assert!(matches!(e.eval(&c, &u, false), Eval::Unknown(w) if w.contains("empty string")));
     }
 
     #[test]
