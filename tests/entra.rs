@@ -603,7 +603,12 @@ fn nameid_format() {
         json!([]),
     ));
     let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
-    assert_eq!(find(&r, "claims.nameid.format").severity, Severity::Warning);
+    // Default has its own code (one code, one severity).
+    assert_eq!(
+        find(&r, "claims.nameid.format_default").severity,
+        Severity::Warning
+    );
+    assert!(!has(&r, "claims.nameid.format"));
     let c = claims_from(nameid_claim(
         "emailAddress",
         attr("userprincipalname"),
@@ -637,8 +642,14 @@ fn legacy_policy_fixture_joins_on_nameid() {
     ));
     i2.aws_users = Some(aws(&["alice@contoso.com"]));
     let r = entra::check(&ic_sp(), &idp(), &i2, at());
-    assert!(r.findings.is_empty(), "{:#?}", r.findings);
-    assert_eq!(r.users[0].name_id.as_deref(), Some("alice@contoso.com"));
+    // Microsoft documents that the portal's Join drops the input's domain part on NameID,
+    // not that a claims mapping policy's Join does: the value is not guessed.
+    assert_eq!(codes(&r), vec!["users.aws.unmapped"], "{:#?}", r.findings);
+    assert_eq!(r.users[0].name_id, None);
+    match &r.users[0].outcome {
+        UserOutcome::Unknown(why) => assert!(why.contains("claims mapping policy"), "{why}"),
+        o => panic!("{o:?}"),
+    }
 }
 
 #[test]

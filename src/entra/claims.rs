@@ -310,6 +310,12 @@ pub struct ClaimsConfig {
     pub name_id: Claim,
     /// Every other claim.
     pub claims: Vec<Claim>,
+    /// `audienceOverride` (customClaimsPolicy; `audienceOverride` in a claims mapping
+    /// policy): the Audience Entra writes instead of the app's Identifier, with its path.
+    pub audience_override: Option<super::Sourced>,
+    /// Where `includeApplicationIdInIssuer` (customClaimsPolicy) or `issuerWithApplicationId`
+    /// (claims mapping policy) is true: Entra then adds the application ID to the Issuer.
+    pub application_id_in_issuer: Option<String>,
 }
 
 impl ClaimsConfig {
@@ -323,6 +329,8 @@ impl ClaimsConfig {
             name_id_format_path: None,
             name_id: simple_claim(NAMEID_CLAIM, "userprincipalname"),
             claims: Vec::new(),
+            audience_override: None,
+            application_id_in_issuer: None,
         }
     }
 
@@ -339,11 +347,10 @@ impl ClaimsConfig {
         c
     }
 
-    /// The claim with this full name (compared ignoring ASCII case).
+    /// The claim with exactly this full name. AWS compares attribute names exactly
+    /// (case-sensitive), so a claim that differs only in case is not returned.
     pub fn claim(&self, name: &str) -> Option<&Claim> {
-        self.claims
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(name))
+        self.claims.iter().find(|c| c.name == name)
     }
 
     /// Reads a claims export from JSON text; `file` names it in messages.
@@ -404,7 +411,11 @@ fn from_policy(r: J<'_, '_>, file: &str) -> Result<ClaimsConfig, Error> {
     if r.get("ClaimsMappingPolicy").is_some() {
         return legacy(r, file);
     }
-    if r.get("claims").is_some() || r.get("includeBasicClaimSet").is_some() {
+    if r.get("claims").is_some()
+        || r.get("includeBasicClaimSet").is_some()
+        || r.get("audienceOverride").is_some()
+        || r.get("includeApplicationIdInIssuer").is_some()
+    {
         return custom(r, file);
     }
     Err(r.err(
@@ -469,7 +480,26 @@ fn custom(r: J<'_, '_>, file: &str) -> Result<ClaimsConfig, Error> {
         // The policy leaves NameID at Entra's default: the UPN.
         cfg.name_id_format = NameIdFormat::Default;
     }
+    read_token_settings(r, &mut cfg, "includeApplicationIdInIssuer")?;
     Ok(cfg)
+}
+
+/// Reads `audienceOverride` and the issuer setting (`key`) of a policy object. Empty
+/// strings count as not set.
+fn read_token_settings(p: J<'_, '_>, cfg: &mut ClaimsConfig, key: &str) -> Result<(), Error> {
+    if let Some(a) = p.get("audienceOverride") {
+        let v = a.j().as_str()?.trim().to_string();
+        if !v.is_empty() {
+            cfg.audience_override = Some(super::Sourced {
+                value: v,
+                path: a.path.clone(),
+            });
+        }
+    }
+    if p.bool(key)? == Some(true) {
+        cfg.application_id_in_issuer = p.get(key).map(|n| n.path);
+    }
+    Ok(())
 }
 
 fn configuration(n: &Node<'_>) -> Result<ClaimConfiguration, Error> {
@@ -679,6 +709,7 @@ fn legacy(r: J<'_, '_>, file: &str) -> Result<ClaimsConfig, Error> {
         // No NameID entry: Entra keeps its default NameID (the UPN) in the default format.
         cfg.name_id_format = NameIdFormat::Default;
     }
+    read_token_settings(p, &mut cfg, "issuerWithApplicationId")?;
     Ok(cfg)
 }
 

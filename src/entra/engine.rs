@@ -17,6 +17,53 @@ pub(crate) enum Eval {
     Unknown(String),
 }
 
+/// The value a claim takes for one user, as computed from the exports (see
+/// [`claim_value`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ClaimValue {
+    /// The value, and how it was computed (`user.mail → ToLowercase()`).
+    Value {
+        /// The value Entra emits.
+        value: String,
+        /// The configuration that produced it.
+        source: String,
+    },
+    /// No value: every applicable source was empty (named).
+    Empty(String),
+    /// The value cannot be computed exactly (the reason: an undocumented detail, a
+    /// source the exports do not show, a pattern that cannot be evaluated).
+    Unknown(String),
+}
+
+/// The value of the claim named `name` for `user` under `claims`, computed with the
+/// semantics Microsoft documents ("Customize SAML token claims", "Claims mapping policy
+/// type", Graph customClaimConfiguration); `None` when no such claim is configured.
+/// `name` is the full claim name, compared exactly; the NameID claim type
+/// (`http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier`) selects NameID.
+pub fn claim_value(
+    claims: &super::ClaimsConfig,
+    name: &str,
+    user: &EntraUser,
+) -> Option<ClaimValue> {
+    let nameid = name == super::claims::NAMEID_CLAIM;
+    let claim = if nameid {
+        &claims.name_id
+    } else {
+        claims.claim(name)?
+    };
+    let mut e = Engine {
+        legacy: claims.origin == super::ClaimsOrigin::ClaimsMappingPolicy,
+        ..Engine::default()
+    };
+    Some(match e.eval(claim, user, nameid) {
+        Eval::Value(value, source) => ClaimValue::Value { value, source },
+        Eval::Empty(w) => ClaimValue::Empty(w),
+        Eval::Unknown(w) => ClaimValue::Unknown(w),
+    })
+}
+
 /// Why a .NET pattern cannot be used with Rust's `regex`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum RegexProblem {
@@ -165,6 +212,9 @@ pub(crate) fn placeholders(replacement: &str) -> Vec<String> {
 #[derive(Default)]
 pub(crate) struct Engine {
     cache: HashMap<String, Result<regex::Regex, RegexProblem>>,
+    /// The claims come from a legacy claims mapping policy (whose Join on NameID Microsoft
+    /// documents less than the portal's).
+    pub(crate) legacy: bool,
 }
 
 impl Engine {
@@ -258,22 +308,41 @@ impl Engine {
             return Ok(base.map(|v| (v, describe_config(c))));
         }
         let mut cur: Option<String> = None;
+        let mut no_match: Option<String> = None;
         for (i, s) in c.steps.iter().enumerate() {
             let input = if i == 0 {
                 match &s.input {
-                    Some(a) => value_of(a, user)?,
+                    Some(a) => {
+                        multi_valued(a, s)?;
+                        value_of(a, user)?
+                    }
                     None => base.clone(),
                 }
             } else {
                 cur.clone()
             };
-            cur = self.apply(s, input, user, nameid)?;
+            match self.apply(s, input, user, nameid)? {
+                Out::Value(v) => cur = Some(v),
+                Out::None => cur = None,
+                Out::NoMatch(why) => {
+                    cur = None;
+                    no_match = Some(why);
+                    break;
+                }
+            }
         }
-        Ok(match cur.filter(|v| !v.is_empty()) {
-            Some(v) => Some((v, describe_config(c))),
-            // A transformation without output leaves the attribute value.
-            None => base.map(|v| (v, describe_config(c))),
-        })
+        if let Some(v) = cur.filter(|v| !v.is_empty()) {
+            return Ok(Some((v, describe_config(c))));
+        }
+        // Graph customClaimConfiguration: "If the transform results in no output then the
+        // attribute value is used" (the portal's "output if no match").
+        if let Some(v) = base {
+            return Ok(Some((v, describe_config(c))));
+        }
+        match no_match {
+            Some(why) => Err(why),
+            None => Ok(None),
+        }
     }
 
     fn apply(
@@ -282,11 +351,11 @@ impl Engine {
         input: Option<String>,
         user: &EntraUser,
         nameid: bool,
-    ) -> Result<Option<String>, String> {
-        let out_or_input = |o: &Option<Attr>, input: &str| -> Result<Option<String>, String> {
+    ) -> Result<Out, String> {
+        let out_or_input = |o: &Option<Attr>, input: &str| -> Result<Out, String> {
             match o {
-                Some(a) => value_of(a, user),
-                None => Ok(Some(input.to_string())),
+                Some(a) => Ok(Out::from(value_of(a, user)?)),
+                None => Ok(Out::Value(input.to_string())),
             }
         };
         let t = &s.transformation;
@@ -295,13 +364,13 @@ impl Engine {
                 return if input.as_deref().unwrap_or("").is_empty() {
                     out_or_input(output, "")
                 } else {
-                    Ok(None)
+                    Ok(Out::None)
                 };
             }
             Transformation::IfNotEmpty { output } => {
                 return match input.as_deref().filter(|v| !v.is_empty()) {
                     Some(v) => out_or_input(output, v),
-                    None => Ok(None),
+                    None => Ok(Out::None),
                 };
             }
             Transformation::Unknown(name) => {
@@ -313,7 +382,7 @@ impl Engine {
             _ => {}
         }
         let Some(input) = input.filter(|v| !v.is_empty()) else {
-            return Ok(None);
+            return Ok(Out::None);
         };
         let r = match t {
             Transformation::ToLowercase => Some(input.to_lowercase()),
@@ -321,10 +390,28 @@ impl Engine {
             Transformation::ExtractMailPrefix => Some(extract_mail_prefix(&input).to_string()),
             Transformation::Join { input2, separator } => {
                 let second = match input2 {
-                    Some(a) => value_of(a, user)?.unwrap_or_default(),
-                    None => String::new(),
+                    Some(a) => {
+                        multi_valued(a, s)?;
+                        value_of(a, user)?
+                    }
+                    None => None,
                 };
-                let first = if nameid {
+                let Some(second) = second else {
+                    return Err(format!(
+                        "the second input of Join ({}) is {} for this user; what Entra joins then is not documented",
+                        s.path,
+                        input2.as_ref().map_or("not configured".to_string(), |a| format!("empty ({})", a.source.describe()))
+                    ));
+                };
+                let first = if nameid && input.contains('@') {
+                    if self.legacy {
+                        return Err(format!(
+                            "Join on NameID in a claims mapping policy ({}) with an input that has a domain part (`{input}`): Microsoft documents that the portal's Join drops the input's domain part on NameID, but not whether a claims mapping policy's Join does",
+                            s.path
+                        ));
+                    }
+                    // "Customize SAML token claims": on NameID, Join removes the domain
+                    // part from the input before joining.
                     extract_mail_prefix(&input)
                 } else {
                     input.as_str()
@@ -332,25 +419,19 @@ impl Engine {
                 Some(format!("{first}{separator}{second}"))
             }
             Transformation::Contains { value, output } => {
-                if input.contains(value.as_str()) {
-                    out_or_input(output, &input)?
-                } else {
-                    None
-                }
+                return condition(s, "Contains", &input, value, output, user, |a, b| {
+                    a.contains(b)
+                });
             }
             Transformation::StartsWith { value, output } => {
-                if input.starts_with(value.as_str()) {
-                    out_or_input(output, &input)?
-                } else {
-                    None
-                }
+                return condition(s, "StartWith", &input, value, output, user, |a, b| {
+                    a.starts_with(b)
+                });
             }
             Transformation::EndsWith { value, output } => {
-                if input.ends_with(value.as_str()) {
-                    out_or_input(output, &input)?
-                } else {
-                    None
-                }
+                return condition(s, "EndWith", &input, value, output, user, |a, b| {
+                    a.ends_with(b)
+                });
             }
             Transformation::ExtractAfter(m) => input
                 .find(m.as_str())
@@ -382,42 +463,146 @@ impl Engine {
                 pattern,
                 replacement,
                 additional,
-            } => {
-                let re = self.regex(pattern).map_err(|p| match p {
-                    RegexProblem::Unsupported(w) => {
-                        format!("the RegexReplace pattern ({}) uses {w}", s.path)
-                    }
-                    RegexProblem::Invalid(w) => {
-                        format!("the RegexReplace pattern ({}) is invalid: {w}", s.path)
-                    }
-                })?;
-                if !re.is_match(&input) {
-                    None
-                } else {
-                    let mut extra: Vec<(String, String)> = Vec::new();
-                    for a in additional {
-                        let v = value_of(a, user)?.unwrap_or_default();
-                        extra.push((attr_id(a), v));
-                    }
-                    let mut failed: Option<String> = None;
-                    let out = re.replace_all(&input, |caps: &regex::Captures<'_>| {
-                        expand(replacement, caps, &re, &extra).unwrap_or_else(|e| {
-                            failed = Some(e);
-                            String::new()
-                        })
-                    });
-                    if let Some(e) = failed {
-                        return Err(format!("the RegexReplace replacement ({}) {e}", s.path));
-                    }
-                    Some(out.into_owned())
-                }
-            }
+            } => return self.regex_replace(s, &input, pattern, replacement, additional, user),
             Transformation::IfEmpty { .. }
             | Transformation::IfNotEmpty { .. }
             | Transformation::Unknown(_) => None,
         };
-        Ok(r)
+        Ok(Out::from(r))
     }
+
+    /// RegexReplace as "Customize SAML token claims" documents it: applied only when the
+    /// input matches the pattern ("the transformation is skipped" otherwise), `{name}`
+    /// placeholders for the pattern's groups and the additional inputs.
+    fn regex_replace(
+        &mut self,
+        s: &Step,
+        input: &str,
+        pattern: &str,
+        replacement: &str,
+        additional: &[Attr],
+        user: &EntraUser,
+    ) -> Result<Out, String> {
+        let re = self.regex(pattern).map_err(|p| match p {
+            RegexProblem::Unsupported(w) => {
+                format!("the RegexReplace pattern ({}) uses {w}", s.path)
+            }
+            RegexProblem::Invalid(w) => {
+                format!("the RegexReplace pattern ({}) is invalid: {w}", s.path)
+            }
+        })?;
+        let mut matches = re.captures_iter(input);
+        let Some(caps) = matches.next() else {
+            return Ok(Out::NoMatch(format!(
+                "the RegexReplace pattern ({}) does not match `{input}`: Entra then skips the transformation and adds \"the default claim value\", which Microsoft does not define, and no \"output if no match\" attribute is configured",
+                s.path
+            )));
+        };
+        let whole = caps
+            .get(0)
+            .is_some_and(|m| m.start() == 0 && m.end() == input.len());
+        if !whole || matches.next().is_some() {
+            return Err(format!(
+                "the RegexReplace pattern ({}) matches only part of `{input}`: whether Entra keeps the text around the match (as a regular-expression replace would) or emits only the replacement is not documented",
+                s.path
+            ));
+        }
+        if re.find_at(input, input.len()).is_some() {
+            return Err(format!(
+                "the RegexReplace pattern ({}) also matches the empty string at the end of `{input}`: a .NET regular-expression replace would add the replacement a second time there; Microsoft does not document whether Entra does",
+                s.path
+            ));
+        }
+        let mut extra: Vec<(String, String)> = Vec::new();
+        for a in additional {
+            multi_valued(a, s)?;
+            let v = value_of(a, user)?.ok_or_else(|| {
+                format!(
+                    "the RegexReplace additional input {} ({}) is empty for this user; what Entra substitutes then is not documented",
+                    a.source.describe(),
+                    s.path
+                )
+            })?;
+            extra.push((attr_id(a), v));
+        }
+        expand(replacement, &caps, &re, &extra)
+            .map(|v| Out::from(Some(v)))
+            .map_err(|e| format!("the RegexReplace replacement ({}) {e}", s.path))
+    }
+}
+
+/// What one transformation step yields.
+enum Out {
+    /// A value.
+    Value(String),
+    /// No output: the condition did not hold, or the input was empty.
+    None,
+    /// A RegexReplace that did not match (the reason the value is then undefined).
+    NoMatch(String),
+}
+
+impl From<Option<String>> for Out {
+    fn from(v: Option<String>) -> Out {
+        match v.filter(|v| !v.is_empty()) {
+            Some(v) => Out::Value(v),
+            None => Out::None,
+        }
+    }
+}
+
+/// Contains / StartWith / EndWith: the output when the condition holds, else no output
+/// (the configuration's attribute then applies). Microsoft does not say whether the test
+/// ignores case, so an input where the answer depends on it cannot be computed.
+fn condition(
+    s: &Step,
+    name: &str,
+    input: &str,
+    value: &str,
+    output: &Option<Attr>,
+    user: &EntraUser,
+    test: impl Fn(&str, &str) -> bool,
+) -> Result<Out, String> {
+    let exact = test(input, value);
+    if exact != test(&input.to_lowercase(), &value.to_lowercase()) {
+        return Err(format!(
+            "{name}({value:?}) ({}) holds for `{input}` only when case is ignored, and Microsoft does not document whether {name} ignores case",
+            s.path
+        ));
+    }
+    if !exact {
+        return Ok(Out::None);
+    }
+    match output {
+        Some(a) => {
+            multi_valued(a, s)?;
+            Ok(Out::from(value_of(a, user)?))
+        }
+        None => Err(format!(
+            "{name} ({}) has no output attribute; what Entra emits then is not documented",
+            s.path
+        )),
+    }
+}
+
+/// Refuses inputs marked "treat source as multivalued" whose source can hold several
+/// values: the user exports hold one value per attribute.
+fn multi_valued(a: &Attr, s: &Step) -> Result<(), String> {
+    let multi_source = match &a.source {
+        Source::Extension(_) => true,
+        Source::User(id) => matches!(
+            id.as_str(),
+            "proxyaddresses" | "othermail" | "othermails" | "assignedroles"
+        ),
+        _ => false,
+    };
+    if a.multi && multi_source {
+        return Err(format!(
+            "{} is treated as multi-valued ({}): the transformation applies to every value, and the user export holds only one",
+            a.source.describe(),
+            s.path
+        ));
+    }
+    Ok(())
 }
 
 fn first_line(s: &str) -> String {
@@ -448,10 +633,10 @@ fn expand(
             caps.name(name)
                 .map(|m| m.as_str().to_string())
                 .unwrap_or_default()
-        } else if let Ok(n) = name.parse::<usize>() {
-            caps.get(n)
-                .map(|m| m.as_str().to_string())
-                .unwrap_or_default()
+        } else if name.parse::<usize>().is_ok() {
+            return Err(format!(
+                "names the numbered group {{{name}}}; Microsoft documents only named groups ({{group-name}})"
+            ));
         } else if let Some((_, v)) = extra.iter().find(|(k, _)| {
             k.eq_ignore_ascii_case(name) || format!("user.{k}").eq_ignore_ascii_case(name)
         }) {
@@ -862,6 +1047,27 @@ mod doc_examples {
         // No match: the transformation is skipped and the attribute value stays.
         let u = user(&[("mail", "swmal@contoso.com"), ("country", "US")]);
         assert_eq!(run(&c, &u, false).as_deref(), Some("swmal@contoso.com"));
+    }
+
+    #[test]
+    fn regex_whole_match_only() {
+        let re = |p: &str| Transformation::RegexReplace {
+            pattern: p.into(),
+            replacement: "{x}@y.com".into(),
+            additional: vec![],
+        };
+        let u = user(&[("mail", "abc")]);
+        let mut e = Engine::default();
+        // Anchored: one match covering the input.
+        let c = claim(Some("mail"), vec![step(re("^(?'x'.*)$"), None)]);
+        assert_eq!(
+            e.eval(&c, &u, false),
+            Eval::Value("abc@y.com".into(), "user.mail → RegexReplace()".into())
+        );
+        // `.*` also matches the empty string at the end: .NET's Replace would emit the
+        // replacement twice; not guessed.
+        let c = claim(Some("mail"), vec![step(re("(?'x'.*)"), None)]);
+        assert!(matches!(e.eval(&c, &u, false), Eval::Unknown(w) if w.contains("empty string")));
     }
 
     #[test]

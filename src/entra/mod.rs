@@ -33,6 +33,7 @@
 //! ```
 
 mod app;
+mod claim_checks;
 mod claims;
 mod engine;
 mod iam;
@@ -45,6 +46,7 @@ pub use claims::{
     Attr, Claim, ClaimConfiguration, ClaimsConfig, ClaimsOrigin, NameIdFormat, Source, Step,
     Transformation, UserTypeCondition,
 };
+pub use engine::{claim_value, ClaimValue};
 pub use users::{AwsUser, AwsUsers, EntraUser, EntraUsers};
 
 pub(crate) use rules::RULES;
@@ -320,7 +322,10 @@ pub fn check(sp: &SpFacts, idp: &IdpFacts, inputs: &PairInputs, at: DateTime<Utc
             &default_claims
         }
     };
+    engine.legacy = claims.origin == ClaimsOrigin::ClaimsMappingPolicy;
     lint_claims(sp, claims, iam, &mut engine, &mut r);
+    claim_checks::token_settings(sp, idp, inputs.app.as_ref(), claims, &mut r.findings);
+    claim_checks::aws_attribute_names(sp, claims, &mut r.findings);
     if let SpKind::IamSingleAccount { partition } = &sp.kind {
         let cx = iam::IamCtx {
             sp,
@@ -355,16 +360,11 @@ fn lint_claims(
     if ic {
         match &c.name_id_format {
             NameIdFormat::EmailAddress => {}
-            NameIdFormat::Default => r.findings.push(
-                NAMEID_FORMAT
-                    .at(
-                        ent,
-                        Some(at_json(f, &fmt_path)),
-                        format!("the NameID format is Default ({f}: {fmt_path}): Entra then sends the source's default format, which is not documented to be emailAddress"),
-                    )
-                    .with_severity(crate::finding::Severity::Warning)
-                    .with_hint("Set the Name identifier format to Email address explicitly; IAM Identity Center accepts only urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"),
-            ),
+            NameIdFormat::Default => r.findings.push(NAMEID_FORMAT_DEFAULT.at(
+                ent,
+                Some(at_json(f, &fmt_path)),
+                format!("the NameID format is Default ({f}: {fmt_path}): Entra then sends the source's default format, which Microsoft does not document to be emailAddress"),
+            )),
             other => r.findings.push(NAMEID_FORMAT.at(
                 ent,
                 Some(at_json(f, &fmt_path)),
