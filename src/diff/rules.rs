@@ -1,6 +1,8 @@
-//! The `diff.*` codes. A change's class sets the finding's severity (breaking → error,
-//! action → warning, harmless → info); the severity here is the usual one.
+//! The `diff.*` codes. A change's class gives its severity (breaking → error, action →
+//! warning, harmless → info); a kind of change that can fall in several classes has one code
+//! per class: `diff.endpoint.removed` (action) and `diff.endpoint.removed.breaking`, for example.
 
+use super::Class;
 use crate::finding::{Rule, Severity};
 
 const SRC_MD: &str = "SAML 2.0 metadata (saml-metadata-2.0-os)";
@@ -129,7 +131,7 @@ rule!(
     CERT_ACTIVE_CHANGED,
     "diff.cert.active_changed",
     Warning,
-    "Another signing key is listed first: the IdP presumably signs with it now (rollover overlap)",
+    "Another signing key is listed first: the IdP presumably signs with it now (rollover overlap; unconfirmed: metadata does not say which key signs)",
     "Make sure the other side holds that certificate",
     SRC_ROLL
 );
@@ -230,6 +232,153 @@ rule!(
     SRC_MD
 );
 
+// A change whose class is not its kind's usual one has its own code, `<kind>.<class>`, so
+// that every code is reported at exactly one severity (see `for_class`).
+rule!(
+    CERT_ADDED_BREAKING,
+    "diff.cert.added.breaking",
+    Error,
+    "A signing certificate was added and no signing key the other side holds remains in the new metadata",
+    "Import the new certificate on the other side now: signatures made with it fail there until then",
+    SRC_MD
+);
+rule!(
+    CERT_ADDED_HARMLESS,
+    "diff.cert.added.harmless",
+    Info,
+    "A certificate was added that needs nothing on the other side (already expired, or not used for SAML sign-in with AWS)",
+    "Nothing to do",
+    SRC_MD
+);
+rule!(
+    CERT_REMOVED_BREAKING,
+    "diff.cert.removed.breaking",
+    Error,
+    "A signing certificate the other side holds was removed and none of the certificates it holds remains",
+    "Import the IdP's current signing certificate on the other side now",
+    SRC_MD
+);
+rule!(
+    CERT_REMOVED_HARMLESS,
+    "diff.cert.removed.harmless",
+    Info,
+    "A certificate was removed that needs nothing on the other side (it had expired, or was not used for SAML sign-in)",
+    "Nothing to do; delete it on the other side when convenient",
+    SRC_MD
+);
+rule!(
+    CERT_CHANGED_HARMLESS,
+    "diff.cert.changed.harmless",
+    Info,
+    "A certificate's use or roles changed without taking away a signing key",
+    "Nothing to do",
+    SRC_MD
+);
+rule!(
+    ENDPOINT_ADDED_HARMLESS,
+    "diff.endpoint.added.harmless",
+    Info,
+    "An endpoint other than an AssertionConsumerService was added",
+    "Nothing to do: the other side may keep using the endpoints it has",
+    SRC_MD
+);
+rule!(
+    ENDPOINT_REMOVED_BREAKING,
+    "diff.endpoint.removed.breaking",
+    Error,
+    "The last AssertionConsumerService (or the last SingleSignOnService) was removed",
+    "Restore an endpoint of that kind: sign-in cannot complete (or start) without one",
+    SRC_MD
+);
+rule!(
+    ENDPOINT_REMOVED_HARMLESS,
+    "diff.endpoint.removed.harmless",
+    Info,
+    "A WS-Federation endpoint was removed (AWS does not use WS-Federation)",
+    "Nothing to do for SAML",
+    SRC_MD
+);
+rule!(
+    ENDPOINT_CHANGED_ACTION,
+    "diff.endpoint.changed.action",
+    Warning,
+    "An endpoint change the other side should follow but that does not stop sign-in (a new default ACS, a logout URL)",
+    "Update the Default Reply URL or the logout URL on the other side",
+    SRC_MD
+);
+rule!(
+    ENDPOINT_CHANGED_HARMLESS,
+    "diff.endpoint.changed.harmless",
+    Info,
+    "An endpoint's index or isDefault changed, or a WS-Federation endpoint changed, with nothing to do",
+    "Nothing to do unless requests name the endpoint by index",
+    SRC_MD
+);
+rule!(
+    ROLE_REMOVED_ACTION,
+    "diff.role.removed.action",
+    Warning,
+    "A role other than an SSO role was removed (for example a WS-Federation role)",
+    "Whoever used that role loses it; AWS does not use WS-Federation roles",
+    SRC_MD
+);
+rule!(
+    ROLE_CHANGED_BREAKING,
+    "diff.role.changed.breaking",
+    Error,
+    "A role no longer lists SAML 2.0, or the IdP now wants signed AuthnRequests",
+    "Restore SAML 2.0 in protocolSupportEnumeration, or lift the signed-request requirement (AWS IAM Identity Center does not sign AuthnRequests)",
+    SRC_MD
+);
+rule!(
+    ROLE_CHANGED_HARMLESS,
+    "diff.role.changed.harmless",
+    Info,
+    "A role's attributes changed without a new requirement (a requirement relaxed, errorURL, another protocol, the aggregate's Name)",
+    "Nothing to do",
+    SRC_MD
+);
+rule!(
+    VALIDITY_CHANGED_BREAKING,
+    "diff.validity.changed.breaking",
+    Error,
+    "validUntil changed to an instant that has already passed",
+    "Get a fresh copy signed by the publisher: consumers that honour validUntil refuse the new metadata",
+    SRC_MD
+);
+rule!(
+    NAMEID_ADDED_ACTION,
+    "diff.nameid.added.action",
+    Warning,
+    "An SP added a NameIDFormat: it may now require that format",
+    "If the SP now requires it, set the NameID format at the IdP to it",
+    SRC_MD
+);
+rule!(
+    ATTRIBUTE_ADDED_ACTION,
+    "diff.attribute.added.action",
+    Warning,
+    "The SP added a requested attribute marked isRequired",
+    "Add a claim with that name at the IdP",
+    SRC_MD
+);
+rule!(
+    ATTRIBUTE_REMOVED_HARMLESS,
+    "diff.attribute.removed.harmless",
+    Info,
+    "The SP no longer requests an attribute",
+    "Nothing to do; the claim may be removed at the IdP",
+    SRC_MD
+);
+rule!(
+    EXTENSIONS_CHANGED_ACTION,
+    "diff.extensions.changed.action",
+    Warning,
+    "Entity attributes (mdattr:EntityAttributes) or scopes (shibmd:Scope) changed",
+    "Check attribute-release and access policies, and scoped values, that rely on them",
+    SRC_MD
+);
+
 /// Every `diff.*` rule.
 pub(crate) static RULES: &[&Rule] = &[
     &RESIGNED,
@@ -259,7 +408,44 @@ pub(crate) static RULES: &[&Rule] = &[
     &EXTENSIONS_CHANGED,
     &ORGANIZATION_CHANGED,
     &CONTACT_CHANGED,
+    &CERT_ADDED_BREAKING,
+    &CERT_ADDED_HARMLESS,
+    &CERT_REMOVED_BREAKING,
+    &CERT_REMOVED_HARMLESS,
+    &CERT_CHANGED_HARMLESS,
+    &ENDPOINT_ADDED_HARMLESS,
+    &ENDPOINT_REMOVED_BREAKING,
+    &ENDPOINT_REMOVED_HARMLESS,
+    &ENDPOINT_CHANGED_ACTION,
+    &ENDPOINT_CHANGED_HARMLESS,
+    &ROLE_REMOVED_ACTION,
+    &ROLE_CHANGED_BREAKING,
+    &ROLE_CHANGED_HARMLESS,
+    &VALIDITY_CHANGED_BREAKING,
+    &NAMEID_ADDED_ACTION,
+    &ATTRIBUTE_ADDED_ACTION,
+    &ATTRIBUTE_REMOVED_HARMLESS,
+    &EXTENSIONS_CHANGED_ACTION,
 ];
+
+/// The rule a change of kind `rule` and class `class` reports: `rule` itself when the class
+/// is its usual one, else the `<code>.<class>` variant (every reachable pair has one; a test
+/// in `tests/catalogue.rs` compares emitted severities with the catalogue).
+pub(crate) fn for_class(rule: &'static Rule, class: Class) -> &'static Rule {
+    if rule.severity == class.severity() {
+        return rule;
+    }
+    RULES
+        .iter()
+        .copied()
+        .find(|r| {
+            r.code
+                .strip_prefix(rule.code)
+                .and_then(|s| s.strip_prefix('.'))
+                == Some(class.as_str())
+        })
+        .unwrap_or(rule)
+}
 
 /// The rule with this code (every code a [`Change`](super::Change) carries is one of
 /// [`RULES`]).
