@@ -169,8 +169,8 @@ rule!(
 rule!(
     VALID_UNTIL_EXPIRED,
     "md.valid_until.expired",
-    Error,
-    "validUntil is in the past: consumers must not use the metadata",
+    Warning,
+    "validUntil is in the past: consumers that honour it must not use the metadata (AWS IAM documents that it does not evaluate validUntil)",
     "Fetch current metadata from its publisher (or remove validUntil only if you own the file)",
     "SAML 2.0 Metadata (OASIS), section 2.2.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML 2.0 Metadata (OASIS), section 4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; AWS IAM User Guide: Create a SAML identity provider in IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html>"
 );

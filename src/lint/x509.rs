@@ -58,8 +58,8 @@ rule!(
 rule!(
     WEAK_SIGNATURE,
     "x509.weak_signature",
-    Warning,
-    "certificate signed with MD5 or SHA-1",
+    Info,
+    "certificate signed with MD5 or SHA-1 (a peer that takes the key from metadata does not check the certificate's own signature)",
     "Re-issue the certificate with a SHA-256 signature (sha256WithRSAEncryption)",
     "CA/Browser Forum Baseline Requirements for TLS Server Certificates, section 7.1.3 <https://cabforum.org/working-groups/server/baseline-requirements/requirements/>; RFC 6151: Updated Security Considerations for the MD5 Message-Digest and the HMAC-MD5 Algorithms <https://www.rfc-editor.org/rfc/rfc6151>; SAML V2.0 Metadata Interoperability Profile (OASIS) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-cs-01.pdf>"
 );
