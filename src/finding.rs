@@ -51,6 +51,35 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The entries of [`source`](Rule::source), in order: `(title, Some(url))` for each
+    /// `Title <URL>` entry (entries are separated by `"; "`), `(text, None)` for an entry
+    /// without a URL.
+    ///
+    /// ```
+    /// let r = samlcheck::catalog::rule("md.entity_id.missing").unwrap();
+    /// let (title, url) = r.sources().next().unwrap();
+    /// assert!(title.starts_with("SAML 2.0 Metadata"));
+    /// assert!(url.unwrap().starts_with("https://"));
+    /// ```
+    pub fn sources(&self) -> impl Iterator<Item = (&'static str, Option<&'static str>)> {
+        let source: &'static str = self.source;
+        source
+            .split("; ")
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(|e| match e.rsplit_once(" <") {
+                Some((title, rest)) if rest.ends_with('>') && !title.trim().is_empty() => {
+                    (title.trim(), rest.strip_suffix('>'))
+                }
+                _ => (e, None),
+            })
+    }
+
+    /// The first URL of the rule's source (SARIF's `helpUri`), if it has one.
+    pub fn help_uri(&self) -> Option<&'static str> {
+        self.sources().find_map(|(_, url)| url)
+    }
+
     /// A finding of this rule at its default severity.
     pub fn at(
         &'static self,

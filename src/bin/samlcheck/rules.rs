@@ -67,21 +67,18 @@ fn markdown(rules: &[&samlcheck::Rule]) -> String {
             r.severity,
             cell(r.summary),
             cell(r.fix),
-            cell(&source_links(r.source))
+            cell(&source_links(r))
         );
     }
     s
 }
 
-/// A source (`Title <URL>; Title <URL>`) as Markdown links.
-fn source_links(source: &str) -> String {
-    source
-        .split("; ")
-        .map(|e| match e.rsplit_once(" <") {
-            Some((title, rest)) if rest.ends_with('>') => {
-                format!("[{}]({})", title.trim(), rest.trim_end_matches('>'))
-            }
-            _ => e.to_string(),
+/// A rule's source (`Title <URL>; Title <URL>`) as Markdown links.
+fn source_links(r: &samlcheck::Rule) -> String {
+    r.sources()
+        .map(|(title, url)| match url {
+            Some(u) => format!("[{title}]({u})"),
+            None => title.to_string(),
         })
         .collect::<Vec<_>>()
         .join("; ")
