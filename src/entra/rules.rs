@@ -35,7 +35,7 @@ pub(crate) static ACS_LEGACY_MISSING: Rule = Rule {
     severity: Severity::Error,
     summary: "The legacy <region>.signin.aws.amazon.com ACS URL that AWS still lists is missing from the Reply URLs (AADSTS50011)",
     fix: "Keep the primary Region's <region>.signin.aws.amazon.com ACS URL in the Reply URLs: instances enabled before February 2026 use it for SP-initiated sign-in (AADSTS50011 otherwise)",
-    source: "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>",
+    source: "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: How to connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-connect-idp.html>",
 };
 
 pub(crate) static ACS_NO_DEFAULT: Rule = Rule {
@@ -59,7 +59,7 @@ pub(crate) static REPLY_URL_STALE: Rule = Rule {
     severity: Severity::Info,
     summary: "A Reply URL is an IAM Identity Center ACS URL that the SP metadata does not list",
     fix: "Remove Reply URLs left from an earlier instance or identity source, or check that the SP metadata is the current one (Download metadata file lists every Region's ACS URLs)",
-    source: "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>",
+    source: "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: How to connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-connect-idp.html>",
 };
 
 pub(crate) static SIGNING_KEY_UNKNOWN: Rule = Rule {

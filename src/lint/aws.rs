@@ -22,7 +22,7 @@ rule!(IC_SP_ACS_SHAPE, "aws.ic.sp.acs.shape", Error,
 rule!(IC_SP_ACS_BINDING, "aws.ic.sp.acs.binding", Warning,
     "Identity Center SP ACS with a binding other than HTTP-POST",
     "Use Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\"; Identity Center receives responses only by POST",
-    "SAML 2.0 Profiles (OASIS), section 4.1.4.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf>; Microsoft Entra: Single sign-on SAML protocol <https://learn.microsoft.com/en-us/entra/identity-platform/single-sign-on-saml-protocol>");
+    "SAML 2.0 Profiles (OASIS), section 4.1.3.5 <https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf>; Microsoft Entra: Single sign-on SAML protocol <https://learn.microsoft.com/en-us/entra/identity-platform/single-sign-on-saml-protocol>");
 rule!(
     IC_SP_REGION,
     "aws.ic.sp.region",
@@ -34,11 +34,11 @@ rule!(
 rule!(IC_SP_ACS_REGIONS, "aws.ic.sp.acs.regions", Info,
     "Identity Center SP with ACS URLs in several Regions (multi-Region instance)",
     "Add every Region's ACS URL to the IdP's reply URLs; IdP-initiated sign-in needs one marked default",
-    "AWS IAM Identity Center User Guide: Replicate IAM Identity Center to an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/replicate-to-additional-region.html>; Microsoft Entra: Redirect URI (reply URL) outline and restrictions <https://learn.microsoft.com/en-us/entra/identity-platform/reply-url>");
+    "AWS IAM Identity Center User Guide: Replicate IAM Identity Center to an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/replicate-to-additional-region.html>; AWS IAM Identity Center User Guide: How to connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-connect-idp.html>; Microsoft Entra: Redirect URI (reply URL) outline and restrictions <https://learn.microsoft.com/en-us/entra/identity-platform/reply-url>");
 rule!(IC_SP_ACS_HOST_FORM, "aws.ic.sp.acs.host_form", Info,
     "which ACS host form(s) Identity Center SP metadata uses; the legacy signin.aws.amazon.com form must be kept by instances enabled before Feb 2026",
     "Keep every ACS URL the console lists in the IdP's reply URLs; do not drop the legacy form for an older instance",
-    "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>");
+    "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: How to connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-connect-idp.html>");
 rule!(IAM_SP_ACS, "aws.iam.sp.acs", Warning,
     "AWS IAM SP ACS is not an AWS sign-in SAML endpoint (https://[<region>.]signin.aws.amazon.com/saml and the partition equivalents)",
     "Use the ACS URLs of https://signin.aws.amazon.com/static/saml-metadata.xml (or its partition's copy)",

@@ -209,7 +209,7 @@ rule!(ROLE_NO_SIGNING_KEY, "md.role.no_signing_key", Error,
 rule!(SPLIT_VALUE, "md.split_value", Warning,
     "a comment or processing instruction splits a text value",
     "Remove the comment or processing instruction from inside the value; consumers that ignore it read a different value (comment injection)",
-    "CVE-2017-11427 (comment truncation in SAML libraries) <https://nvd.nist.gov/vuln/detail/CVE-2017-11427>; XML Signature Syntax and Processing Version 1.1 (W3C), The Reference Processing Model <https://www.w3.org/TR/xmldsig-core1/>");
+    "CVE-2017-11427 (comment truncation in SAML libraries) <https://nvd.nist.gov/vuln/detail/CVE-2017-11427>; XML Signature Syntax and Processing Version 1.1 (W3C), Same-Document URI-References <https://www.w3.org/TR/xmldsig-core1/>");
 rule!(AGGREGATE_UNSIGNED, "md.aggregate.unsigned", Warning,
     "EntitiesDescriptor root without a ds:Signature: its origin cannot be verified",
     "Fetch the aggregate from its publisher's signed source and verify it against the publisher's key",
