@@ -236,6 +236,17 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             b(good.clone()),
         ),
         (
+            // A relative SingleLogoutService: logout is broken, sign-in is not (warning);
+            // the SSO case above stays the error `md.endpoint.location.not_absolute`.
+            "md.endpoint.location.not_absolute.other",
+            b(idp_key(&format!(
+                "{}{}",
+                good_key(),
+                endpoint("SingleLogoutService", REDIRECT, "/slo", "")
+            ))),
+            b(idp_key(&format!("{}{}", good_key(), sso("/sso")))),
+        ),
+        (
             "md.endpoint.location.http",
             b(idp_with(&format!(
                 "{}{}",

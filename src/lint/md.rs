@@ -45,8 +45,8 @@ rule!(
 rule!(
     ENTITY_ID_DUPLICATE,
     "md.entity_id.duplicate",
-    Error,
-    "the same entityID on more than one EntityDescriptor of a document",
+    Warning,
+    "the same entityID on more than one EntityDescriptor of a document: which one a consumer uses is not defined",
     "Keep one EntityDescriptor per entityID (remove or merge the duplicate)",
     "SAML 2.0 Metadata (OASIS), section 2.3.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML V2.0 Metadata Interoperability Profile (OASIS) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-cs-01.pdf>"
 );
@@ -94,8 +94,16 @@ rule!(
     ENDPOINT_LOCATION_NOT_ABSOLUTE,
     "md.endpoint.location.not_absolute",
     Error,
-    "endpoint Location is not an absolute URL",
+    "SingleSignOnService or AssertionConsumerService Location is not an absolute URL: sign-in cannot reach it",
     "Use an absolute https:// URL as Location",
+    "SAML 2.0 Metadata (OASIS), section 2.2.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML 2.0 Profiles (OASIS), section 4.1.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf>"
+);
+rule!(
+    ENDPOINT_LOCATION_NOT_ABSOLUTE_OTHER,
+    "md.endpoint.location.not_absolute.other",
+    Warning,
+    "Location of an endpoint other than SingleSignOnService or AssertionConsumerService (logout, artifact resolution, ...) is not an absolute URL: that service cannot be reached, sign-in is not affected",
+    "Use an absolute https:// URL as Location, or remove the endpoint",
     "SAML 2.0 Metadata (OASIS), section 2.2.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
@@ -109,10 +117,10 @@ rule!(
 rule!(
     ENDPOINT_LOCATION_WHITESPACE,
     "md.endpoint.location.whitespace",
-    Error,
-    "endpoint Location contains a CR, LF or tab, or starts or ends with white space",
+    Warning,
+    "endpoint Location contains a CR, LF or tab, or starts or ends with white space (unconfirmed whether AWS and Entra strip it, as URL parsers do)",
     "Remove the white space from the Location; URLs are compared character by character",
-    "RFC 3986: Uniform Resource Identifier (URI): Generic Syntax, section 2 <https://www.rfc-editor.org/rfc/rfc3986#section-2>; AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>"
+    "RFC 3986: Uniform Resource Identifier (URI): Generic Syntax, section 2 <https://www.rfc-editor.org/rfc/rfc3986#section-2>; AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>; URL Standard (WHATWG), basic URL parser <https://url.spec.whatwg.org/#concept-basic-url-parser>"
 );
 rule!(ENDPOINT_INDEX_MISSING, "md.endpoint.index.missing", Error,
     "indexed endpoint (AssertionConsumerService, ArtifactResolutionService, DiscoveryResponse) without index",
@@ -640,10 +648,10 @@ fn endpoints(cx: &mut Cx<'_>, ent: Option<&str>, r: &Role, label: &str) {
                 at_place(&ep.place),
                 format!("{name} at {} of {label} has no Location", ep.place.path),
             )),
-            Some(l) => location(cx, ent, name, l, &ep.place),
+            Some(l) => location(cx, ent, name, ep.kind, l, &ep.place),
         }
         if let Some(l) = &ep.response_location {
-            location(cx, ent, name, l, &ep.place);
+            location(cx, ent, name, ep.kind, l, &ep.place);
         }
         if is_indexed(ep.kind) {
             match &ep.index {
@@ -695,7 +703,23 @@ fn endpoints(cx: &mut Cx<'_>, ent: Option<&str>, r: &Role, label: &str) {
     }
 }
 
-fn location(cx: &mut Cx<'_>, ent: Option<&str>, name: &str, l: &crate::model::Attr, place: &Place) {
+fn location(
+    cx: &mut Cx<'_>,
+    ent: Option<&str>,
+    name: &str,
+    kind: EndpointKind,
+    l: &crate::model::Attr,
+    place: &Place,
+) {
+    // Sign-in goes through these two; a broken URL elsewhere (logout, ...) does not stop it.
+    let not_absolute = if matches!(
+        kind,
+        EndpointKind::SingleSignOnService | EndpointKind::AssertionConsumerService
+    ) {
+        &ENDPOINT_LOCATION_NOT_ABSOLUTE
+    } else {
+        &ENDPOINT_LOCATION_NOT_ABSOLUTE_OTHER
+    };
     let v = l.value.as_str();
     if v.contains(['\r', '\n', '\t']) || v.trim() != v {
         cx.push(ENDPOINT_LOCATION_WHITESPACE.at(
@@ -724,18 +748,16 @@ fn location(cx: &mut Cx<'_>, ent: Option<&str>, name: &str, l: &crate::model::At
                 ));
             }
         }
-        Ok(u) if u.cannot_be_a_base() || u.host_str().is_none() => {
-            cx.push(ENDPOINT_LOCATION_NOT_ABSOLUTE.at(
-                ent,
-                at_attr(l, place),
-                format!(
-                    "{name} Location {} is not an absolute URL with a host",
-                    q(t)
-                ),
-            ))
-        }
+        Ok(u) if u.cannot_be_a_base() || u.host_str().is_none() => cx.push(not_absolute.at(
+            ent,
+            at_attr(l, place),
+            format!(
+                "{name} Location {} is not an absolute URL with a host",
+                q(t)
+            ),
+        )),
         Ok(_) => {}
-        Err(e) => cx.push(ENDPOINT_LOCATION_NOT_ABSOLUTE.at(
+        Err(e) => cx.push(not_absolute.at(
             ent,
             at_attr(l, place),
             format!("{name} Location {} is not an absolute URL ({e})", q(t)),
