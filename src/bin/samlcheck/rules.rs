@@ -94,6 +94,10 @@ fn json(rules: &[&samlcheck::Rule]) -> String {
                 "summary": r.summary,
                 "fix": r.fix,
                 "source": r.source,
+                "sources": r
+                    .sources()
+                    .map(|(title, url)| serde_json::json!({"title": title, "url": url}))
+                    .collect::<Vec<_>>(),
             })
         })
         .collect();
