@@ -1030,3 +1030,43 @@ fn identity_center_entity_id_shape_names_what_is_wrong() {
     assert!(e.message.contains("\"d-XYZ\""), "{}", e.message);
     assert!(!codes(&f).contains(&"aws.ic.sp.region"));
 }
+
+/// A whole PEM file base64-encoded once more (seen in ruby-saml's test metadata) is named as
+/// such, with a hint that says what to paste; other undecodable certificates keep the parser's
+/// reason.
+#[test]
+fn a_base64_encoded_pem_file_in_x509certificate_is_named() {
+    let idp_key = |k: &str| {
+        entity(
+            "https://idp.example.org/",
+            &format!(
+                "{}{}",
+                idp_role("", &format!("{k}{}", sso("https://idp.example.org/sso"))),
+                organization()
+            ),
+        )
+    };
+    let pem = format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        b64(&cert_der(&Spec::default()))
+    );
+    let f = run_bytes(idp_key(&key("signing", &b64(pem.as_bytes()))).into_bytes());
+    let u: Vec<&Finding> = f.iter().filter(|f| f.code == "x509.unparseable").collect();
+    assert_eq!(u.len(), 1, "{f:#?}");
+    assert!(
+        u[0].message.contains("base64-encoded PEM"),
+        "{}",
+        u[0].message
+    );
+    assert!(
+        u[0].hint.contains("-----BEGIN CERTIFICATE-----"),
+        "{}",
+        u[0].hint
+    );
+
+    let f = run_bytes(idp_key(&key("signing", &b64(b"not a certificate at all"))).into_bytes());
+    let u: Vec<&Finding> = f.iter().filter(|f| f.code == "x509.unparseable").collect();
+    assert_eq!(u.len(), 1, "{f:#?}");
+    assert!(!u[0].message.contains("PEM"), "{}", u[0].message);
+    assert!(u[0].message.contains("does not parse"), "{}", u[0].message);
+}

@@ -245,6 +245,19 @@ fn problem(cx: &mut Cx<'_>, ent: Option<&str>, c: &Certificate) {
                 c.text.path
             ),
         ),
+        // "LS0tLS1CRUdJTi" is base64 of "-----BEGIN": a whole PEM file encoded once more.
+        Err(CertProblem::Der(_)) if c.text.value.trim_start().starts_with("LS0tLS1CRUdJTi") => {
+            UNPARSEABLE
+                .at(
+                    ent,
+                    loc,
+                    format!(
+                        "X509Certificate at {} holds a base64-encoded PEM file (-----BEGIN ...), not the base64 of a DER certificate",
+                        c.text.path
+                    ),
+                )
+                .with_hint("Put only the base64 lines between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- into X509Certificate")
+        }
         Err(CertProblem::Der(e)) => UNPARSEABLE.at(
             ent,
             loc,
