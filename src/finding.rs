@@ -8,11 +8,12 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// Worth knowing; nothing to fix.
+    /// A fact worth knowing; nothing breaks because of it.
     Info,
-    /// Likely to cause trouble, or a weak practice.
+    /// Works today but breaks on a known date or event, or a documented risk; also the
+    /// highest severity of a fact no vendor page confirms (see [`guide::severity`](crate::guide::severity)).
     Warning,
-    /// Will break sign-in or an upload.
+    /// With this configuration sign-in fails, or AWS/Entra refuses the file or setting.
     Error,
 }
 
@@ -46,7 +47,8 @@ pub struct Rule {
     pub summary: &'static str,
     /// One line: how to fix what it reports.
     pub fix: &'static str,
-    /// Where the fact behind the rule comes from (a spec section or vendor documentation).
+    /// Where the fact behind the rule comes from: public documents, each `Title <https://URL>`,
+    /// separated by `"; "` (read them with [`Rule::sources`]).
     pub source: &'static str,
 }
 
