@@ -8,11 +8,12 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// Worth knowing; nothing to fix.
+    /// A fact worth knowing; nothing breaks because of it.
     Info,
-    /// Likely to cause trouble, or a weak practice.
+    /// Works today but breaks on a known date or event, or a documented risk; also the
+    /// highest severity of a fact no vendor page confirms (see [`guide::severity`](crate::guide::severity)).
     Warning,
-    /// Will break sign-in or an upload.
+    /// With this configuration sign-in fails, or AWS/Entra refuses the file or setting.
     Error,
 }
 
@@ -46,11 +47,41 @@ pub struct Rule {
     pub summary: &'static str,
     /// One line: how to fix what it reports.
     pub fix: &'static str,
-    /// Where the fact behind the rule comes from (a spec section or vendor documentation).
+    /// Where the fact behind the rule comes from: public documents, each `Title <https://URL>`,
+    /// separated by `"; "` (read them with [`Rule::sources`]).
     pub source: &'static str,
 }
 
 impl Rule {
+    /// The entries of [`source`](Rule::source), in order: `(title, Some(url))` for each
+    /// `Title <URL>` entry (entries are separated by `"; "`), `(text, None)` for an entry
+    /// without a URL.
+    ///
+    /// ```
+    /// let r = samlcheck::catalog::rule("md.entity_id.missing").unwrap();
+    /// let (title, url) = r.sources().next().unwrap();
+    /// assert!(title.starts_with("SAML 2.0 Metadata"));
+    /// assert!(url.unwrap().starts_with("https://"));
+    /// ```
+    pub fn sources(&self) -> impl Iterator<Item = (&'static str, Option<&'static str>)> {
+        let source: &'static str = self.source;
+        source
+            .split("; ")
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(|e| match e.rsplit_once(" <") {
+                Some((title, rest)) if rest.ends_with('>') && !title.trim().is_empty() => {
+                    (title.trim(), rest.strip_suffix('>'))
+                }
+                _ => (e, None),
+            })
+    }
+
+    /// The first URL of the rule's source (SARIF's `helpUri`), if it has one.
+    pub fn help_uri(&self) -> Option<&'static str> {
+        self.sources().find_map(|(_, url)| url)
+    }
+
     /// A finding of this rule at its default severity.
     pub fn at(
         &'static self,

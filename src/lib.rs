@@ -25,6 +25,8 @@
 //! * The clock is an input: time-dependent checks take `at`; the library never reads the clock.
 //! * No panics on any input: problems are an [`Error`] (no result) or a [`Finding`] (a fact
 //!   about valid input, with a stable code from the [`catalog`]).
+//! * Severity means sign-in impact, and every rule cites a public source: the policy is
+//!   [`guide::severity`] (`docs/severity.md`).
 //!
 //! # What this crate does not do
 //!
@@ -40,6 +42,7 @@ pub mod entra;
 mod error;
 mod finding;
 pub mod flavor;
+pub mod guide;
 mod limits;
 pub mod lint;
 pub mod model;

@@ -178,6 +178,14 @@ fn sarif_is_valid_and_read_back_by_sarif_tools() {
     assert_eq!(v["version"], "2.1.0");
     let results = v["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 5, "one result per finding");
+    // A rule whose source has no URL gets no helpUri; a catalogue rule gets its first URL.
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rule = |c: &str| rules.iter().find(|x| x["id"] == c).unwrap().clone();
+    assert!(rule("test.cert.expired").get("helpUri").is_none());
+    assert!(rule("pair.acs.not_in_reply_urls")["helpUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
     let Some(seen) = run_consumer("check_sarif.py", &sarif, "sarif") else {
         return;
     };
@@ -515,6 +523,14 @@ fn binary_pair_check_sarif_is_accepted() {
     let cat = samlcheck::catalog::rule("pair.idp_cert.expired").unwrap();
     assert_eq!(expired["shortDescription"]["text"], cat.summary);
     assert!(expired["help"]["text"].as_str().unwrap().contains(cat.fix));
+    // Every rule links the first public page its fact comes from (helpUri).
+    for r in rules {
+        let cat = samlcheck::catalog::rule(r["id"].as_str().unwrap()).unwrap();
+        let uri = cat.help_uri().unwrap();
+        assert!(uri.starts_with("https://"), "{uri}");
+        assert_eq!(r["helpUri"], uri, "{}", cat.code);
+        assert!(cat.source.contains(uri));
+    }
     let Some(seen) = run_consumer("check_sarif.py", &sarif, "sarif") else {
         return;
     };

@@ -230,12 +230,21 @@ fn run(old: &str, new: &str) -> Diff {
     diff::diff(&parse(old), &parse(new), &DiffOptions::new(at()))
 }
 
+/// The kind of a change: its code without the class suffix that a change outside its kind's
+/// usual class carries (`diff.endpoint.removed.breaking` → `diff.endpoint.removed`).
+fn kind(code: &'static str) -> &'static str {
+    [".breaking", ".action", ".harmless"]
+        .iter()
+        .find_map(|s| code.strip_suffix(s))
+        .unwrap_or(code)
+}
+
 fn codes(d: &Diff) -> Vec<&'static str> {
-    d.changes().map(|c| c.code).collect()
+    d.changes().map(|c| kind(c.code)).collect()
 }
 
 fn only<'a>(d: &'a Diff, code: &str) -> &'a diff::Change {
-    let v: Vec<_> = d.changes().filter(|c| c.code == code).collect();
+    let v: Vec<_> = d.changes().filter(|c| kind(c.code) == code).collect();
     assert_eq!(v.len(), 1, "expected one {code} in {:#?}", d);
     v[0]
 }
@@ -362,9 +371,10 @@ fn rollover_sequence_reports_the_three_states() {
     let d = diff::diff(&parse(&s3), &parse(&s4), &opts);
     assert_eq!(only(&d, "diff.cert.removed").class, Class::Action);
     opts.known_certs = Some(vec![a().sha256.clone()]);
-    // ... and the overlap step already warns it is breaking for that SP.
+    // ... and the overlap step warns (which key signs is an inference from the order, so
+    // it is an action, not breaking: docs/severity.md).
     let d = diff::diff(&parse(&s2), &parse(&s3), &opts);
-    assert_eq!(only(&d, "diff.cert.active_changed").class, Class::Breaking);
+    assert_eq!(only(&d, "diff.cert.active_changed").class, Class::Action);
 
     // Skipping the overlap entirely (one cert replaced by another) is breaking.
     let d14 = run(&s1, &s4);
@@ -493,7 +503,7 @@ fn acs_location_change_is_breaking_and_default_change_is_action() {
     let d = run(&two.xml(), &swapped.xml());
     let v: Vec<_> = d
         .changes()
-        .filter(|c| c.code == "diff.endpoint.changed")
+        .filter(|c| kind(c.code) == "diff.endpoint.changed")
         .collect();
     assert_eq!(v.len(), 2);
     assert!(v
@@ -506,6 +516,43 @@ fn acs_location_change_is_breaking_and_default_change_is_action() {
         only(&run(&old.xml(), &none.xml()), "diff.endpoint.removed").class,
         Class::Breaking
     );
+}
+
+/// One code, one severity (#14): a change outside its kind's usual class gets the
+/// `<kind>.<class>` code, and every finding is at its code's catalogue severity.
+#[test]
+fn each_class_of_a_change_kind_has_its_own_code_and_severity() {
+    let old = Sp::ic();
+    let mut two = old.clone();
+    two.acs.push(("https://x.example/acs".into(), 1, false));
+    let mut swapped = two.clone();
+    swapped.acs[0].2 = false;
+    swapped.acs[1].2 = true;
+    let mut none = old.clone();
+    none.acs.clear();
+    let diffs = [
+        run(&two.xml(), &swapped.xml()),
+        run(&old.xml(), &none.xml()),
+        run(&old.xml(), &two.xml()),
+    ];
+    let mut seen = Vec::new();
+    for d in &diffs {
+        for c in d.changes() {
+            let rule = samlcheck::catalog::rule(c.code).expect("code in the catalogue");
+            assert_eq!(rule.severity, c.class.severity(), "{}", c.code);
+            seen.push(c.code);
+        }
+        for f in d.findings("old.xml", "new.xml") {
+            let rule = samlcheck::catalog::rule(f.code).expect("code in the catalogue");
+            assert_eq!(f.severity, rule.severity, "{}", f.code);
+        }
+    }
+    // Default moved to the added ACS: an action on a kind that is usually breaking.
+    assert!(seen.contains(&"diff.endpoint.changed.action"), "{seen:?}");
+    // The last ACS removed: breaking on a kind that is usually an action.
+    assert!(seen.contains(&"diff.endpoint.removed.breaking"), "{seen:?}");
+    // An ACS added: the kind's usual class keeps the plain code.
+    assert!(seen.contains(&"diff.endpoint.added"), "{seen:?}");
 }
 
 #[test]
@@ -521,7 +568,7 @@ fn many_moved_endpoints_pair_by_index() {
     assert_eq!(d.changes().count(), 5_000);
     assert!(d
         .changes()
-        .all(|c| c.code == "diff.endpoint.changed" && c.class == Class::Breaking));
+        .all(|c| kind(c.code) == "diff.endpoint.changed" && c.class == Class::Breaking));
     let c = d.changes().nth(42).unwrap();
     assert_eq!(c.old.as_deref(), Some("https://a.example/acs/42"));
     assert_eq!(c.new.as_deref(), Some("https://b.example/acs/42"));
@@ -825,7 +872,7 @@ fn real_entra_files_two_days_apart() {
     let removed: Vec<_> = e
         .changes
         .iter()
-        .filter(|c| c.code == "diff.cert.removed")
+        .filter(|c| kind(c.code) == "diff.cert.removed")
         .collect();
     assert_eq!(removed.len(), 2, "{:#?}", e.changes);
     // Keys the SP holds remain: no breaking change.

@@ -236,6 +236,17 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             b(good.clone()),
         ),
         (
+            // A relative SingleLogoutService: logout is broken, sign-in is not (warning);
+            // the SSO case above stays the error `md.endpoint.location.not_absolute`.
+            "md.endpoint.location.not_absolute.other",
+            b(idp_key(&format!(
+                "{}{}",
+                good_key(),
+                endpoint("SingleLogoutService", REDIRECT, "/slo", "")
+            ))),
+            b(idp_key(&format!("{}{}", good_key(), sso("/sso")))),
+        ),
+        (
             "md.endpoint.location.http",
             b(idp_with(&format!(
                 "{}{}",
@@ -1018,4 +1029,44 @@ fn identity_center_entity_id_shape_names_what_is_wrong() {
     let e = f.iter().find(|f| f.code == "aws.ic.sp.entity_id").unwrap();
     assert!(e.message.contains("\"d-XYZ\""), "{}", e.message);
     assert!(!codes(&f).contains(&"aws.ic.sp.region"));
+}
+
+/// A whole PEM file base64-encoded once more (seen in ruby-saml's test metadata) is named as
+/// such, with a hint that says what to paste; other undecodable certificates keep the parser's
+/// reason.
+#[test]
+fn a_base64_encoded_pem_file_in_x509certificate_is_named() {
+    let idp_key = |k: &str| {
+        entity(
+            "https://idp.example.org/",
+            &format!(
+                "{}{}",
+                idp_role("", &format!("{k}{}", sso("https://idp.example.org/sso"))),
+                organization()
+            ),
+        )
+    };
+    let pem = format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        b64(&cert_der(&Spec::default()))
+    );
+    let f = run_bytes(idp_key(&key("signing", &b64(pem.as_bytes()))).into_bytes());
+    let u: Vec<&Finding> = f.iter().filter(|f| f.code == "x509.unparseable").collect();
+    assert_eq!(u.len(), 1, "{f:#?}");
+    assert!(
+        u[0].message.contains("base64-encoded PEM"),
+        "{}",
+        u[0].message
+    );
+    assert!(
+        u[0].hint.contains("-----BEGIN CERTIFICATE-----"),
+        "{}",
+        u[0].hint
+    );
+
+    let f = run_bytes(idp_key(&key("signing", &b64(b"not a certificate at all"))).into_bytes());
+    let u: Vec<&Finding> = f.iter().filter(|f| f.code == "x509.unparseable").collect();
+    assert_eq!(u.len(), 1, "{f:#?}");
+    assert!(!u[0].message.contains("PEM"), "{}", u[0].message);
+    assert!(u[0].message.contains("does not parse"), "{}", u[0].message);
 }

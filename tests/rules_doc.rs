@@ -59,4 +59,21 @@ fn rules_json_parses() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let n = v.as_array().unwrap().len();
     assert_eq!(n, samlcheck::catalog::rules().len());
+    // Each rule's sources, split: a title and an https URL each (docs/severity.md).
+    for r in v.as_array().unwrap() {
+        let sources = r["sources"].as_array().unwrap();
+        assert!(!sources.is_empty(), "{}", r["code"]);
+        for e in sources {
+            assert!(!e["title"].as_str().unwrap().is_empty(), "{}", r["code"]);
+            assert!(
+                e["url"].as_str().unwrap().starts_with("https://"),
+                "{}",
+                r["code"]
+            );
+            assert!(r["source"]
+                .as_str()
+                .unwrap()
+                .contains(e["url"].as_str().unwrap()));
+        }
+    }
 }

@@ -317,11 +317,12 @@ pub(super) fn certificates(
     // The first-listed signing key changed without a key being added (overlap).
     if idp && state == Some(RolloverState::Overlap) && !added_any {
         if let Some(first) = n_sign.first() {
-            let unknown = cx.known.is_some() && !held(first);
             out.push(
                 change(
                     &CERT_ACTIVE_CHANGED,
-                    if unknown { Class::Breaking } else { Class::Action },
+                    // Which key signs is not in metadata (first listed is an inference): at
+                    // most an action, even when the SP does not hold it.
+                    Class::Action,
                     id,
                     format!("rollover: overlap: {} is now listed first, so {} presumably signs with it; the old key is still published", describe(first), peer.idp_name()),
                     format!("make sure the SP holds it: {}", peer.import_cert_now()),

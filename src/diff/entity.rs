@@ -24,7 +24,7 @@ pub(super) fn change(
     action: impl Into<String>,
 ) -> Change {
     Change {
-        code: rule.code,
+        code: super::rules::for_class(rule, class).code,
         class,
         entity: entity.to_string(),
         message,

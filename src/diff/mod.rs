@@ -166,7 +166,9 @@ impl DiffOptions {
 /// One change, with its consequence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    /// The `diff.*` rule code.
+    /// The `diff.*` rule code. A kind of change that can fall in several classes has one code
+    /// per class (`diff.endpoint.removed`, `diff.endpoint.removed.breaking`), so the code
+    /// alone gives the severity.
     pub code: &'static str,
     /// How much it matters.
     pub class: Class,
@@ -336,7 +338,7 @@ impl Diff {
     }
 
     /// One finding per change (severity error for breaking, warning for action, info for
-    /// harmless; the hint is the action), plus `diff.resigned` when only the signature or
+    /// harmless, which is the catalogue severity of the change's code; the hint is the action), plus `diff.resigned` when only the signature or
     /// `ID` changed. Locations point into NEW, or into OLD for removals; `old_file` and
     /// `new_file` name them.
     pub fn findings(&self, old_file: &str, new_file: &str) -> Vec<Finding> {
@@ -356,8 +358,9 @@ impl Diff {
                 };
                 let rule = rules::rule(c.code);
                 let entity = (!c.entity.is_empty()).then_some(c.entity.as_str());
+                // The code already carries the class (`rules::for_class`), so the
+                // catalogue severity is the class's.
                 rule.at(entity, loc, format!("{} [{}]", c.message, c.class))
-                    .with_severity(c.class.severity())
                     .with_hint(c.action.clone())
             })
             .collect();

@@ -1,10 +1,12 @@
-//! The `diff.*` codes. A change's class sets the finding's severity (breaking → error,
-//! action → warning, harmless → info); the severity here is the usual one.
+//! The `diff.*` codes. A change's class gives its severity (breaking → error, action →
+//! warning, harmless → info); a kind of change that can fall in several classes has one code
+//! per class: `diff.endpoint.removed` (action) and `diff.endpoint.removed.breaking`, for example.
 
+use super::Class;
 use crate::finding::{Rule, Severity};
 
-const SRC_MD: &str = "SAML 2.0 metadata (saml-metadata-2.0-os)";
-const SRC_ROLL: &str = "domain.md A5 (IC trusts every imported IdP certificate), C4 (Entra rollover), B5 (IAM update-saml-provider)";
+const SRC_MD: &str = "SAML 2.0 Metadata (OASIS) <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>";
+const SRC_ROLL: &str = "AWS IAM Identity Center User Guide: Rotate a SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>; Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>; AWS IAM User Guide: Troubleshoot SAML federation with IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>";
 
 macro_rules! rule {
     ($name:ident, $code:literal, $sev:ident, $summary:literal, $fix:literal, $src:expr) => {
@@ -24,7 +26,7 @@ rule!(
     Info,
     "Only the signature and/or ID differ between the two versions: no change in content",
     "Nothing to do: the IdP re-signed the same metadata (Entra does so on every fetch)",
-    "XML-DSig; domain.md C1"
+    "XML Signature Syntax and Processing Version 1.1 (W3C), Core Generation <https://www.w3.org/TR/xmldsig-core1/>; Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>"
 );
 rule!(
     DOCUMENT_SHAPE,
@@ -52,7 +54,7 @@ rule!(
 );
 rule!(ENTITY_ID_CHANGED, "diff.entity.id_changed", Error,
     "The entityID changed",
-    "Update the identifier on the other side (Entra: Identifier (Entity ID); AWS: re-upload the IdP metadata)", "domain.md E1 (AADSTS700016), B5 (Issuer not present)");
+    "Update the identifier on the other side (Entra: Identifier (Entity ID); AWS: re-upload the IdP metadata)", "Microsoft Entra: Authentication and authorization error codes <https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes>; AWS IAM User Guide: Troubleshoot SAML federation with IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>");
 rule!(
     ROLE_ADDED,
     "diff.role.added",
@@ -83,7 +85,7 @@ rule!(
     Warning,
     "An endpoint was added",
     "Register it on the other side (an ACS URL becomes a Reply URL in Entra)",
-    "domain.md A3, E-RURL"
+    "Microsoft Entra: Redirect URI (reply URL) outline and restrictions <https://learn.microsoft.com/en-us/entra/identity-platform/reply-url>; AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>"
 );
 rule!(
     ENDPOINT_REMOVED,
@@ -91,7 +93,7 @@ rule!(
     Warning,
     "An endpoint was removed",
     "Remove it on the other side; make sure another one is the default",
-    "domain.md A3"
+    "Microsoft Entra: Redirect URI (reply URL) outline and restrictions <https://learn.microsoft.com/en-us/entra/identity-platform/reply-url>; AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>"
 );
 rule!(
     ENDPOINT_CHANGED,
@@ -99,7 +101,7 @@ rule!(
     Error,
     "An endpoint's location, binding, index or isDefault changed",
     "Update the URL or binding on the other side",
-    "domain.md A2, E1 (AADSTS50011)"
+    "Microsoft Entra: Authentication and authorization error codes <https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes>; AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>"
 );
 rule!(
     CERT_ADDED,
@@ -129,7 +131,7 @@ rule!(
     CERT_ACTIVE_CHANGED,
     "diff.cert.active_changed",
     Warning,
-    "Another signing key is listed first: the IdP presumably signs with it now (rollover overlap)",
+    "Another signing key is listed first: the IdP presumably signs with it now (rollover overlap; unconfirmed: metadata does not say which key signs)",
     "Make sure the other side holds that certificate",
     SRC_ROLL
 );
@@ -155,7 +157,7 @@ rule!(
     Warning,
     "A NameIDFormat was removed",
     "Make sure the NameID format configured on the other side is still offered",
-    "domain.md A6, D1"
+    "SAML 2.0 Metadata (OASIS), section 2.4.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>"
 );
 rule!(
     CLAIMS_ADDED,
@@ -163,7 +165,7 @@ rule!(
     Info,
     "A WS-Federation claim type is offered that was not",
     "Nothing to do",
-    "WS-Federation 1.2 (fed:ClaimTypesOffered)"
+    "Web Services Federation Language (WS-Federation) Version 1.2 (OASIS) <https://docs.oasis-open.org/wsfed/federation/v1.2/os/ws-federation-1.2-spec-os.html>"
 );
 rule!(
     CLAIMS_REMOVED,
@@ -171,7 +173,7 @@ rule!(
     Warning,
     "A WS-Federation claim type is no longer offered",
     "Check no claim rule relies on it",
-    "WS-Federation 1.2 (fed:ClaimTypesOffered)"
+    "Web Services Federation Language (WS-Federation) Version 1.2 (OASIS) <https://docs.oasis-open.org/wsfed/federation/v1.2/os/ws-federation-1.2-spec-os.html>"
 );
 rule!(
     ATTRIBUTE_ADDED,
@@ -203,7 +205,7 @@ rule!(
     Info,
     "validUntil or cacheDuration changed",
     "Nothing to do unless the new validUntil has passed: then refresh the metadata",
-    "SAML 2.0 metadata 2.2.1"
+    "SAML 2.0 Metadata (OASIS), section 2.2.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
     EXTENSIONS_CHANGED,
@@ -211,7 +213,7 @@ rule!(
     Info,
     "Extensions changed (display names, registration, entity attributes, scopes)",
     "Nothing to do unless a policy relies on entity attributes",
-    "SAML V2.0 metadata extensions (mdui, mdrpi, mdattr)"
+    "SAML V2.0 Metadata Extensions for Login and Discovery User Interface (OASIS) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-saml-metadata-ui/v1.0/sstc-saml-metadata-ui-v1.0.pdf>; SAML V2.0 Metadata Extensions for Registration and Publication Information (OASIS) <https://docs.oasis-open.org/security/saml/Post2.0/saml-metadata-rpi/v1.0/saml-metadata-rpi-v1.0.pdf>; SAML V2.0 Metadata Extension for Entity Attributes (OASIS) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-attr-cs-01.pdf>"
 );
 rule!(
     ORGANIZATION_CHANGED,
@@ -228,6 +230,153 @@ rule!(
     "Contact persons changed",
     "Nothing to do (update your records of whom to call)",
     SRC_MD
+);
+
+// A change whose class is not its kind's usual one has its own code, `<kind>.<class>`, so
+// that every code is reported at exactly one severity (see `for_class`).
+rule!(
+    CERT_ADDED_BREAKING,
+    "diff.cert.added.breaking",
+    Error,
+    "A signing certificate was added and no signing key the other side holds remains in the new metadata",
+    "Import the new certificate on the other side now: signatures made with it fail there until then",
+    SRC_ROLL
+);
+rule!(
+    CERT_ADDED_HARMLESS,
+    "diff.cert.added.harmless",
+    Info,
+    "A certificate was added that needs nothing on the other side (already expired, or not used for SAML sign-in with AWS)",
+    "Nothing to do",
+    SRC_MD
+);
+rule!(
+    CERT_REMOVED_BREAKING,
+    "diff.cert.removed.breaking",
+    Error,
+    "A signing certificate the other side holds was removed and none of the certificates it holds remains",
+    "Import the IdP's current signing certificate on the other side now",
+    SRC_ROLL
+);
+rule!(
+    CERT_REMOVED_HARMLESS,
+    "diff.cert.removed.harmless",
+    Info,
+    "A certificate was removed that needs nothing on the other side (it had expired, or was not used for SAML sign-in)",
+    "Nothing to do; delete it on the other side when convenient",
+    SRC_MD
+);
+rule!(
+    CERT_CHANGED_HARMLESS,
+    "diff.cert.changed.harmless",
+    Info,
+    "A certificate's use or roles changed without taking away a signing key",
+    "Nothing to do",
+    SRC_MD
+);
+rule!(
+    ENDPOINT_ADDED_HARMLESS,
+    "diff.endpoint.added.harmless",
+    Info,
+    "An endpoint other than an AssertionConsumerService was added",
+    "Nothing to do: the other side may keep using the endpoints it has",
+    "SAML 2.0 Metadata (OASIS), section 2.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
+);
+rule!(
+    ENDPOINT_REMOVED_BREAKING,
+    "diff.endpoint.removed.breaking",
+    Error,
+    "The last AssertionConsumerService (or the last SingleSignOnService) was removed",
+    "Restore an endpoint of that kind: sign-in cannot complete (or start) without one",
+    "SAML 2.0 Metadata (OASIS), section 2.4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML 2.0 Metadata (OASIS), section 2.4.4 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
+);
+rule!(
+    ENDPOINT_REMOVED_HARMLESS,
+    "diff.endpoint.removed.harmless",
+    Info,
+    "A WS-Federation endpoint was removed (AWS does not use WS-Federation)",
+    "Nothing to do for SAML",
+    "Web Services Federation Language (WS-Federation) Version 1.2 (OASIS) <https://docs.oasis-open.org/wsfed/federation/v1.2/os/ws-federation-1.2-spec-os.html>"
+);
+rule!(
+    ENDPOINT_CHANGED_ACTION,
+    "diff.endpoint.changed.action",
+    Warning,
+    "An endpoint change the other side should follow but that does not stop sign-in (a new default ACS, a logout URL)",
+    "Update the Default Reply URL or the logout URL on the other side",
+    "Microsoft Entra: Redirect URI (reply URL) outline and restrictions <https://learn.microsoft.com/en-us/entra/identity-platform/reply-url>; SAML 2.0 Metadata (OASIS), section 2.2.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
+);
+rule!(
+    ENDPOINT_CHANGED_HARMLESS,
+    "diff.endpoint.changed.harmless",
+    Info,
+    "An endpoint's index or isDefault changed, or a WS-Federation endpoint changed, with nothing to do",
+    "Nothing to do unless requests name the endpoint by index",
+    "SAML 2.0 Metadata (OASIS), section 2.2.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
+);
+rule!(
+    ROLE_REMOVED_ACTION,
+    "diff.role.removed.action",
+    Warning,
+    "A role other than an SSO role was removed (for example a WS-Federation role)",
+    "Whoever used that role loses it; AWS does not use WS-Federation roles",
+    SRC_MD
+);
+rule!(
+    ROLE_CHANGED_BREAKING,
+    "diff.role.changed.breaking",
+    Error,
+    "A role no longer lists SAML 2.0, or the IdP now wants signed AuthnRequests",
+    "Restore SAML 2.0 in protocolSupportEnumeration, or lift the signed-request requirement (AWS IAM Identity Center does not sign AuthnRequests)",
+    "SAML 2.0 Metadata (OASIS), section 2.4.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML 2.0 Metadata (OASIS), section 2.4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>"
+);
+rule!(
+    ROLE_CHANGED_HARMLESS,
+    "diff.role.changed.harmless",
+    Info,
+    "A role's attributes changed without a new requirement (a requirement relaxed, errorURL, another protocol, the aggregate's Name)",
+    "Nothing to do",
+    SRC_MD
+);
+rule!(
+    VALIDITY_CHANGED_BREAKING,
+    "diff.validity.changed.breaking",
+    Error,
+    "validUntil changed to an instant that has already passed",
+    "Get a fresh copy signed by the publisher: consumers that honour validUntil refuse the new metadata",
+    "SAML 2.0 Metadata (OASIS), section 2.2.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML 2.0 Metadata (OASIS), section 4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
+);
+rule!(
+    NAMEID_ADDED_ACTION,
+    "diff.nameid.added.action",
+    Warning,
+    "An SP added a NameIDFormat: it may now require that format",
+    "If the SP now requires it, set the NameID format at the IdP to it",
+    "SAML 2.0 Metadata (OASIS), section 2.4.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
+);
+rule!(
+    ATTRIBUTE_ADDED_ACTION,
+    "diff.attribute.added.action",
+    Warning,
+    "The SP added a requested attribute marked isRequired",
+    "Add a claim with that name at the IdP",
+    SRC_MD
+);
+rule!(
+    ATTRIBUTE_REMOVED_HARMLESS,
+    "diff.attribute.removed.harmless",
+    Info,
+    "The SP no longer requests an attribute",
+    "Nothing to do; the claim may be removed at the IdP",
+    SRC_MD
+);
+rule!(
+    EXTENSIONS_CHANGED_ACTION,
+    "diff.extensions.changed.action",
+    Warning,
+    "Entity attributes (mdattr:EntityAttributes) or scopes (shibmd:Scope) changed",
+    "Check attribute-release and access policies, and scoped values, that rely on them",
+    "SAML V2.0 Metadata Extension for Entity Attributes (OASIS) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-attr-cs-01.pdf>"
 );
 
 /// Every `diff.*` rule.
@@ -259,7 +408,44 @@ pub(crate) static RULES: &[&Rule] = &[
     &EXTENSIONS_CHANGED,
     &ORGANIZATION_CHANGED,
     &CONTACT_CHANGED,
+    &CERT_ADDED_BREAKING,
+    &CERT_ADDED_HARMLESS,
+    &CERT_REMOVED_BREAKING,
+    &CERT_REMOVED_HARMLESS,
+    &CERT_CHANGED_HARMLESS,
+    &ENDPOINT_ADDED_HARMLESS,
+    &ENDPOINT_REMOVED_BREAKING,
+    &ENDPOINT_REMOVED_HARMLESS,
+    &ENDPOINT_CHANGED_ACTION,
+    &ENDPOINT_CHANGED_HARMLESS,
+    &ROLE_REMOVED_ACTION,
+    &ROLE_CHANGED_BREAKING,
+    &ROLE_CHANGED_HARMLESS,
+    &VALIDITY_CHANGED_BREAKING,
+    &NAMEID_ADDED_ACTION,
+    &ATTRIBUTE_ADDED_ACTION,
+    &ATTRIBUTE_REMOVED_HARMLESS,
+    &EXTENSIONS_CHANGED_ACTION,
 ];
+
+/// The rule a change of kind `rule` and class `class` reports: `rule` itself when the class
+/// is its usual one, else the `<code>.<class>` variant (every reachable pair has one; a test
+/// in `tests/catalogue.rs` compares emitted severities with the catalogue).
+pub(crate) fn for_class(rule: &'static Rule, class: Class) -> &'static Rule {
+    if rule.severity == class.severity() {
+        return rule;
+    }
+    RULES
+        .iter()
+        .copied()
+        .find(|r| {
+            r.code
+                .strip_prefix(rule.code)
+                .and_then(|s| s.strip_prefix('.'))
+                == Some(class.as_str())
+        })
+        .unwrap_or(rule)
+}
 
 /// The rule with this code (every code a [`Change`](super::Change) carries is one of
 /// [`RULES`]).

@@ -93,7 +93,7 @@ pub(crate) fn digest_counting(
     })
 }
 
-const SRC: &str = "W3C XML Signature 1.1 and docs/dsig.md (the samlcheck signature profile)";
+const SRC: &str = "XML Signature Syntax and Processing Version 1.1 (W3C), Core Validation <https://www.w3.org/TR/xmldsig-core1/>; SAML 2.0 Metadata (OASIS), section 3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>";
 
 pub(crate) static UNSIGNED: Rule = Rule {
     code: "dsig.unsigned",
@@ -129,7 +129,7 @@ pub(crate) static WEAK_ALGORITHM: Rule = Rule {
     severity: Severity::Warning,
     summary: "A signature uses SHA-1 (RSA-SHA1 or a SHA-1 digest)",
     fix: "Ask the publisher to sign with RSA-SHA256 and a SHA-256 digest",
-    source: "RFC 9231 section 2.2.1; NIST SP 800-131A",
+    source: "RFC 9231: Additional XML Security Uniform Resource Identifiers (URIs) <https://www.rfc-editor.org/rfc/rfc9231>; NIST SP 800-131A Rev. 2: Transitioning the Use of Cryptographic Algorithms and Key Lengths <https://csrc.nist.gov/pubs/sp/800/131/a/r2/final>",
 };
 pub(crate) static TRUST_EMBEDDED_ONLY: Rule = Rule {
     code: "dsig.trust_embedded_only",
@@ -152,7 +152,7 @@ pub(crate) static COMMENT_IN_SIGNED_VALUE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A comment splits a text value inside signed content",
     fix: "Remove the comment: comments are not signed, and consumers that read only the text before a comment can be fooled (comment truncation, CVE-2017-11427)",
-    source: "W3C XML-DSig 1.1, same-document URI references (comments are not digested); CVE-2017-11427",
+    source: "XML Signature Syntax and Processing Version 1.1 (W3C), Same-Document URI-References <https://www.w3.org/TR/xmldsig-core1/>; CVE-2017-11427 (comment truncation in SAML libraries) <https://nvd.nist.gov/vuln/detail/CVE-2017-11427>",
 };
 
 /// Every `dsig.*` rule.

@@ -3,16 +3,16 @@
 use crate::finding::{Rule, Severity};
 
 const E_DIAG: &str =
-    "Entra sign-in diagnostics (AADSTS message templates); Entra error codes reference";
+    "Microsoft Entra: Authentication and authorization error codes <https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes>; Microsoft Entra: Single sign-on SAML protocol <https://learn.microsoft.com/en-us/entra/identity-platform/single-sign-on-saml-protocol>";
 const E_RURL: &str =
-    "Entra: Redirect URI (reply URL) restrictions; Graph application.defaultRedirectUri";
-const E_CLM: &str = "Entra: Customize SAML token claims";
-const E_CMP: &str = "Entra: Claims mapping policy type (NameID sources and transformations)";
-const A_IC: &str = "AWS IAM Identity Center User Guide: other-idps, troubleshooting";
+    "Microsoft Entra: Redirect URI (reply URL) outline and restrictions <https://learn.microsoft.com/en-us/entra/identity-platform/reply-url>; Microsoft Graph: application resource type <https://learn.microsoft.com/en-us/graph/api/resources/application>";
+const E_CLM: &str = "Microsoft Entra: Customize SAML token claims <https://learn.microsoft.com/en-us/entra/identity-platform/saml-claims-customization>";
+const E_CMP: &str = "Microsoft Entra: Claims mapping policy type <https://learn.microsoft.com/en-us/entra/identity-platform/reference-claims-mapping-policy-type>";
+const A_IC: &str = "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>";
 const A_API: &str =
-    "AWS Identity Store API: User.UserName constraints; Entra IC provisioning tutorial";
+    "AWS Identity Store API Reference: User <https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_User.html>; Microsoft Entra: Configure AWS IAM Identity Center for automatic user provisioning <https://learn.microsoft.com/en-us/entra/identity/saas-apps/aws-single-sign-on-provisioning-tutorial>";
 const A_IAM: &str =
-    "AWS IAM User Guide: configuring SAML assertions for the authentication response";
+    "AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>";
 
 pub(crate) static ENTITY_ID_NOT_IDENTIFIER: Rule = Rule {
     code: "pair.entity_id.not_identifier",
@@ -35,7 +35,7 @@ pub(crate) static ACS_LEGACY_MISSING: Rule = Rule {
     severity: Severity::Error,
     summary: "The legacy <region>.signin.aws.amazon.com ACS URL that AWS still lists is missing from the Reply URLs (AADSTS50011)",
     fix: "Keep the primary Region's <region>.signin.aws.amazon.com ACS URL in the Reply URLs: instances enabled before February 2026 use it for SP-initiated sign-in (AADSTS50011 otherwise)",
-    source: "AWS IAM Identity Center User Guide: workforce access through an additional Region",
+    source: "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: How to connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-connect-idp.html>",
 };
 
 pub(crate) static ACS_NO_DEFAULT: Rule = Rule {
@@ -59,7 +59,7 @@ pub(crate) static REPLY_URL_STALE: Rule = Rule {
     severity: Severity::Info,
     summary: "A Reply URL is an IAM Identity Center ACS URL that the SP metadata does not list",
     fix: "Remove Reply URLs left from an earlier instance or identity source, or check that the SP metadata is the current one (Download metadata file lists every Region's ACS URLs)",
-    source: "AWS IAM Identity Center User Guide: workforce access through an additional Region",
+    source: "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: How to connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-connect-idp.html>",
 };
 
 pub(crate) static SIGNING_KEY_UNKNOWN: Rule = Rule {
@@ -67,7 +67,7 @@ pub(crate) static SIGNING_KEY_UNKNOWN: Rule = Rule {
     severity: Severity::Error,
     summary: "Entra signs with a certificate that is not in the IdP metadata given to AWS",
     fix: "Upload the metadata that holds the active certificate to AWS, or make the certificate AWS has the active one in Entra (SAML Signing Certificate > Make certificate active)",
-    source: "Entra: Manage certificates for federated single sign-on",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
 };
 
 pub(crate) static SIGNING_KEY_NONE: Rule = Rule {
@@ -83,7 +83,7 @@ pub(crate) static KEY_EXPIRED: Rule = Rule {
     severity: Severity::Error,
     summary: "A key credential of the Entra app has expired",
     fix: "Create a new SAML signing certificate, upload the new metadata to AWS, then make it active in Entra",
-    source: "Entra: Manage certificates for federated single sign-on",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
 };
 
 pub(crate) static KEY_EXPIRING: Rule = Rule {
@@ -91,7 +91,7 @@ pub(crate) static KEY_EXPIRING: Rule = Rule {
     severity: Severity::Warning,
     summary: "The active signing key of the Entra app expires within 60 days",
     fix: "Roll the certificate over now: create a new one, import it into AWS, then activate it in Entra",
-    source: "Entra: Manage certificates for federated single sign-on (notices at 60, 30 and 7 days)",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
 };
 
 pub(crate) static RELAY_STATE: Rule = Rule {
@@ -99,7 +99,7 @@ pub(crate) static RELAY_STATE: Rule = Rule {
     severity: Severity::Warning,
     summary: "The relay state is not an https URL on an AWS host",
     fix: "Set the relay state to an https AWS console or access portal URL, or clear it",
-    source: "Graph samlSingleSignOnSettings.relayState; AWS IAM Identity Center User Guide",
+    source: "Microsoft Graph: samlSingleSignOnSettings resource type <https://learn.microsoft.com/en-us/graph/api/resources/samlsinglesignonsettings>; Microsoft Entra: Configure AWS IAM Identity Center for single sign-on <https://learn.microsoft.com/en-us/entra/identity/saas-apps/aws-single-sign-on-tutorial>",
 };
 
 pub(crate) static LOGIN_URL: Rule = Rule {
@@ -107,7 +107,7 @@ pub(crate) static LOGIN_URL: Rule = Rule {
     severity: Severity::Warning,
     summary: "The Sign-on URL is not an https URL on an AWS host",
     fix: "Set the Sign-on URL to the AWS access portal URL (or clear it for IdP-initiated sign-in)",
-    source: "Entra tutorial: AWS IAM Identity Center",
+    source: "Microsoft Entra: Configure AWS IAM Identity Center for single sign-on <https://learn.microsoft.com/en-us/entra/identity/saas-apps/aws-single-sign-on-tutorial>",
 };
 
 pub(crate) static NAMEID_FORMAT: Rule = Rule {
@@ -248,7 +248,7 @@ pub(crate) static IAM_ROLE_WHITESPACE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A Role value has spaces around its ARNs",
     fix: "Remove the spaces: the console accepts them but several CLI tools fail",
-    source: "saml2aws#287, aws-azure-login#4 (community reports)",
+    source: "saml2aws issue 287 (community report) <https://github.com/Versent/saml2aws/issues/287>; aws-azure-login issue 4 (community report) <https://github.com/aws-azure-login/aws-azure-login/issues/4>",
 };
 
 pub(crate) static IAM_ROLE_TOO_LONG: Rule = Rule {
@@ -256,7 +256,7 @@ pub(crate) static IAM_ROLE_TOO_LONG: Rule = Rule {
     severity: Severity::Warning,
     summary: "A Role value is 240 characters or longer, too long for Entra's role import",
     fix: "Shorten the role or provider name: Entra imports roles only when len(role ARN)+len(provider ARN) < 240",
-    source: "Entra tutorial: AWS Single-Account Access",
+    source: "Microsoft Entra: Configure AWS Single-Account Access for single sign-on <https://learn.microsoft.com/en-us/entra/identity/saas-apps/amazon-web-service-tutorial>",
 };
 
 pub(crate) static IAM_RSN_MISSING: Rule = Rule {
@@ -312,7 +312,7 @@ pub(crate) static USER_EMPTY: Rule = Rule {
     severity: Severity::Error,
     summary: "The NameID source is empty for a user",
     fix: "Fill the attribute or choose another NameID source: Entra answers AADSTS501241 for a missing mandatory input, or falls back to a pairwise persistent ID that IAM Identity Center rejects",
-    source: "Entra: Customize SAML token claims; AADSTS501241",
+    source: "Microsoft Entra: Customize SAML token claims <https://learn.microsoft.com/en-us/entra/identity-platform/saml-claims-customization>; Microsoft Entra: Authentication and authorization error codes <https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes>",
 };
 
 pub(crate) static USER_NOT_EMAIL: Rule = Rule {
@@ -352,7 +352,7 @@ pub(crate) static LIST_PARTIAL: Rule = Rule {
     severity: Severity::Info,
     summary: "A user list is one page of several (@odata.nextLink or NextToken present)",
     fix: "Export every page (az ad user list pages itself; aws identitystore list-users without --max-results, or follow NextToken)",
-    source: "Graph paging; AWS CLI pagination",
+    source: "Microsoft Graph: Paging Microsoft Graph data in your app <https://learn.microsoft.com/en-us/graph/paging>; AWS CLI User Guide: Using the AWS CLI pagination options <https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-pagination.html>",
 };
 
 /// Every rule of this module.

@@ -9,11 +9,11 @@ use crate::model::{EntityDescriptor, Text};
 rule!(ROLES_MIXED, "adfs.roles.mixed", Info,
     "one entity with both an SP and an IdP role (as ADFS exports): a peer may pick the wrong one",
     "Nothing to do if the peer reads the role it needs; otherwise upload a copy without the other role (samlcheck rewrite can drop it)",
-    "SAML2 Metadata §2.3.2; ADFS FederationMetadata export");
+    "SAML 2.0 Metadata (OASIS), section 2.3.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>");
 rule!(CONTACT_EMPTY, "adfs.contact.empty", Info,
     "ContactPerson with empty child elements (GivenName, SurName, EmailAddress, ...)",
     "Fill in the contact details or remove the empty elements (ADFS exports them when the contact is blank)",
-    "SAML2 Metadata §2.3.2.2; ADFS FederationMetadata export");
+    "SAML 2.0 Metadata (OASIS), section 2.3.2.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>");
 
 pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
     let ent = eid(e);

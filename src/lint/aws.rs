@@ -14,79 +14,79 @@ use crate::xml::Encoding;
 rule!(IC_SP_ENTITY_ID, "aws.ic.sp.entity_id", Error,
     "Identity Center SP entityID not of the form https://<region>.signin.aws.amazon.com/platform/saml/<identity store id>",
     "Download the SP metadata again from the Identity Center console (Settings > Identity source > Manage authentication) instead of editing it",
-    "A-IC22 other-idps; A-API IdentityStore (d-xxxxxxxxxx or UUID); domain.md A2");
+    "Microsoft Entra: Configure AWS IAM Identity Center for single sign-on <https://learn.microsoft.com/en-us/entra/identity/saas-apps/aws-single-sign-on-tutorial>; AWS Identity Store API Reference: DescribeUser (IdentityStoreId pattern) <https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_DescribeUser.html>");
 rule!(IC_SP_ACS_SHAPE, "aws.ic.sp.acs.shape", Error,
     "Identity Center SP ACS not of the form https://<region>.signin.aws[.amazon.com]/platform/saml/acs/<tenant>",
     "Use the ACS URL exactly as the Identity Center console shows it",
-    "A-MR (ACS host forms); A-IC22 troubleshooting (ACS must match exactly)");
+    "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>");
 rule!(IC_SP_ACS_BINDING, "aws.ic.sp.acs.binding", Warning,
     "Identity Center SP ACS with a binding other than HTTP-POST",
     "Use Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\"; Identity Center receives responses only by POST",
-    "A-SPMD (real SP metadata: HTTP-POST only)");
+    "SAML 2.0 Profiles (OASIS), section 4.1.3.5 <https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf>; Microsoft Entra: Single sign-on SAML protocol <https://learn.microsoft.com/en-us/entra/identity-platform/single-sign-on-saml-protocol>");
 rule!(
     IC_SP_REGION,
     "aws.ic.sp.region",
     Error,
     "no Identity Center ACS in the Region of the entityID (the primary Region)",
     "Keep the primary Region's ACS URL; add other Regions' ACS URLs next to it",
-    "A-MR2 (keep the primary Region's ACS URL)"
+    "AWS IAM Identity Center User Guide: Replicate IAM Identity Center to an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/replicate-to-additional-region.html>; AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>"
 );
 rule!(IC_SP_ACS_REGIONS, "aws.ic.sp.acs.regions", Info,
     "Identity Center SP with ACS URLs in several Regions (multi-Region instance)",
     "Add every Region's ACS URL to the IdP's reply URLs; IdP-initiated sign-in needs one marked default",
-    "A-MR2; E-DIAG reply-url-missing");
+    "AWS IAM Identity Center User Guide: Replicate IAM Identity Center to an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/replicate-to-additional-region.html>; AWS IAM Identity Center User Guide: How to connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-connect-idp.html>; Microsoft Entra: Redirect URI (reply URL) outline and restrictions <https://learn.microsoft.com/en-us/entra/identity-platform/reply-url>");
 rule!(IC_SP_ACS_HOST_FORM, "aws.ic.sp.acs.host_form", Info,
     "which ACS host form(s) Identity Center SP metadata uses; the legacy signin.aws.amazon.com form must be kept by instances enabled before Feb 2026",
     "Keep every ACS URL the console lists in the IdP's reply URLs; do not drop the legacy form for an older instance",
-    "A-MR (IPv4, legacy and dual-stack ACS host forms)");
+    "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: How to connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-connect-idp.html>");
 rule!(IAM_SP_ACS, "aws.iam.sp.acs", Warning,
     "AWS IAM SP ACS is not an AWS sign-in SAML endpoint (https://[<region>.]signin.aws.amazon.com/saml and the partition equivalents)",
     "Use the ACS URLs of https://signin.aws.amazon.com/static/saml-metadata.xml (or its partition's copy)",
-    "A-EP; A-IAM23 id_roles_providers_create_saml_assertions; domain.md B2");
+    "AWS General Reference: AWS Sign-In endpoints and quotas <https://docs.aws.amazon.com/general/latest/gr/signin-service.html>; AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>; IAM User Guide (AWS in China): Configure SAML assertions for the authentication response <https://docs.amazonaws.cn/en_us/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>");
 rule!(IAM_SP_PARTITION, "aws.iam.sp.partition", Error,
     "AWS IAM SP entityID and ACS belong to different partitions (commercial, GovCloud, China)",
     "Use the entityID and ACS of one partition: urn:amazon:webservices with signin.aws.amazon.com, :govcloud with signin.amazonaws-us-gov.com, :cn-* with signin.amazonaws.cn",
-    "A-GOV; C-CN; domain.md B2");
+    "AWS GovCloud (US) User Guide: AWS Identity and Access Management <https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/govcloud-iam.html>; IAM User Guide (AWS in China): Configure SAML assertions for the authentication response <https://docs.amazonaws.cn/en_us/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>");
 rule!(
     IC_IDP_NO_CERTIFICATE,
     "aws.ic.idp.no_certificate",
     Warning,
     "IdP role with signing keys but no usable X.509 certificate (IAM Identity Center needs one)",
     "Publish the IdP's signing certificate in KeyDescriptor/KeyInfo/X509Data/X509Certificate",
-    "A-IC22 other-idps"
+    "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>"
 );
 rule!(IC_IDP_SSO_BINDING, "aws.ic.idp.sso_binding", Warning,
     "IdP SingleSignOnService offers neither HTTP-Redirect nor HTTP-POST: AWS cannot send an AuthnRequest to it (only relevant if uploaded there)",
     "Publish a SingleSignOnService with the HTTP-Redirect (and/or HTTP-POST) binding",
-    "A-IC22 other-idps; domain.md E3 idp.sso.bindings");
+    "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; SAML 2.0 Metadata (OASIS), section 2.4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>");
 rule!(IC_IDP_ENCRYPTION_KEY, "aws.ic.idp.encryption_key", Info,
     "IdP metadata with an encryption key: IAM Identity Center does not support encryption (only relevant if uploaded there)",
     "Nothing to do unless Identity Center rejects the file; then remove the use=\"encryption\" KeyDescriptor from the copy you upload",
-    "A-IC22 other-idps (encryption key is not supported)");
+    "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>");
 rule!(IC_IDP_TOO_LARGE, "aws.ic.idp.too_large", Warning,
     "IdP metadata longer than 75,000 characters: IAM Identity Center refuses it (only relevant if uploaded there)",
     "Upload a copy reduced to the one EntityDescriptor with its IDPSSODescriptor (samlcheck rewrite can drop the rest)",
-    "A-IC22 other-idps");
+    "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>");
 rule!(IC_IDP_CERT_YELLOW, "aws.ic.idp.cert_yellow", Info,
     "IdP signing certificate expires within 90 days: IAM Identity Center shows it yellow",
     "Plan the rollover: import the new certificate into Identity Center before the IdP starts signing with it",
-    "A-IC22 samlcertexpirationindicators, rotatesamlcert");
+    "AWS IAM Identity Center User Guide: Certificate expiration status indicators <https://docs.aws.amazon.com/singlesignon/latest/userguide/samlcertexpirationindicators.html>; AWS IAM Identity Center User Guide: Rotate a SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>");
 rule!(IAM_IDP_BOM, "aws.iam.idp.bom", Warning,
     "IdP metadata starts with a UTF-8 byte order mark: AWS IAM answers \"Could not parse metadata\" (only relevant if uploaded there)",
     "Strip the three bytes EF BB BF before uploading (samlcheck rewrite --strip-bom); Entra's app federation metadata URL serves them",
-    "A-IAM23 id_roles_providers_create_saml, troubleshoot_saml; E-AMD");
+    "AWS IAM User Guide: Create a SAML identity provider in IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html>; AWS IAM User Guide: Troubleshoot SAML federation with IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>; Microsoft Entra: Enable SAML single sign-on for an enterprise application <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/add-application-portal-setup-sso>");
 rule!(IAM_IDP_ENCODING, "aws.iam.idp.encoding", Warning,
     "IdP metadata not in UTF-8 (UTF-16 or ISO-8859-1): AWS IAM needs UTF-8 (only relevant if uploaded there)",
     "Convert the file to UTF-8 and change the XML declaration to encoding=\"UTF-8\"",
-    "A-IAM23 id_roles_providers_create_saml");
+    "AWS IAM User Guide: Create a SAML identity provider in IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html>");
 rule!(IAM_IDP_SIZE, "aws.iam.idp.size", Warning,
     "IdP metadata shorter than 1,000 or longer than 10,000,000 characters: AWS IAM refuses it (only relevant if uploaded there)",
     "Upload the IdP's complete metadata (not a fragment), or a copy reduced to its IdP entity",
-    "A-API CreateSAMLProvider (SAMLMetadataDocument length 1000-10000000)");
+    "AWS IAM API Reference: CreateSAMLProvider <https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateSAMLProvider.html>");
 rule!(IAM_IDP_TOO_MANY_KEYS, "aws.iam.idp.too_many_keys", Warning,
     "IdP entity with more than 10 keys: an AWS IAM SAML provider holds at most 10 (only relevant if uploaded there)",
     "Remove retired keys from the copy you upload to IAM",
-    "A-IAM23 reference_iam-quotas");
+    "AWS IAM User Guide: IAM and AWS STS quotas <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>");
 
 /// Rules about the file as a whole, when it is one IdP entity (what would be uploaded).
 pub(super) fn document(cx: &mut Cx<'_>) {

@@ -11,30 +11,30 @@ use crate::x509::CertFacts;
 rule!(TENANT_MISMATCH, "entra.tenant.mismatch", Error,
     "tenant GUID of an SSO, SLO or WS-Federation endpoint differs from the entityID's",
     "Download the federation metadata of the one tenant again; a mixed file was edited or assembled by hand",
-    "E-FM; domain.md C1 (the tenant GUID is the same in entityID and every endpoint)");
+    "Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>");
 rule!(CLOUD_MISMATCH, "entra.cloud.mismatch", Error,
     "endpoint host belongs to another Entra cloud than the entityID host (global, US Government, China)",
     "Use the federation metadata of the tenant's own cloud (e.g. login.microsoftonline.com with sts.windows.net)",
-    "E-NAT; domain.md C3");
+    "Microsoft Entra: National clouds <https://learn.microsoft.com/en-us/entra/identity-platform/authentication-national-cloud>; Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>");
 rule!(TENANT_PLACEHOLDER, "entra.tenant.placeholder", Warning,
     "tenant-independent metadata (entityID https://sts.windows.net/{tenantid}/): no SP can match its issuer",
     "Download the tenant's own document: https://login.microsoftonline.com/<tenant>/FederationMetadata/2007-06/FederationMetadata.xml (or the app's ?appid= URL)",
-    "E-FM (tenant-independent metadata)");
+    "Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>");
 rule!(ROLLOVER, "entra.signing.rollover", Info,
     "several signing certificates: a key rollover is under way",
     "Trust every listed certificate at the SP (Identity Center: import each; IAM: update-saml-provider) until the old one is gone",
-    "E-FM (consumers should accept all keys); A-IC22 rotatesamlcert");
+    "Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>; AWS IAM Identity Center User Guide: Rotate a SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>");
 rule!(UNSIGNED, "entra.unsigned", Warning,
     "Entra metadata without a signature: Microsoft always signs it, so this copy was edited",
     "Download the metadata again from Entra (or its federation metadata URL) and upload it unchanged",
-    "E-FM; domain.md C1");
+    "Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>");
 rule!(
     CERTS_DIFFER,
     "entra.certs.differ",
     Warning,
     "IDPSSODescriptor and WS-Federation RoleDescriptor list different signing certificates",
     "Download the metadata again; Entra lists the same signing certificates in every role",
-    "domain.md C1 (the same certificate appears in all KeyDescriptors)"
+    "Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>"
 );
 
 /// Rules about one entity of Entra flavour.

@@ -24,7 +24,7 @@ rule!(
     Error,
     "EntityDescriptor without an entityID attribute",
     "Add entityID=\"...\" with the entity's identifier (an absolute URI) to the EntityDescriptor",
-    "SAML2 Metadata §2.3.2"
+    "SAML 2.0 Metadata (OASIS), section 2.3.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
     ENTITY_ID_NOT_ABSOLUTE,
@@ -32,7 +32,7 @@ rule!(
     Error,
     "entityID is not an absolute URI (or has white space around it)",
     "Use the entity's identifier as an absolute URI (https://... or urn:...), without white space",
-    "SAML2 Core §8.3.6"
+    "SAML 2.0 Core (OASIS), section 8.3.6 <https://docs.oasis-open.org/security/saml/v2.0/saml-core-2.0-os.pdf>; SAML 2.0 Metadata (OASIS), section 2.3.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
     ENTITY_ID_TOO_LONG,
@@ -40,15 +40,15 @@ rule!(
     Error,
     "entityID longer than 1,024 characters",
     "Use an entityID of at most 1,024 characters",
-    "SAML2 Core §8.3.6"
+    "SAML 2.0 Core (OASIS), section 8.3.6 <https://docs.oasis-open.org/security/saml/v2.0/saml-core-2.0-os.pdf>; SAML 2.0 Metadata (OASIS), section 2.3.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
     ENTITY_ID_DUPLICATE,
     "md.entity_id.duplicate",
-    Error,
-    "the same entityID on more than one EntityDescriptor of a document",
+    Warning,
+    "the same entityID on more than one EntityDescriptor of a document: which one a consumer uses is not defined",
     "Keep one EntityDescriptor per entityID (remove or merge the duplicate)",
-    "SAML2 Metadata §2.3.1"
+    "SAML 2.0 Metadata (OASIS), section 2.3.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML V2.0 Metadata Interoperability Profile (OASIS) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-cs-01.pdf>"
 );
 rule!(
     IDS_DUPLICATE,
@@ -56,7 +56,7 @@ rule!(
     Error,
     "the same ID attribute value on more than one element",
     "Give every ID attribute a unique value; duplicate IDs make signature references ambiguous",
-    "XML Schema xs:ID; XML-DSig §4.4.3.3"
+    "XML Schema Part 2: Datatypes (W3C), ID <https://www.w3.org/TR/xmlschema-2/#ID>; XML Signature Syntax and Processing Version 1.1 (W3C), Same-Document URI-References <https://www.w3.org/TR/xmldsig-core1/>"
 );
 rule!(
     PROTOCOLS_MISSING,
@@ -64,39 +64,47 @@ rule!(
     Error,
     "role descriptor without protocolSupportEnumeration",
     "Add protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\" to the role",
-    "SAML2 Metadata §2.4.1"
+    "SAML 2.0 Metadata (OASIS), section 2.4.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(PROTOCOLS_NO_SAML2, "md.protocols.no_saml2", Warning,
     "SAML role whose protocolSupportEnumeration does not list SAML 2.0",
     "Add urn:oasis:names:tc:SAML:2.0:protocol to protocolSupportEnumeration, or use a SAML 2.0 peer",
-    "SAML2 Metadata §2.4.1");
+    "SAML 2.0 Metadata (OASIS), section 2.4.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>");
 rule!(
     ENDPOINT_BINDING_MISSING,
     "md.endpoint.binding.missing",
     Error,
     "endpoint without a Binding attribute",
     "Add the Binding URI (e.g. urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST) to the endpoint",
-    "SAML2 Metadata §2.2.2"
+    "SAML 2.0 Metadata (OASIS), section 2.2.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(ENDPOINT_BINDING_UNKNOWN, "md.endpoint.binding.unknown", Warning,
     "endpoint Binding is not a known SAML binding URI",
     "Use a SAML binding URI such as urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST; check for typos",
-    "SAML2 Bindings §3");
+    "SAML 2.0 Bindings (OASIS), section 3 <https://docs.oasis-open.org/security/saml/v2.0/saml-bindings-2.0-os.pdf>");
 rule!(
     ENDPOINT_LOCATION_MISSING,
     "md.endpoint.location.missing",
     Error,
     "endpoint without a Location attribute",
     "Add Location=\"https://...\" with the endpoint URL",
-    "SAML2 Metadata §2.2.2"
+    "SAML 2.0 Metadata (OASIS), section 2.2.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
     ENDPOINT_LOCATION_NOT_ABSOLUTE,
     "md.endpoint.location.not_absolute",
     Error,
-    "endpoint Location is not an absolute URL",
+    "SingleSignOnService or AssertionConsumerService Location is not an absolute URL: sign-in cannot reach it",
     "Use an absolute https:// URL as Location",
-    "SAML2 Metadata §2.2.2"
+    "SAML 2.0 Metadata (OASIS), section 2.2.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML 2.0 Profiles (OASIS), section 4.1.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf>"
+);
+rule!(
+    ENDPOINT_LOCATION_NOT_ABSOLUTE_OTHER,
+    "md.endpoint.location.not_absolute.other",
+    Warning,
+    "Location of an endpoint other than SingleSignOnService or AssertionConsumerService (logout, artifact resolution, ...) is not an absolute URL: that service cannot be reached, sign-in is not affected",
+    "Use an absolute https:// URL as Location, or remove the endpoint",
+    "SAML 2.0 Metadata (OASIS), section 2.2.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
     ENDPOINT_LOCATION_HTTP,
@@ -104,27 +112,27 @@ rule!(
     Warning,
     "endpoint Location uses http: instead of https:",
     "Serve the endpoint over TLS and change the Location to https://",
-    "SAML2 Bindings §3.5.2; E-RURL (Entra reply URLs must be https)"
+    "SAML 2.0 Bindings (OASIS), section 3.5.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-bindings-2.0-os.pdf>; Microsoft Entra: Redirect URI (reply URL) outline and restrictions <https://learn.microsoft.com/en-us/entra/identity-platform/reply-url>"
 );
 rule!(
     ENDPOINT_LOCATION_WHITESPACE,
     "md.endpoint.location.whitespace",
-    Error,
-    "endpoint Location contains a CR, LF or tab, or starts or ends with white space",
+    Warning,
+    "endpoint Location contains a CR, LF or tab, or starts or ends with white space (unconfirmed whether AWS and Entra strip it, as URL parsers do)",
     "Remove the white space from the Location; URLs are compared character by character",
-    "RFC 3986 §2; A-IC22 troubleshooting (ACS must match exactly)"
+    "RFC 3986: Uniform Resource Identifier (URI): Generic Syntax, section 2 <https://www.rfc-editor.org/rfc/rfc3986#section-2>; AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>; URL Standard (WHATWG), basic URL parser <https://url.spec.whatwg.org/#concept-basic-url-parser>"
 );
 rule!(ENDPOINT_INDEX_MISSING, "md.endpoint.index.missing", Error,
     "indexed endpoint (AssertionConsumerService, ArtifactResolutionService, DiscoveryResponse) without index",
     "Add index=\"N\" (an unsigned number, unique among the role's endpoints of that kind)",
-    "SAML2 Metadata §2.2.3");
+    "SAML 2.0 Metadata (OASIS), section 2.2.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>");
 rule!(
     ENDPOINT_INDEX_INVALID,
     "md.endpoint.index.invalid",
     Error,
     "endpoint index is not an unsigned 16-bit number",
     "Use a number from 0 to 65535 as index",
-    "SAML2 Metadata §2.2.3"
+    "SAML 2.0 Metadata (OASIS), section 2.2.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
     ENDPOINT_INDEX_DUPLICATE,
@@ -132,7 +140,7 @@ rule!(
     Error,
     "two indexed endpoints of the same kind in one role share an index",
     "Give each endpoint of that kind its own index",
-    "SAML2 Metadata §2.2.3"
+    "SAML 2.0 Metadata (OASIS), section 2.2.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
     ENDPOINT_DEFAULT_MULTIPLE,
@@ -140,7 +148,7 @@ rule!(
     Error,
     "more than one indexed endpoint of the same kind with isDefault=\"true\"",
     "Mark at most one endpoint of each kind isDefault=\"true\"",
-    "SAML2 Metadata §2.2.3"
+    "SAML 2.0 Metadata (OASIS), section 2.2.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
     IDP_SSO_MISSING,
@@ -148,7 +156,7 @@ rule!(
     Error,
     "IDPSSODescriptor without a SingleSignOnService",
     "Add a SingleSignOnService (HTTP-Redirect and/or HTTP-POST) to the IdP role",
-    "SAML2 Metadata §2.4.3; A-IC22 other-idps"
+    "SAML 2.0 Metadata (OASIS), section 2.4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>"
 );
 rule!(
     SP_ACS_MISSING,
@@ -156,7 +164,7 @@ rule!(
     Error,
     "SPSSODescriptor without an AssertionConsumerService",
     "Add an AssertionConsumerService with Binding, Location and index to the SP role",
-    "SAML2 Metadata §2.4.4"
+    "SAML 2.0 Metadata (OASIS), section 2.4.4 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
     ENTITY_NO_ROLE,
@@ -164,15 +172,15 @@ rule!(
     Error,
     "EntityDescriptor with no role descriptor and no AffiliationDescriptor",
     "Add the entity's role (IDPSSODescriptor or SPSSODescriptor); an entity without one cannot be used",
-    "SAML2 Metadata §2.3.2"
+    "SAML 2.0 Metadata (OASIS), section 2.3.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(
     VALID_UNTIL_EXPIRED,
     "md.valid_until.expired",
-    Error,
-    "validUntil is in the past: consumers must not use the metadata",
+    Warning,
+    "validUntil is in the past: consumers that honour it must not use the metadata (AWS IAM documents that it does not evaluate validUntil)",
     "Fetch current metadata from its publisher (or remove validUntil only if you own the file)",
-    "SAML2 Metadata §2.2.1, §4.3"
+    "SAML 2.0 Metadata (OASIS), section 2.2.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML 2.0 Metadata (OASIS), section 4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; AWS IAM User Guide: Create a SAML identity provider in IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html>"
 );
 rule!(
     VALID_UNTIL_FAR_FUTURE,
@@ -180,7 +188,7 @@ rule!(
     Warning,
     "validUntil implausibly far ahead (more than a year by default)",
     "Use a validity that matches how often the metadata is re-signed (days or weeks)",
-    "SAML2 Metadata §4.3; eduGAIN metadata profile"
+    "SAML 2.0 Metadata (OASIS), section 4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML V2.0 Metadata Interoperability Profile (OASIS) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-cs-01.pdf>"
 );
 rule!(
     VALID_UNTIL_INVALID,
@@ -188,7 +196,7 @@ rule!(
     Error,
     "validUntil is not an xs:dateTime",
     "Write validUntil as an xs:dateTime such as 2026-12-31T00:00:00Z",
-    "SAML2 Metadata §2.2.1"
+    "SAML 2.0 Metadata (OASIS), section 2.2.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; XML Schema Part 2: Datatypes (W3C), dateTime and duration <https://www.w3.org/TR/xmlschema-2/#dateTime>"
 );
 rule!(
     CACHE_DURATION_INVALID,
@@ -196,24 +204,24 @@ rule!(
     Error,
     "cacheDuration is not an xs:duration",
     "Write cacheDuration as an xs:duration such as PT6H or P1D",
-    "SAML2 Metadata §2.2.1"
+    "SAML 2.0 Metadata (OASIS), section 2.2.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; XML Schema Part 2: Datatypes (W3C), dateTime and duration <https://www.w3.org/TR/xmlschema-2/#dateTime>"
 );
 rule!(NAMEID_FORMAT_EMPTY, "md.nameid_format.empty", Warning,
     "empty NameIDFormat element",
     "Put the NameID format URI in the element (e.g. urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress) or remove it",
-    "SAML2 Metadata §2.4.1 (anyURI); seen in real AWS Identity Center IdP metadata");
+    "SAML 2.0 Metadata (OASIS), section 2.4.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>");
 rule!(ROLE_NO_SIGNING_KEY, "md.role.no_signing_key", Error,
     "a role that signs (IdP SSO, attribute authority, SP with AuthnRequestsSigned=\"true\") has no signing key",
     "Add a KeyDescriptor use=\"signing\" with the role's X.509 certificate",
-    "SAML2 Metadata §2.4.1.1; SAML2 Profiles §4.1.3");
+    "SAML 2.0 Metadata (OASIS), section 2.4.1.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML 2.0 Profiles (OASIS), section 4.1.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf>");
 rule!(SPLIT_VALUE, "md.split_value", Warning,
     "a comment or processing instruction splits a text value",
     "Remove the comment or processing instruction from inside the value; consumers that ignore it read a different value (comment injection)",
-    "security.md (comment injection, CVE-2017-11427 family)");
+    "CVE-2017-11427 (comment truncation in SAML libraries) <https://nvd.nist.gov/vuln/detail/CVE-2017-11427>; XML Signature Syntax and Processing Version 1.1 (W3C), Same-Document URI-References <https://www.w3.org/TR/xmldsig-core1/>");
 rule!(AGGREGATE_UNSIGNED, "md.aggregate.unsigned", Warning,
     "EntitiesDescriptor root without a ds:Signature: its origin cannot be verified",
     "Fetch the aggregate from its publisher's signed source and verify it against the publisher's key",
-    "SAML2 Metadata §3.1; SAML2 MetaIOP §2.5");
+    "SAML 2.0 Metadata (OASIS), section 3.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML V2.0 Metadata Interoperability Profile (OASIS) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-cs-01.pdf>");
 
 /// Rules about the document as a whole.
 pub(super) fn document(cx: &mut Cx<'_>) {
@@ -640,10 +648,10 @@ fn endpoints(cx: &mut Cx<'_>, ent: Option<&str>, r: &Role, label: &str) {
                 at_place(&ep.place),
                 format!("{name} at {} of {label} has no Location", ep.place.path),
             )),
-            Some(l) => location(cx, ent, name, l, &ep.place),
+            Some(l) => location(cx, ent, name, ep.kind, l, &ep.place),
         }
         if let Some(l) = &ep.response_location {
-            location(cx, ent, name, l, &ep.place);
+            location(cx, ent, name, ep.kind, l, &ep.place);
         }
         if is_indexed(ep.kind) {
             match &ep.index {
@@ -695,7 +703,23 @@ fn endpoints(cx: &mut Cx<'_>, ent: Option<&str>, r: &Role, label: &str) {
     }
 }
 
-fn location(cx: &mut Cx<'_>, ent: Option<&str>, name: &str, l: &crate::model::Attr, place: &Place) {
+fn location(
+    cx: &mut Cx<'_>,
+    ent: Option<&str>,
+    name: &str,
+    kind: EndpointKind,
+    l: &crate::model::Attr,
+    place: &Place,
+) {
+    // Sign-in goes through these two; a broken URL elsewhere (logout, ...) does not stop it.
+    let not_absolute = if matches!(
+        kind,
+        EndpointKind::SingleSignOnService | EndpointKind::AssertionConsumerService
+    ) {
+        &ENDPOINT_LOCATION_NOT_ABSOLUTE
+    } else {
+        &ENDPOINT_LOCATION_NOT_ABSOLUTE_OTHER
+    };
     let v = l.value.as_str();
     if v.contains(['\r', '\n', '\t']) || v.trim() != v {
         cx.push(ENDPOINT_LOCATION_WHITESPACE.at(
@@ -724,18 +748,16 @@ fn location(cx: &mut Cx<'_>, ent: Option<&str>, name: &str, l: &crate::model::At
                 ));
             }
         }
-        Ok(u) if u.cannot_be_a_base() || u.host_str().is_none() => {
-            cx.push(ENDPOINT_LOCATION_NOT_ABSOLUTE.at(
-                ent,
-                at_attr(l, place),
-                format!(
-                    "{name} Location {} is not an absolute URL with a host",
-                    q(t)
-                ),
-            ))
-        }
+        Ok(u) if u.cannot_be_a_base() || u.host_str().is_none() => cx.push(not_absolute.at(
+            ent,
+            at_attr(l, place),
+            format!(
+                "{name} Location {} is not an absolute URL with a host",
+                q(t)
+            ),
+        )),
         Ok(_) => {}
-        Err(e) => cx.push(ENDPOINT_LOCATION_NOT_ABSOLUTE.at(
+        Err(e) => cx.push(not_absolute.at(
             ent,
             at_attr(l, place),
             format!("{name} Location {} is not an absolute URL ({e})", q(t)),

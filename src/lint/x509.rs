@@ -10,26 +10,26 @@ use std::collections::HashMap;
 rule!(EXPIRED, "x509.expired", Error,
     "certificate expired (notAfter before the time of evaluation)",
     "Get the entity's current metadata or certificate; for your own IdP, create a new certificate, publish it, and re-upload the metadata to the SP",
-    "RFC 5280 §4.1.2.5; A-IC22 samlcertexpirationindicators (IC shows expired certificates red)");
+    "RFC 5280: Internet X.509 Public Key Infrastructure Certificate and CRL Profile, section 4.1.2.5 <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>; AWS IAM Identity Center User Guide: Certificate expiration status indicators <https://docs.aws.amazon.com/singlesignon/latest/userguide/samlcertexpirationindicators.html>; AWS IAM Identity Center User Guide: Rotate a SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>");
 rule!(
     NOT_YET_VALID,
     "x509.not_yet_valid",
     Error,
     "certificate not yet valid (notBefore after the time of evaluation)",
     "Check the clock of the machine that made the certificate, or wait until notBefore",
-    "RFC 5280 §4.1.2.5"
+    "RFC 5280: Internet X.509 Public Key Infrastructure Certificate and CRL Profile, section 4.1.2.5 <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>"
 );
 rule!(EXPIRING, "x509.expiring", Warning,
     "certificate expires within --warn-days (default 30)",
     "Roll the certificate over now: publish the new one next to the old, update every peer, then remove the old",
-    "E-CERT (Entra mails at 60/30/7 days); A-IC22 samlcertexpirationindicators (IC yellow at 90 days)");
+    "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>; AWS IAM Identity Center User Guide: Certificate expiration status indicators <https://docs.aws.amazon.com/singlesignon/latest/userguide/samlcertexpirationindicators.html>");
 rule!(
     RSA_WEAK,
     "x509.rsa.weak",
     Warning,
     "RSA key shorter than 2,048 bits",
     "Replace the key with an RSA key of at least 2,048 bits (or EC P-256)",
-    "NIST SP 800-131A; A-IAM23 troubleshoot_saml"
+    "NIST SP 800-131A Rev. 2: Transitioning the Use of Cryptographic Algorithms and Key Lengths <https://csrc.nist.gov/pubs/sp/800/131/a/r2/final>; AWS IAM User Guide: Troubleshoot SAML federation with IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>"
 );
 rule!(
     RSA_TOO_SMALL,
@@ -37,7 +37,7 @@ rule!(
     Error,
     "RSA key shorter than 1,024 bits (AWS IAM refuses the metadata)",
     "Replace the key with an RSA key of at least 2,048 bits",
-    "A-IAM23 troubleshoot_saml (keys must be at least 1,024 bits)"
+    "AWS IAM User Guide: Troubleshoot SAML federation with IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>"
 );
 rule!(
     RSA_EXPONENT,
@@ -45,7 +45,7 @@ rule!(
     Warning,
     "RSA public exponent is not 65537",
     "Generate the key with the usual public exponent 65537",
-    "NIST SP 800-56B §6.2.1; RFC 8017"
+    "NIST SP 800-56B Rev. 2: Recommendation for Pair-Wise Key-Establishment Using Integer Factorization Cryptography, section 6.2.1 <https://csrc.nist.gov/pubs/sp/800/56/b/r2/final>; RFC 8017: PKCS #1: RSA Cryptography Specifications Version 2.2 <https://www.rfc-editor.org/rfc/rfc8017>"
 );
 rule!(
     RSA_EXPONENT_INVALID,
@@ -53,15 +53,15 @@ rule!(
     Error,
     "RSA public exponent is even or 1: not a usable RSA key",
     "Generate a new key (public exponent 65537)",
-    "RFC 8017 §3.1"
+    "RFC 8017: PKCS #1: RSA Cryptography Specifications Version 2.2, section 3.1 <https://www.rfc-editor.org/rfc/rfc8017#section-3.1>"
 );
 rule!(
     WEAK_SIGNATURE,
     "x509.weak_signature",
-    Warning,
-    "certificate signed with MD5 or SHA-1",
+    Info,
+    "certificate signed with MD5 or SHA-1 (a peer that takes the key from metadata does not check the certificate's own signature)",
     "Re-issue the certificate with a SHA-256 signature (sha256WithRSAEncryption)",
-    "CA/Browser Forum BR §7.1.3; RFC 6151"
+    "CA/Browser Forum Baseline Requirements for TLS Server Certificates, section 7.1.3 <https://cabforum.org/working-groups/server/baseline-requirements/requirements/>; RFC 6151: Updated Security Considerations for the MD5 Message-Digest and the HMAC-MD5 Algorithms <https://www.rfc-editor.org/rfc/rfc6151>; SAML V2.0 Metadata Interoperability Profile (OASIS) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-cs-01.pdf>"
 );
 rule!(
     EXTENSIONS_DUPLICATE,
@@ -69,7 +69,7 @@ rule!(
     Error,
     "certificate repeats an extension (AWS IAM refuses such metadata)",
     "Re-issue the certificate without repeated extensions",
-    "RFC 5280 §4.2; A-IAM23 troubleshoot_saml"
+    "RFC 5280: Internet X.509 Public Key Infrastructure Certificate and CRL Profile, section 4.2 <https://www.rfc-editor.org/rfc/rfc5280#section-4.2>; AWS IAM User Guide: Troubleshoot SAML federation with IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>"
 );
 rule!(
     ROCA,
@@ -77,7 +77,7 @@ rule!(
     Error,
     "RSA modulus has the ROCA fingerprint (CVE-2017-15361): the private key can be computed",
     "Replace the key at once with one generated by an unaffected library and revoke the old",
-    "CVE-2017-15361 (Nemec et al., CCS 2017)"
+    "CVE-2017-15361 (ROCA) <https://nvd.nist.gov/vuln/detail/CVE-2017-15361>; The Return of Coppersmith's Attack (Nemec et al., CCS 2017) <https://crocs.fi.muni.cz/public/papers/rsa_ccs17>"
 );
 rule!(
     PUBLIC_KEY_ONLY,
@@ -85,7 +85,7 @@ rule!(
     Error,
     "X509Certificate holds a bare public key, not a certificate",
     "Put the whole X.509 certificate (base64 DER, as in a PEM body) into X509Certificate",
-    "XML-DSig §4.4.4; A-IC22 other-idps (an X.509 certificate is required)"
+    "XML Signature Syntax and Processing Version 1.1 (W3C), The X509Data Element <https://www.w3.org/TR/xmldsig-core1/>; AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>"
 );
 rule!(
     UNPARSEABLE,
@@ -93,7 +93,7 @@ rule!(
     Error,
     "X509Certificate is base64 but not a DER X.509 certificate",
     "Paste the certificate again from its source (base64 DER, the PEM body without header lines)",
-    "XML-DSig §4.4.4"
+    "XML Signature Syntax and Processing Version 1.1 (W3C), The X509Data Element <https://www.w3.org/TR/xmldsig-core1/>"
 );
 rule!(
     BASE64,
@@ -101,7 +101,7 @@ rule!(
     Error,
     "X509Certificate is not valid base64",
     "Paste the certificate again; only base64 characters and white space belong in it",
-    "XML-DSig §4.4.4; XML Schema base64Binary"
+    "XML Signature Syntax and Processing Version 1.1 (W3C), The X509Data Element <https://www.w3.org/TR/xmldsig-core1/>; XML Schema Part 2: Datatypes (W3C), base64Binary <https://www.w3.org/TR/xmlschema-2/#base64Binary>"
 );
 rule!(
     KEY_REUSED,
@@ -109,7 +109,7 @@ rule!(
     Info,
     "the same public key appears under use=\"signing\" and use=\"encryption\" in one role",
     "Use separate keys for signing and encryption, or one KeyDescriptor without use",
-    "SAML2 Metadata §2.4.1.1; NIST SP 800-57 §5.2 (key separation)"
+    "SAML 2.0 Metadata (OASIS), section 2.4.1.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; NIST SP 800-57 Part 1 Rev. 5: Recommendation for Key Management, section 5.2 <https://csrc.nist.gov/pubs/sp/800/57/pt1/r5/final>"
 );
 rule!(
     USE_INVALID,
@@ -117,12 +117,12 @@ rule!(
     Error,
     "KeyDescriptor use is neither \"signing\" nor \"encryption\"",
     "Set use=\"signing\" or use=\"encryption\", or remove use (meaning both)",
-    "SAML2 Metadata §2.4.1.1"
+    "SAML 2.0 Metadata (OASIS), section 2.4.1.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>"
 );
 rule!(NO_CERTIFICATE, "x509.no_certificate", Warning,
     "KeyDescriptor without an X509Certificate (only KeyName or KeyValue)",
     "Add ds:X509Data/ds:X509Certificate with the key's certificate; AWS and Entra read only certificates",
-    "A-IC22 other-idps; SAML2 MetaIOP §2.5");
+    "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; SAML V2.0 Metadata Interoperability Profile (OASIS) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-cs-01.pdf>");
 
 /// The certificates of one entity, each distinct one checked once.
 pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
@@ -245,6 +245,19 @@ fn problem(cx: &mut Cx<'_>, ent: Option<&str>, c: &Certificate) {
                 c.text.path
             ),
         ),
+        // "LS0tLS1CRUdJTi" is base64 of "-----BEGIN": a whole PEM file encoded once more.
+        Err(CertProblem::Der(_)) if c.text.value.trim_start().starts_with("LS0tLS1CRUdJTi") => {
+            UNPARSEABLE
+                .at(
+                    ent,
+                    loc,
+                    format!(
+                        "X509Certificate at {} holds a base64-encoded PEM file (-----BEGIN ...), not the base64 of a DER certificate",
+                        c.text.path
+                    ),
+                )
+                .with_hint("Put only the base64 lines between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE----- into X509Certificate")
+        }
         Err(CertProblem::Der(e)) => UNPARSEABLE.at(
             ent,
             loc,

@@ -7,126 +7,126 @@ pub(crate) static PROTOCOL: Rule = Rule {
     severity: Severity::Error,
     summary: "The SP or IdP role does not list SAML 2.0 in protocolSupportEnumeration",
     fix: "Use metadata for the SAML 2.0 role: protocolSupportEnumeration must include urn:oasis:names:tc:SAML:2.0:protocol",
-    source: "SAML2 Metadata §2.4.1",
+    source: "SAML 2.0 Metadata (OASIS), section 2.4.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>",
 };
 pub(crate) static SSO_BINDING: Rule = Rule {
     code: "pair.sso.no_usable_binding",
     severity: Severity::Error,
     summary: "The IdP offers no SingleSignOnService with HTTP-Redirect or HTTP-POST",
     fix: "Publish a SingleSignOnService with the HTTP-Redirect (or HTTP-POST) binding; AWS IAM Identity Center requires a SingleSignOnService",
-    source: "SAML2 Profiles §4.1.3.3; A-IC22 other-idps",
+    source: "SAML 2.0 Profiles (OASIS), section 4.1.3.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf>; AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>",
 };
 pub(crate) static ACS_POST: Rule = Rule {
     code: "pair.acs.no_post",
     severity: Severity::Error,
     summary: "The SP has no AssertionConsumerService with the HTTP-POST binding",
     fix: "Entra and most IdPs return responses with HTTP-POST only: add an HTTP-POST AssertionConsumerService to the SP metadata",
-    source: "E-PROT (responses only via HTTP-POST); SAML2 Profiles §4.1.3.5",
+    source: "Microsoft Entra: Single sign-on SAML protocol <https://learn.microsoft.com/en-us/entra/identity-platform/single-sign-on-saml-protocol>; SAML 2.0 Profiles (OASIS), section 4.1.3.5 <https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf>",
 };
 pub(crate) static REQUESTS_UNSIGNED: Rule = Rule {
     code: "pair.authn_requests.unsigned",
     severity: Severity::Error,
     summary: "The IdP wants signed AuthnRequests but the SP does not sign them",
     fix: "Turn off 'require signed requests' at the IdP (AWS IAM Identity Center does not sign AuthnRequests), or configure the SP to sign",
-    source: "SAML2 Metadata §2.4.3; A-SPMD (AuthnRequestsSigned=false)",
+    source: "SAML 2.0 Metadata (OASIS), section 2.4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; Microsoft Entra: Single sign-on SAML protocol <https://learn.microsoft.com/en-us/entra/identity-platform/single-sign-on-saml-protocol>",
 };
 pub(crate) static CERT_EXPIRED: Rule = Rule {
     code: "pair.idp_cert.expired",
     severity: Severity::Error,
     summary: "An IdP signing certificate has expired at the time of evaluation",
     fix: "Create a new signing certificate at the IdP, activate it, and import the new metadata at the SP",
-    source: "E-CERT; A-IC22 rotatesamlcert",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>; AWS IAM Identity Center User Guide: Rotate a SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>",
 };
 pub(crate) static CERT_NOT_YET_VALID: Rule = Rule {
     code: "pair.idp_cert.not_yet_valid",
     severity: Severity::Warning,
     summary: "An IdP signing certificate is not yet valid at the time of evaluation",
     fix: "Check the IdP's clock and the certificate dates; SPs that check validity reject it until then",
-    source: "RFC 5280 §4.1.2.5",
+    source: "RFC 5280: Internet X.509 Public Key Infrastructure Certificate and CRL Profile, section 4.1.2.5 <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>",
 };
 pub(crate) static CERT_EXPIRING: Rule = Rule {
     code: "pair.idp_cert.expiring",
     severity: Severity::Warning,
     summary: "An IdP signing certificate expires within --warn-days",
     fix: "Start the rollover now: create the new certificate in Entra (inactive), import it in AWS, then make it active",
-    source: "E-CERT (60/30/7-day mails); A-IC22 samlcertexpirationindicators",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>; AWS IAM Identity Center User Guide: Certificate expiration status indicators <https://docs.aws.amazon.com/singlesignon/latest/userguide/samlcertexpirationindicators.html>",
 };
 pub(crate) static CERT_OK: Rule = Rule {
     code: "pair.idp_cert.valid",
     severity: Severity::Info,
     summary: "An IdP signing certificate is valid, with the days left",
     fix: "Nothing to do; plan the rollover before the end date",
-    source: "E-CERT",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
 };
 pub(crate) static NO_SIGNING_CERT: Rule = Rule {
     code: "pair.idp_cert.missing",
     severity: Severity::Error,
     summary: "The IdP publishes no signing certificate",
     fix: "Use IdP metadata with a KeyDescriptor use=\"signing\" holding the X509Certificate the IdP signs with",
-    source: "A-IC22 other-idps (entityID, certificate and SingleSignOnService required)",
+    source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>",
 };
 pub(crate) static NO_VALID_CERT: Rule = Rule {
     code: "pair.idp_cert.none_valid",
     severity: Severity::Error,
     summary: "None of the IdP signing certificates is valid at the time of evaluation",
     fix: "Rotate the IdP signing certificate and import the new metadata at the SP",
-    source: "A-IC22 rotatesamlcert (at least one valid certificate must remain)",
+    source: "AWS IAM Identity Center User Guide: Rotate a SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>",
 };
 pub(crate) static NAMEID_EMAIL: Rule = Rule {
     code: "pair.nameid.not_email",
     severity: Severity::Error,
     summary: "AWS IAM Identity Center needs NameID format emailAddress, which the IdP does not offer",
     fix: "Configure the IdP to send NameID in urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress with the Identity Center username as value",
-    source: "A-IC22 other-idps, troubleshooting",
+    source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>",
 };
 pub(crate) static NAMEID_NOTE: Rule = Rule {
     code: "pair.nameid.must_equal_username",
     severity: Severity::Info,
     summary: "Identity Center matches the NameID to the username exactly; metadata cannot show the value",
     fix: "In Entra set Unique User Identifier to the attribute that equals the Identity Center username (default user.userprincipalname), format Email address; check users with --entra-users/--aws-users",
-    source: "A-IC22 troubleshooting; E-ICT",
+    source: "AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>; Microsoft Entra: Configure AWS IAM Identity Center for single sign-on <https://learn.microsoft.com/en-us/entra/identity/saas-apps/aws-single-sign-on-tutorial>",
 };
 pub(crate) static NAMEID_DISJOINT: Rule = Rule {
     code: "pair.nameid.no_common_format",
     severity: Severity::Warning,
     summary: "The SP and IdP list no NameID format in common",
     fix: "Configure the IdP to send a NameID format the SP lists (or unspecified)",
-    source: "SAML2 Metadata §2.4.1",
+    source: "SAML 2.0 Metadata (OASIS), section 2.4.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>",
 };
 pub(crate) static ENTRA_COMMON: Rule = Rule {
     code: "pair.idp.tenant_independent",
     severity: Severity::Error,
     summary: "The IdP metadata is Entra's tenant-independent document ({tenantid} placeholder)",
     fix: "Download the app's federation metadata from the Entra app (SAML certificates > Federation Metadata XML), which names your tenant",
-    source: "E-FM",
+    source: "Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>",
 };
 pub(crate) static IC_SIZE: Rule = Rule {
     code: "pair.idp.too_large_for_identity_center",
     severity: Severity::Error,
     summary: "IdP metadata over 75,000 characters, the IAM Identity Center limit",
     fix: "Upload the app-specific metadata, or strip what IAM Identity Center does not need (samlcheck rewrite --saml2-only)",
-    source: "A-IC22 other-idps",
+    source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>",
 };
 pub(crate) static BOM: Rule = Rule {
     code: "pair.idp.bom",
     severity: Severity::Error,
     summary: "IdP metadata starts with a UTF-8 byte order mark, which AWS IAM refuses",
     fix: "Remove the BOM before uploading: samlcheck rewrite --strip-bom FILE -o OUT",
-    source: "A-IAM23 troubleshoot_saml; E-AMD",
+    source: "AWS IAM User Guide: Troubleshoot SAML federation with IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>; Microsoft Entra: Enable SAML single sign-on for an enterprise application <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/add-application-portal-setup-sso>",
 };
 pub(crate) static ENCODING: Rule = Rule {
     code: "pair.idp.not_utf8",
     severity: Severity::Error,
     summary: "IdP metadata is not UTF-8, which AWS requires",
     fix: "Convert the file to UTF-8 (and fix its XML declaration) before uploading",
-    source: "A-IAM23 id_roles_providers_create_saml",
+    source: "AWS IAM User Guide: Create a SAML identity provider in IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html>",
 };
 pub(crate) static IC_ENCRYPTION: Rule = Rule {
     code: "pair.idp.encryption_key",
     severity: Severity::Warning,
     summary: "IdP metadata carries an encryption key; IAM Identity Center does not support encrypted assertions",
     fix: "Leave token encryption off in the IdP for IAM Identity Center",
-    source: "A-IC22 other-idps",
+    source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>",
 };
 
 pub(crate) static RULES: &[&Rule] = &[

@@ -55,7 +55,7 @@ fn rule_json(code: &str, sev: Severity) -> Value {
                 help.push_str("\n\nSource: ");
                 help.push_str(r.source);
             }
-            json!({
+            let mut v = json!({
                 "id": r.code,
                 "name": r.code,
                 "shortDescription": {"text": r.summary},
@@ -63,7 +63,12 @@ fn rule_json(code: &str, sev: Severity) -> Value {
                 "help": {"text": help},
                 "defaultConfiguration": {"level": level(r.severity)},
                 "properties": {"tags": [family(r.code)], "source": r.source},
-            })
+            });
+            // The first page the rule's fact comes from.
+            if let (Some(uri), Some(o)) = (r.help_uri(), v.as_object_mut()) {
+                o.insert("helpUri".into(), json!(uri));
+            }
+            v
         }
         None => json!({
             "id": code,

@@ -47,11 +47,14 @@ fn markdown(rules: &[&samlcheck::Rule]) -> String {
          do not edit by hand (a test fails when this file and the code disagree).\n\n",
     );
     s.push_str(
-        "Severities: **error** breaks sign-in or an upload, **warning** is likely to cause trouble or is a weak\n\
-         practice, **info** is worth knowing. Rules whose summary says \"only relevant if uploaded there\" check\n\
-         what AWS (IAM or IAM Identity Center) requires of IdP metadata; they apply to every IdP entity, since\n\
-         any IdP's metadata may be uploaded to AWS. Source tags such as `A-IC22` or `E-FM` refer to the\n\
-         sources table of the project's domain notes.\n\n",
+        "Severities follow the policy in [severity.md](severity.md): **error** = with this configuration\n\
+         sign-in fails, or AWS/Entra refuses the file or setting; **warning** = works today but will break on\n\
+         a known date or event, or a documented risk; **info** = a fact worth knowing. A rule whose fact no\n\
+         vendor page confirms says \"unconfirmed\" and is at most a warning. Each code is reported only at\n\
+         the severity listed here. Rules whose summary says \"only relevant if uploaded there\" check what AWS\n\
+         (IAM or IAM Identity Center) requires of IdP metadata; they apply to every IdP entity, since any IdP's\n\
+         metadata may be uploaded to AWS. Each source is a public document (AWS and Microsoft documentation,\n\
+         the SAML, XML Signature and X.509 specifications), linked by its title.\n\n",
     );
     let _ = writeln!(s, "{} rules.\n", rules.len());
     s.push_str("| code | severity | what it checks | fix | source |\n");
@@ -64,10 +67,21 @@ fn markdown(rules: &[&samlcheck::Rule]) -> String {
             r.severity,
             cell(r.summary),
             cell(r.fix),
-            cell(r.source)
+            cell(&source_links(r))
         );
     }
     s
+}
+
+/// A rule's source (`Title <URL>; Title <URL>`) as Markdown links.
+fn source_links(r: &samlcheck::Rule) -> String {
+    r.sources()
+        .map(|(title, url)| match url {
+            Some(u) => format!("[{title}]({u})"),
+            None => title.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn json(rules: &[&samlcheck::Rule]) -> String {
@@ -80,6 +94,10 @@ fn json(rules: &[&samlcheck::Rule]) -> String {
                 "summary": r.summary,
                 "fix": r.fix,
                 "source": r.source,
+                "sources": r
+                    .sources()
+                    .map(|(title, url)| serde_json::json!({"title": title, "url": url}))
+                    .collect::<Vec<_>>(),
             })
         })
         .collect();
