@@ -9,15 +9,7 @@ use std::fmt::Write;
 /// C1), bidirectional controls (U+061C, U+200E/F, U+202A..U+202E, U+2066..U+2069), the line
 /// and paragraph separators, and zero-width characters that hide inside a value.
 pub fn is_unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{FEFF}'
-        )
+    c.is_control() || crate::lint::is_hidden_char(c)
 }
 
 /// Text from an input made safe for a terminal: every character of [`is_unsafe_char`]
