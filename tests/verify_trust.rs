@@ -287,7 +287,7 @@ fn pem_der(pem: &str) -> Vec<u8> {
         .unwrap()
 }
 
-fn text_of<'a>(doc: &'a XmlDoc<'_>, local: &str) -> String {
+fn text_of(doc: &XmlDoc<'_>, local: &str) -> String {
     doc.tree()
         .descendants()
         .find(|n| n.tag_name().name() == local)
