@@ -8,7 +8,8 @@
 //!
 //! JSON shape (`--format json`), stable:
 //! `{"file", "root", "is_metadata", "trust": "pinned"|"embedded_only", "verified": bool,
-//!   "signatures": [{"path", "line", "col", "element", "entity", "on_root", "verified",
+//!   "signatures": [{"path", "line", "col", "element", "entity", "on_root",
+//!   "under_verified_root", "verified",
 //!   "failure": {"code", "message"}|null, "trust": "pinned_cert"|"pinned_fingerprint"|
 //!   "embedded_only"|null, "reference_uri", "algorithms": {"signature", "digest",
 //!   "signed_info_c14n", "reference_c14n"}, "signer": {"sha1", "sha256", "subject",
@@ -280,6 +281,7 @@ fn json_report(
                 "element": c.parent_name,
                 "entity": c.entity,
                 "on_root": c.on_root,
+                "under_verified_root": c.under_verified_root,
                 "verified": info.is_some(),
                 "failure": failure,
                 "trust": info.map(|i| i.trust),
