@@ -742,3 +742,64 @@ fn hidden_characters_in_entity_ids_and_urls_are_flagged() {
         "{f:#?}"
     );
 }
+
+// ---- the real aggregates of ../shared/corpus, read in place --------------------------------
+
+fn corpus() -> Option<std::path::PathBuf> {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found = ["../shared/corpus", "../../shared/corpus"]
+        .iter()
+        .map(|r| here.join(r))
+        .find(|p| p.is_dir());
+    if found.is_none() {
+        eprintln!("skipping: ../shared/corpus is absent");
+    }
+    found
+}
+
+#[test]
+fn corpus_aggregates_verify_with_their_pinned_keys_and_warn_about_what_is_stale() {
+    let Some(dir) = corpus() else { return };
+    let mda = "java-metadata-aggregator__mda-framework__src__test__resources__net__shibboleth__metadata__dom__XMLSignature";
+    let pin = dir.join("keys/mda__XMLSignatureSigningStage-signingCert.pem");
+    let pin = pin.display().to_string();
+    for file in [
+        "SigningStage-mda196.xml",
+        "SigningStage-output.xml",
+        "ValidationStage-emptyref.xml",
+        "ValidationStage-signed.xml",
+    ] {
+        let p = dir.join(format!("5-aggregates/{mda}{file}"));
+        let p = p.display().to_string();
+        let at = ["verify", "--at", "2026-06-01T00:00:00Z", "--format", "json"];
+        let (code, json) = samlcheck(&[&at[..], &["--cert", &pin, &p]].concat());
+        assert_eq!(code, 0, "{file}: {json}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["signatures"][0]["trust"], "pinned_cert", "{file}");
+        // These test aggregates carry a validUntil long passed: a warning, not a failure.
+        let warn: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "warning")
+            .filter_map(|f| f["code"].as_str())
+            .collect();
+        assert_eq!(warn, ["dsig.valid_until_passed"], "{file}");
+        let (code, _) =
+            samlcheck(&[&at[..], &["--cert", &pin, "--fail-on", "warning", &p]].concat());
+        assert_eq!(code, 1, "{file}");
+    }
+    // The tampered one stays rejected.
+    let bad = dir.join(format!(
+        "6-attacks-broken/{mda}ValidationStage-badSignature.xml"
+    ));
+    let (code, _) = samlcheck(&[
+        "verify",
+        "--at",
+        "2026-06-01T00:00:00Z",
+        "--cert",
+        &pin,
+        &bad.display().to_string(),
+    ]);
+    assert_eq!(code, 1);
+}
