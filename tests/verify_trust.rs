@@ -527,6 +527,39 @@ fn a_qname_prefix_outside_the_exclusive_digest_is_a_warning() {
 }
 
 #[test]
+fn the_text_of_an_xs_qname_value_is_checked_too() {
+    let t = pinned("rsa2048");
+    let typed = |text: &str| {
+        entity_with_typed_attribute("xs:QName").replace(
+            ">http://refeds.org/category/research-and-scholarship<",
+            &format!(">{text}<"),
+        )
+    };
+    // `md` is bound (on the root) but not used in a name on AttributeValue.
+    let f = findings(
+        &signed(&typed("md:Thing"), "rsa2048"),
+        &t,
+        "2026-01-01T00:00:00Z",
+    );
+    assert_eq!(
+        codes(&f),
+        ["dsig.qname_unsigned_prefix", "dsig.qname_unsigned_prefix"],
+        "{f:#?}"
+    );
+    assert!(f
+        .iter()
+        .any(|f| f.message.contains("xs:QName text \"md:Thing\"")));
+    // Quiet for the text: `saml` names the element itself (only xs:QName's `xs` fires).
+    let f = findings(
+        &signed(&typed("saml:Thing"), "rsa2048"),
+        &t,
+        "2026-01-01T00:00:00Z",
+    );
+    assert_eq!(codes(&f), ["dsig.qname_unsigned_prefix"], "{f:#?}");
+    assert!(f[0].message.contains("prefix \"xs\""));
+}
+
+#[test]
 fn a_qname_prefix_in_the_prefix_list_or_under_inclusive_c14n_is_covered() {
     let t = pinned("rsa2048");
     let base = signed(&entity_with_typed_attribute("xs:string"), "rsa2048");

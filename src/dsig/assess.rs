@@ -15,6 +15,9 @@ use crate::model::EntityDescriptor;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
+/// The XML Schema namespace (`xs:QName`).
+const XS: &str = "http://www.w3.org/2001/XMLSchema";
+
 const SAML_MD_SIGNATURES: &str = "SAML 2.0 Metadata (OASIS), section 3 Signature Processing (an element inherits the signature of a signed enclosing element) <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>";
 const MD_IOP: &str = "SAML V2.0 Metadata Interoperability Profile 1.0 (OASIS) (keys are trusted as keys; certificate dates are not part of verification) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-os.html>; RFC 5280, section 4.1.2.5 Validity <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>";
 
@@ -63,7 +66,7 @@ pub(crate) static VALID_UNTIL_PASSED: Rule = Rule {
 pub(crate) static QNAME_UNSIGNED_PREFIX: Rule = Rule {
     code: "dsig.qname_unsigned_prefix",
     severity: Severity::Warning,
-    summary: "A QName value (xsi:type=\"prefix:Type\") inside content signed with exclusive c14n uses a prefix whose namespace declaration the digest does not cover: it can be rebound without breaking the signature",
+    summary: "A QName value (xsi:type=\"prefix:Type\", or the text of an xs:QName value) inside content signed with exclusive c14n uses a prefix whose namespace declaration the digest does not cover: it can be rebound without breaking the signature",
     fix: "Sign with the prefix in the exclusive c14n InclusiveNamespaces PrefixList (or with inclusive c14n); consumers should not trust the type of such elements",
     source: "W3C Exclusive XML Canonicalization 1.0, section 1.3 Limitations (QNames in content) <https://www.w3.org/TR/xml-exc-c14n/#sec-Limitations>",
 };
@@ -272,28 +275,41 @@ fn qnames(v: &Verified<'_>, pending: &mut Vec<Pending>) {
     }
     // prefix -> (index in `found`, count)
     let mut by_prefix: HashMap<&str, (usize, usize)> = HashMap::new();
-    let mut found: Vec<(roxmltree::Node<'_, '_>, &str, &str)> = Vec::new();
+    let mut found: Vec<(roxmltree::Node<'_, '_>, &str, String)> = Vec::new();
     for e in v.node().descendants().filter(roxmltree::Node::is_element) {
-        let Some(value) = e.attribute((crate::xml::ns::XSI, "type")) else {
+        let Some(ty) = e.attribute((crate::xml::ns::XSI, "type")) else {
             continue;
         };
-        let value = value.trim();
-        let prefix = value.split_once(':').map_or("", |(p, _)| p);
-        if prefix == "xml"
-            || i.inclusive_prefixes.iter().any(|p| p == prefix)
-            || visibly_utilized(e, prefix)
+        let ty = ty.trim();
+        let ty_prefix = ty.split_once(':').map_or("", |(p, _)| p);
+        let ty_local = ty.rsplit_once(':').map_or(ty, |(_, l)| l);
+        let mut uses = vec![(ty_prefix, format!("xsi:type={ty:?}"))];
+        // An `xs:QName` value holds a QName in its text too.
+        if ty_local == "QName"
+            && e.lookup_namespace_uri(Some(ty_prefix).filter(|p| !p.is_empty())) == Some(XS)
         {
-            continue;
+            if let Some(t) = e.text().map(str::trim).filter(|t| t.contains(':')) {
+                let p = t.split_once(':').map_or("", |(p, _)| p);
+                uses.push((p, format!("the xs:QName text {t:?}")));
+            }
         }
-        if !prefix.is_empty() && e.lookup_namespace_uri(Some(prefix)).is_none() {
-            // An unbound prefix: the value names nothing, there is nothing to rebind.
-            continue;
-        }
-        match by_prefix.get_mut(prefix) {
-            Some((_, n)) => *n = n.saturating_add(1),
-            None => {
-                by_prefix.insert(prefix, (found.len(), 1));
-                found.push((e, prefix, value));
+        for (prefix, what) in uses {
+            if prefix == "xml"
+                || i.inclusive_prefixes.iter().any(|p| p == prefix)
+                || visibly_utilized(e, prefix)
+            {
+                continue;
+            }
+            if !prefix.is_empty() && e.lookup_namespace_uri(Some(prefix)).is_none() {
+                // An unbound prefix: the value names nothing, there is nothing to rebind.
+                continue;
+            }
+            match by_prefix.get_mut(prefix) {
+                Some((_, n)) => *n = n.saturating_add(1),
+                None => {
+                    by_prefix.insert(prefix, (found.len(), 1));
+                    found.push((e, prefix, what));
+                }
             }
         }
     }
@@ -314,7 +330,7 @@ fn qnames(v: &Verified<'_>, pending: &mut Vec<Pending>) {
             path: element_path(e),
             entity: i.entity.clone(),
             message: format!(
-                "xsi:type={:?} on <{}> inside the signed <{}> relies on {shown}, whose declaration exclusive c14n leaves out of the digest (the prefix is not used in an element or attribute name there, nor listed in InclusiveNamespaces){more}: it can be rebound to another namespace without breaking the signature",
+                "{} on <{}> inside the signed <{}> relies on {shown}, whose declaration exclusive c14n leaves out of the digest (the prefix is not used in an element or attribute name there, nor listed in InclusiveNamespaces){more}: it can be rebound to another namespace without breaking the signature",
                 value,
                 crate::xml::qname(e),
                 i.element
