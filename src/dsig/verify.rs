@@ -857,7 +857,12 @@ fn choose_key(
     if good.is_empty() && embedded_mode {
         let detail = match certs.iter().find_map(|c| c.as_ref().err()) {
             Some(e) => format!("the X509Certificate in KeyInfo cannot be read: {e}"),
-            None => "KeyInfo has no X509Certificate, and no certificate is pinned".into(),
+            None if trust.is_embedded_only() => {
+                "KeyInfo has no X509Certificate, and no certificate is pinned".into()
+            }
+            None => {
+                "KeyInfo has no X509Certificate, and no pinned certificate's key verifies it".into()
+            }
         };
         return Err(Failure::NoKey { detail });
     }
