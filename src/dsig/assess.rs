@@ -19,7 +19,7 @@ use std::collections::HashMap;
 const XS: &str = "http://www.w3.org/2001/XMLSchema";
 
 const SAML_MD_SIGNATURES: &str = "SAML 2.0 Metadata (OASIS), section 3 Signature Processing (an element inherits the signature of a signed enclosing element) <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>";
-const MD_IOP: &str = "SAML V2.0 Metadata Interoperability Profile 1.0 (OASIS) (keys are trusted as keys; certificate dates are not part of verification) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-os.html>; RFC 5280, section 4.1.2.5 Validity <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>";
+const MD_IOP: &str = "SAML V2.0 Metadata Interoperability Profile 1.0 (OASIS Committee Specification 01) (keys are trusted as keys; certificate dates are not part of verification) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-cs-01.html>; RFC 5280, section 4.1.2.5 Validity <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>";
 
 pub(crate) static NESTED_INVALID: Rule = Rule {
     code: "dsig.nested_invalid",
@@ -68,7 +68,7 @@ pub(crate) static QNAME_UNSIGNED_PREFIX: Rule = Rule {
     severity: Severity::Warning,
     summary: "A QName value (xsi:type=\"prefix:Type\", or the text of an xs:QName value) inside content signed with exclusive c14n uses a prefix whose namespace declaration the digest does not cover: it can be rebound without breaking the signature",
     fix: "Sign with the prefix in the exclusive c14n InclusiveNamespaces PrefixList (or with inclusive c14n); consumers should not trust the type of such elements",
-    source: "W3C Exclusive XML Canonicalization 1.0, section 1.3 Limitations (QNames in content) <https://www.w3.org/TR/xml-exc-c14n/#sec-Limitations>",
+    source: "W3C Exclusive XML Canonicalization 1.0, section 1.3 Limitations (QNames in content) <https://www.w3.org/TR/xml-exc-c14n/>; RFC 3741, section 1.3 Limitations <https://www.rfc-editor.org/rfc/rfc3741#section-1.3>",
 };
 pub(crate) static ENTITY_NOT_COVERED: Rule = Rule {
     code: "dsig.entity_not_covered",
