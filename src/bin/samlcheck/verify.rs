@@ -235,6 +235,7 @@ fn text_report(
         .iter()
         .filter(|f| f.severity == samlcheck::Severity::Warning)
         .collect();
+    let n_warnings = weakening.len();
     if !weakening.is_empty() {
         let _ = writeln!(s, "warnings (what weakens the verdict):");
         let o = samlcheck::report::TextOptions::color(ctx.color);
@@ -244,7 +245,7 @@ fn text_report(
     }
     let _ = writeln!(
         s,
-        "{}",
+        "{}{}",
         if ok {
             if trust.is_embedded_only() {
                 "result: verified (integrity only, no pinned certificate)"
@@ -253,6 +254,11 @@ fn text_report(
             }
         } else {
             "result: NOT verified"
+        },
+        match n_warnings {
+            0 => String::new(),
+            1 => ", with 1 warning".to_string(),
+            n => format!(", with {n} warnings"),
         }
     );
     s
