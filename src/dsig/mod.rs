@@ -185,6 +185,8 @@ pub(crate) static RULES: &[&Rule] = &[
 
 /// The `dsig.*` findings of a report. With `expect_signed`, a document whose root element
 /// is not signed gets `dsig.unsigned` (the caller decides where signatures are expected).
+/// A signature inside a verified root that does not verify is `dsig.nested_invalid`
+/// (warning): the root's signature covers its content.
 pub fn findings(report: &Report<'_>, expect_signed: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     if expect_signed && report.root_signature().is_none() {
