@@ -836,3 +836,33 @@ fn corpus_aggregates_verify_with_their_pinned_keys_and_warn_about_what_is_stale(
     ]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn cli_warn_days_sets_the_expiring_horizon() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        &dir,
+        "e.xml",
+        &signed(&entity("https://idp.example/", ""), "rsa2048"),
+    );
+    let cert = format!("{KEYS}/rsa2048.crt.pem");
+    // rsa2048 expires 2034-01-01: 12 days after --at.
+    let base = ["verify", "--at", "2033-12-20T00:00:00Z", "--cert", &cert];
+    let (code, out) = samlcheck(&[&base[..], &["--fail-on", "warning", p.as_str()]].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("dsig.cert.expiring"), "{out}");
+    assert!(out.contains("with 1 warning"), "{out}");
+    let (code, out) = samlcheck(
+        &[
+            &base[..],
+            &["--warn-days", "5", "--fail-on", "warning", p.as_str()],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("dsig.cert.expiring"), "{out}");
+    assert_eq!(
+        samlcheck(&[&base[..], &["--warn-days", "-1", p.as_str()]].concat()).0,
+        2
+    );
+}
