@@ -260,6 +260,15 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             ))),
         ),
         (
+            "md.text.control_chars",
+            b(idp_with(&format!(
+                "{}{}",
+                good_key(),
+                sso("https://idp.example.org/s\u{202e}so")
+            ))),
+            b(good.clone()),
+        ),
+        (
             "md.endpoint.location.whitespace",
             b(idp_with(&format!(
                 "{}{}",

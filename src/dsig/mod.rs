@@ -13,6 +13,7 @@
 //! The supported profile, trust modes and what "verified" means are in `docs/dsig.md`.
 
 mod algorithms;
+mod assess;
 pub mod c14n;
 mod reference;
 mod sign;
@@ -20,6 +21,7 @@ mod trust;
 mod verify;
 
 pub use algorithms::{DigestAlg, KeyKind, SignatureAlg};
+pub use assess::{verify_findings, Coverage, VerifyOptions};
 pub use sign::{sign, SignOptions, SigningKey};
 pub use trust::{CertInfo, Trust, TrustBasis};
 pub use verify::{verify, Checked, Failure, Report, SignatureInfo, Verified, Violation};
@@ -170,10 +172,21 @@ pub(crate) static RULES: &[&Rule] = &[
     &WEAK_ALGORITHM,
     &TRUST_EMBEDDED_ONLY,
     &UNTRUSTED_KEY,
+    // What weakens a verdict (`verify`), nested signatures and coverage.
+    &assess::NESTED_INVALID,
+    &assess::CERT_EXPIRED,
+    &assess::CERT_EXPIRING,
+    &assess::CERT_NOT_YET_VALID,
+    &assess::WEAK_KEY,
+    &assess::VALID_UNTIL_PASSED,
+    &assess::QNAME_UNSIGNED_PREFIX,
+    &assess::ENTITY_NOT_COVERED,
 ];
 
 /// The `dsig.*` findings of a report. With `expect_signed`, a document whose root element
 /// is not signed gets `dsig.unsigned` (the caller decides where signatures are expected).
+/// A signature inside a verified root that does not verify is `dsig.nested_invalid`
+/// (warning): the root's signature covers its content.
 pub fn findings(report: &Report<'_>, expect_signed: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     if expect_signed && report.root_signature().is_none() {
@@ -216,15 +229,29 @@ pub fn findings(report: &Report<'_>, expect_signed: bool) -> Vec<Finding> {
                     ));
                 }
                 if i.trust == TrustBasis::EmbeddedOnly {
-                    out.push(TRUST_EMBEDDED_ONLY.at(
-                        entity,
-                        loc,
+                    let msg = if c.under_verified_root {
+                        format!(
+                            "signature of <{}> inside the verified <{}> verifies with its embedded certificate {} (SHA-256 {}), which is not pinned: integrity only; the root's signature covers this content",
+                            i.element, report.root_name, i.signer.subject, i.signer.sha256
+                        )
+                    } else {
                         format!(
                             "signature of <{}> verifies with the embedded certificate {} (SHA-256 {}): this proves integrity only, not who signed",
                             i.element, i.signer.subject, i.signer.sha256
-                        ),
-                    ));
+                        )
+                    };
+                    out.push(TRUST_EMBEDDED_ONLY.at(entity, loc, msg));
                 }
+            }
+            Err(f) if c.under_verified_root => {
+                out.push(assess::NESTED_INVALID.at(
+                    entity,
+                    loc,
+                    format!(
+                        "signature of <{}> inside the verified <{}>: {f}; the root's signature covers this content, so the document stays verified",
+                        c.parent_name, report.root_name
+                    ),
+                ));
             }
             Err(f) => {
                 let rule: &'static Rule = match f {

@@ -45,6 +45,18 @@ impl<'a> Report<'a> {
     pub fn all_verified(&self) -> bool {
         self.verified_root().is_some() && self.signatures.iter().all(|c| c.outcome.is_ok())
     }
+
+    /// The verdict of `samlcheck verify`: the root element's one signature verified, and
+    /// every other signature verified too or lies inside the verified root (where it cannot
+    /// change what the root's signature proves: a broken or foreign entity signature inside
+    /// a verified aggregate is reported, never a reason to reject the document).
+    pub fn is_verified(&self) -> bool {
+        self.verified_root().is_some()
+            && self
+                .signatures
+                .iter()
+                .all(|c| c.outcome.is_ok() || c.under_verified_root)
+    }
 }
 
 /// One `ds:Signature` element and what became of it.
@@ -62,6 +74,11 @@ pub struct Checked<'a> {
     pub entity: Option<String>,
     /// Whether the parent is the root element.
     pub on_root: bool,
+    /// Whether this signature is not the root's and the root element's one signature
+    /// verified: the content it signs is covered by the root's signature. Such a signature
+    /// falls back to its embedded certificate when no pinned key verifies it (integrity
+    /// only), and its failure is a warning, not a reason to reject the document.
+    pub under_verified_root: bool,
     /// The verdict.
     pub outcome: Result<Verified<'a>, Failure>,
 }
@@ -110,6 +127,10 @@ pub struct SignatureInfo {
     /// Comments and processing instructions inside the signed element: never digested,
     /// so never signed.
     pub comments: usize,
+    /// Whether the reference used exclusive canonicalization.
+    pub exclusive: bool,
+    /// Exclusive c14n only: the `InclusiveNamespaces PrefixList` (`""` is `#default`).
+    pub inclusive_prefixes: Vec<String>,
 }
 
 impl SignatureInfo {
@@ -356,22 +377,36 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
         .saturating_mul(WORK_FACTOR)
         .saturating_add(WORK_SLACK);
     let mut spent = 0usize;
-    for sig in sigs {
+    // The root's signatures first: whether the root verified decides how the signatures
+    // nested inside it are judged.
+    let mut outcomes: Vec<Option<Result<Verified<'a>, Failure>>> = vec![None; sigs.len()];
+    let is_root_sig = |sig: &Node<'a, 'a>| sig.parent_element() == Some(root);
+    let root_sigs = sigs.iter().filter(|s| is_root_sig(s)).count();
+    let mut root_ok = false;
+    for pass in [true, false] {
+        for (slot, sig) in outcomes.iter_mut().zip(&sigs) {
+            if is_root_sig(sig) != pass {
+                continue;
+            }
+            let outcome = match sig.parent_element() {
+                Some(_) if spent > budget => Err(profile(Violation::WorkLimit)),
+                Some(p) => {
+                    spent = spent.saturating_add(p.range().len());
+                    check(tree, &ids, *sig, p, trust, !pass && root_ok)
+                }
+                None => Err(profile(Violation::Misplaced {
+                    parent: String::new(),
+                })),
+            };
+            if pass && root_sigs == 1 {
+                root_ok = outcome.is_ok();
+            }
+            *slot = Some(outcome);
+        }
+    }
+    for (sig, outcome) in sigs.into_iter().zip(outcomes) {
         let parent = sig.parent_element();
         let on_root = parent == Some(root);
-        let outcome = match parent {
-            Some(p) if spent > budget => {
-                let _ = p;
-                Err(profile(Violation::WorkLimit))
-            }
-            Some(p) => {
-                spent = spent.saturating_add(p.range().len());
-                check(tree, &ids, sig, p, trust)
-            }
-            None => Err(profile(Violation::Misplaced {
-                parent: String::new(),
-            })),
-        };
         signatures.push(Checked {
             signature: sig,
             pos: Pos::default(),
@@ -379,7 +414,8 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
             parent_name: parent.map(crate::xml::qname).unwrap_or_default(),
             entity: parent.and_then(entity_of),
             on_root,
-            outcome,
+            under_verified_root: !on_root && root_ok,
+            outcome: outcome.unwrap_or(Err(profile(Violation::WorkLimit))),
         });
     }
     // Positions in one forward pass: asking for each separately would count the
@@ -701,6 +737,7 @@ fn check<'a>(
     sig: Node<'a, 'a>,
     parent: Node<'a, 'a>,
     trust: &Trust,
+    nested: bool,
 ) -> Result<Verified<'a>, Failure> {
     let allowed_parent = parent == tree.root_element()
         || crate::xml::is(parent, ns::MD, "EntityDescriptor")
@@ -751,7 +788,7 @@ fn check<'a>(
         });
     }
     let si_bytes = c14n::to_vec(Subset::Element(p.signed_info), None, &p.si_c14n);
-    let (signer, basis) = choose_key(&p, &si_bytes, &certs, trust)?;
+    let (signer, basis) = choose_key(&p, &si_bytes, &certs, trust, nested)?;
     Ok(Verified {
         node: parent,
         info: SignatureInfo {
@@ -765,6 +802,8 @@ fn check<'a>(
             signer,
             trust: basis,
             comments,
+            exclusive: p.ref_c14n.exclusive,
+            inclusive_prefixes: p.ref_c14n.inclusive_prefixes.clone(),
         },
     })
 }
@@ -782,7 +821,11 @@ fn choose_key(
     msg: &[u8],
     certs: &[Result<CertInfo, String>],
     trust: &Trust,
+    nested: bool,
 ) -> Result<(CertInfo, TrustBasis), Failure> {
+    // Inside a verified root, a signature no pinned key verifies is judged by its embedded
+    // certificate (integrity only): the root's signature already covers its content.
+    let embedded_mode = trust.is_embedded_only() || nested;
     let good: Vec<&CertInfo> = certs.iter().filter_map(|c| c.as_ref().ok()).collect();
     // 1. Pinned certificates: their keys, whatever KeyInfo says.
     for pin in trust.pinned_certs() {
@@ -802,7 +845,7 @@ fn choose_key(
     }
     // 3. Embedded certificates: integrity only, or evidence of an untrusted signer.
     let embedded_ok = good.iter().find(|c| key_verifies(p, c, msg));
-    if trust.is_embedded_only() {
+    if embedded_mode {
         if let Some(c) = embedded_ok {
             return Ok(((*c).clone(), TrustBasis::EmbeddedOnly));
         }
@@ -811,21 +854,26 @@ fn choose_key(
             detail: describe(c),
         });
     }
-    if good.is_empty() && trust.is_embedded_only() {
+    if good.is_empty() && embedded_mode {
         let detail = match certs.iter().find_map(|c| c.as_ref().err()) {
             Some(e) => format!("the X509Certificate in KeyInfo cannot be read: {e}"),
-            None => "KeyInfo has no X509Certificate, and no certificate is pinned".into(),
+            None if trust.is_embedded_only() => {
+                "KeyInfo has no X509Certificate, and no certificate is pinned".into()
+            }
+            None => {
+                "KeyInfo has no X509Certificate, and no pinned certificate's key verifies it".into()
+            }
         };
         return Err(Failure::NoKey { detail });
     }
     if let [only] = good.as_slice() {
-        if trust.is_embedded_only() && !p.method.fits(only.key_kind) {
+        if embedded_mode && !p.method.fits(only.key_kind) {
             return Err(profile(Violation::KeyMismatch {
                 method: p.method.name(),
             }));
         }
     }
-    let detail = if trust.is_embedded_only() {
+    let detail = if embedded_mode {
         match good.as_slice() {
             [one] => format!(
                 "SignatureValue does not verify with the key of the embedded {} (wrong key, or SignedInfo changed)",

@@ -17,7 +17,10 @@ mod adfs;
 mod aws;
 mod entra;
 mod md;
+mod text;
 mod x509;
+
+pub use text::is_hidden_char;
 
 use crate::finding::{sort_findings, Finding, Location, Rule};
 use crate::model::{Attr, EntityDescriptor, Metadata, Place};
@@ -146,6 +149,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &entra::CERTS_DIFFER,
     &adfs::ROLES_MIXED,
     &adfs::CONTACT_EMPTY,
+    &text::CONTROL_CHARS,
 ];
 
 /// Codes of every rule [`lint`] can report, sorted.
@@ -192,6 +196,7 @@ pub fn lint(md: &Metadata, opts: &LintOptions) -> Vec<Finding> {
         aws::entity(&mut cx, e);
         entra::entity(&mut cx, e);
         adfs::entity(&mut cx, e);
+        text::entity(&mut cx, e);
     }
     let mut out = cx.out;
     if !opts.only.is_empty() || !opts.disabled.is_empty() {
@@ -210,6 +215,17 @@ pub fn lint_document(
     trust: &crate::dsig::Trust,
     opts: &LintOptions,
 ) -> Vec<Finding> {
+    lint_document_coverage(doc, md, trust, opts).0
+}
+
+/// [`lint_document`], also returning which parts of the document verified signatures cover
+/// (the pair check says when its chosen entity is not covered: `dsig.entity_not_covered`).
+pub fn lint_document_coverage(
+    doc: &crate::xml::XmlDoc<'_>,
+    md: &Metadata,
+    trust: &crate::dsig::Trust,
+    opts: &LintOptions,
+) -> (Vec<Finding>, crate::dsig::Coverage) {
     let mut out = lint(md, opts);
     let report = crate::dsig::verify(doc, trust);
     out.extend(
@@ -218,7 +234,7 @@ pub fn lint_document(
             .filter(|f| opts.wants(f.code)),
     );
     sort_findings(&mut out);
-    out
+    (out, crate::dsig::Coverage::of(&report))
 }
 
 /// The running state of one lint.
@@ -270,7 +286,9 @@ pub(crate) fn q(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '"' => out.push_str("\\\""),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c if c.is_control() || is_hidden_char(c) => {
+                out.push_str(&format!("\\u{{{:04x}}}", u32::from(c)))
+            }
             c => out.push(c),
         }
     }

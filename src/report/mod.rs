@@ -8,7 +8,7 @@ mod text;
 pub use json::to_json;
 pub use junit::{to_junit, MAX_TESTCASES};
 pub use sarif::{to_sarif, SARIF_SCHEMA};
-pub use text::{to_text, TextOptions};
+pub use text::{escape_text, is_unsafe_char, to_text, write_finding, TextOptions};
 
 use crate::finding::{Finding, Severity};
 use chrono::{DateTime, Utc};

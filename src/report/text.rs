@@ -2,7 +2,38 @@
 
 use super::Report;
 use crate::finding::{Finding, Severity};
+use std::borrow::Cow;
 use std::fmt::Write;
+
+/// Whether a character must not reach a terminal as it is: control characters (C0, DEL,
+/// C1), bidirectional controls (U+061C, U+200E/F, U+202A..U+202E, U+2066..U+2069), the line
+/// and paragraph separators, and zero-width characters that hide inside a value.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control() || crate::lint::is_hidden_char(c)
+}
+
+/// Text from an input made safe for a terminal: every character of [`is_unsafe_char`]
+/// becomes a visible escape (`\n`, `\r`, `\t`, `\u{202e}`), so that a crafted entityID,
+/// URL or subject cannot move the cursor, recolour the screen or reorder what is shown
+/// (Trojan Source, CVE-2021-42574). Borrowed when there is nothing to escape.
+pub fn escape_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe_char(c) => {
+                let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// Options for text rendering.
 #[derive(Debug, Clone, Default)]
@@ -48,13 +79,18 @@ pub fn write_finding(out: &mut String, o: &TextOptions, f: &Finding, indent: &st
         "{indent}{} {}  {}",
         severity_tag(o, f.severity),
         paint(o, "1", f.code),
-        f.message
+        escape_text(&f.message)
     );
     if let Some(l) = &f.location {
-        let _ = writeln!(out, "{indent}          at {l} {}", paint(o, "2", &l.path));
+        let _ = writeln!(
+            out,
+            "{indent}          at {} {}",
+            escape_text(&l.to_string()),
+            paint(o, "2", &escape_text(&l.path))
+        );
     }
     if !f.hint.is_empty() {
-        let _ = writeln!(out, "{indent}          hint: {}", f.hint);
+        let _ = writeln!(out, "{indent}          hint: {}", escape_text(&f.hint));
     }
 }
 
@@ -70,7 +106,7 @@ pub fn to_text(r: &Report, o: &TextOptions) -> String {
         let _ = writeln!(
             out,
             "{} ({} {})",
-            paint(o, "1", &file.file),
+            paint(o, "1", &escape_text(&file.file)),
             file.entities.len(),
             if file.entities.len() == 1 {
                 "entity"
@@ -86,7 +122,7 @@ pub fn to_text(r: &Report, o: &TextOptions) -> String {
         for f in shown {
             if current != Some(&f.entity) {
                 let label = f.entity.as_deref().unwrap_or("(document)");
-                let _ = writeln!(out, "  {}", paint(o, "4", label));
+                let _ = writeln!(out, "  {}", paint(o, "4", &escape_text(label)));
                 current = Some(&f.entity);
             }
             write_finding(&mut out, o, f, "    ");
@@ -105,7 +141,7 @@ pub fn to_text(r: &Report, o: &TextOptions) -> String {
     if !r.notes.is_empty() {
         let _ = writeln!(out, "\n{}", paint(o, "1", "notes"));
         for n in &r.notes {
-            let _ = writeln!(out, "  - {n}");
+            let _ = writeln!(out, "  - {}", escape_text(n));
         }
     }
     let (e, w, i) = r.counts();

@@ -118,7 +118,8 @@ pub fn emit(s: &str) -> Result<(), ExitCode> {
 
 /// Prints an input error (one line) and returns exit code 2.
 pub fn input_error(msg: &str) -> ExitCode {
-    eprintln!("samlcheck: error: {msg}");
+    // Messages can quote the input (an entityID, a value): escape what a terminal would obey.
+    eprintln!("samlcheck: error: {}", samlcheck::report::escape_text(msg));
     ExitCode::from(2)
 }
 

@@ -157,19 +157,20 @@ fn paint(class: Class, color: bool) -> String {
 
 fn text(args: &Args, d: &Diff, color: bool) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "diff {} -> {}", args.old, args.new);
+    use samlcheck::report::escape_text as esc;
+    let _ = writeln!(s, "diff {} -> {}", esc(&args.old), esc(&args.new));
     if !d.content_changed {
         let _ = writeln!(s, "{}", d.summary());
         return s;
     }
     let change = |s: &mut String, c: &diff::Change| {
-        let _ = writeln!(s, "  {} {}", paint(c.class, color), c.message);
+        let _ = writeln!(s, "  {} {}", paint(c.class, color), esc(&c.message));
         if let (Some(o), Some(n)) = (&c.old, &c.new) {
             if !c.message.contains(o.as_str()) || !c.message.contains(n.as_str()) {
-                let _ = writeln!(s, "{:14}old: {o}\n{:14}new: {n}", "", "");
+                let _ = writeln!(s, "{:14}old: {}\n{:14}new: {}", "", esc(o), "", esc(n));
             }
         }
-        let _ = writeln!(s, "{:14}-> {}", "", c.action);
+        let _ = writeln!(s, "{:14}-> {}", "", esc(&c.action));
     };
     if !d.document.is_empty() {
         let _ = writeln!(s, "\ndocument");
@@ -183,12 +184,17 @@ fn text(args: &Args, d: &Diff, color: bool) -> String {
             diff::EntityStatus::Removed => "removed",
             diff::EntityStatus::Changed => "changed",
         };
-        let _ = writeln!(s, "\nentity {} ({status}; {})", e.entity_id, e.flavor);
+        let _ = writeln!(
+            s,
+            "\nentity {} ({status}; {})",
+            esc(&e.entity_id),
+            esc(&e.flavor.to_string())
+        );
         if let Some(r) = &e.rollover {
             let _ = writeln!(
                 s,
                 "  signing-key rollover: {} ({} certificate(s) before, {} after)",
-                r.state,
+                esc(&r.state.to_string()),
                 r.old.len(),
                 r.new.len()
             );

@@ -3,7 +3,7 @@
 use crate::common::{self, Ctx, FailOn, Format};
 use samlcheck::lint::LintOptions;
 use samlcheck::pair::{self, PairOptions, Side};
-use samlcheck::report::{FileReport, Report, TextOptions};
+use samlcheck::report::{escape_text as esc, FileReport, Report, TextOptions};
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +45,8 @@ struct Input {
     md: samlcheck::Metadata,
     /// Single-file findings (lint and signatures) for the whole file.
     findings: Vec<samlcheck::Finding>,
+    /// What the file's verified signatures cover.
+    coverage: samlcheck::dsig::Coverage,
 }
 
 fn load(path: &std::path::Path, lint: &LintOptions) -> Result<Input, ExitCode> {
@@ -52,11 +54,15 @@ fn load(path: &std::path::Path, lint: &LintOptions) -> Result<Input, ExitCode> {
     let doc = common::parse_input(path, &decoded)?;
     let md = common::model_of(path, &doc, &decoded)?;
     let name = path.display().to_string();
-    let findings = samlcheck::lint::lint_document(&doc, &md, &samlcheck::Trust::embedded(), lint)
-        .into_iter()
-        .map(|f| f.in_file(&name))
-        .collect();
-    Ok(Input { name, md, findings })
+    let (findings, coverage) =
+        samlcheck::lint::lint_document_coverage(&doc, &md, &samlcheck::Trust::embedded(), lint);
+    let findings = findings.into_iter().map(|f| f.in_file(&name)).collect();
+    Ok(Input {
+        name,
+        md,
+        findings,
+        coverage,
+    })
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
@@ -98,6 +104,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     let mut findings = pair::check(&sp_in.md, sel.sp, &idp_in.md, sel.idp, &opts);
     let exports = pair::check_exports(sel.sp, sel.idp, &inputs, ctx.at);
     findings.extend(exports.findings.iter().cloned());
+    // A chosen entity that no verified signature of its (signed) file covers.
+    findings.extend(sp_in.coverage.check(sel.sp));
+    findings.extend(idp_in.coverage.check(sel.idp));
     for f in &mut findings {
         // Pair findings point into one of the two files: name it.
         let file = if f.entity.as_deref() == Some(sel.sp.entity_id()) {
@@ -148,7 +157,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
                     "users (NameID Entra would send, against IAM Identity Center usernames)"
                 );
                 for u in &exports.users {
-                    let _ = writeln!(s, "  {}", user_line(u));
+                    let _ = writeln!(s, "  {}", esc(&user_line(u)));
                 }
                 s.push('\n');
             }
@@ -184,10 +193,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
 
 fn header(sel: &pair::Selection<'_>, sp: &Input, idp: &Input) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "SP   {}  ({})", sel.sp.entity_id(), sp.name);
-    let _ = writeln!(s, "     {}", sel.sp.flavor.label());
-    let _ = writeln!(s, "IdP  {}  ({})", sel.idp.entity_id(), idp.name);
-    let _ = writeln!(s, "     {}\n", sel.idp.flavor.label());
+    let _ = writeln!(s, "SP   {}  ({})", esc(sel.sp.entity_id()), esc(&sp.name));
+    let _ = writeln!(s, "     {}", esc(&sel.sp.flavor.label()));
+    let _ = writeln!(s, "IdP  {}  ({})", esc(sel.idp.entity_id()), esc(&idp.name));
+    let _ = writeln!(s, "     {}\n", esc(&sel.idp.flavor.label()));
     s
 }
 

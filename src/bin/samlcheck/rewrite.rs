@@ -296,7 +296,9 @@ fn summary(out: &rewrite::Rewritten, ctx: &Ctx, file: &str, target: &Target) -> 
             .as_deref()
             .map(|p| format!(" {p}:"))
             .unwrap_or_default();
-        s.push_str(&format!("{}:{at} {}\n", e.op, e.message));
+        let line = format!("{}:{at} {}", e.op, e.message);
+        s.push_str(&samlcheck::report::escape_text(&line));
+        s.push('\n');
     }
     if out.edits.is_empty() {
         s.push_str("no edits: the output equals the input\n");

@@ -2,6 +2,7 @@
 
 use crate::common::{self, Ctx, Format};
 use samlcheck::model::{EntityDescriptor, KeyUse};
+use samlcheck::report::escape_text as esc;
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -55,7 +56,8 @@ fn text(md: &samlcheck::Metadata, file: &str, ctx: &Ctx, warn_days: i64) -> Stri
     let src = &md.source;
     let _ = writeln!(
         s,
-        "{file}: {} {}, {} bytes, {}{}{}",
+        "{}: {} {}, {} bytes, {}{}{}",
+        esc(file),
         md.entities.len(),
         if md.entities.len() == 1 {
             "entity"
@@ -72,10 +74,11 @@ fn text(md: &samlcheck::Metadata, file: &str, ctx: &Ctx, warn_days: i64) -> Stri
             let _ = writeln!(
                 s,
                 "aggregate {}{}{}",
-                g.name.as_ref().map_or("(no Name)", |a| a.value.as_str()),
-                g.valid_until
-                    .as_ref()
-                    .map_or(String::new(), |v| format!(", validUntil {}", v.raw.value)),
+                esc(g.name.as_ref().map_or("(no Name)", |a| a.value.as_str())),
+                g.valid_until.as_ref().map_or(String::new(), |v| format!(
+                    ", validUntil {}",
+                    esc(&v.raw.value)
+                )),
                 if g.signature.is_some() {
                     ", signed"
                 } else {
@@ -95,19 +98,20 @@ fn entity(s: &mut String, e: &EntityDescriptor, ctx: &Ctx, warn_days: i64) {
         s,
         "\nentity {}",
         if e.entity_id().is_empty() {
-            "(no entityID)"
+            "(no entityID)".into()
         } else {
-            e.entity_id()
+            esc(e.entity_id())
         }
     );
-    let _ = writeln!(s, "  flavour: {}", e.flavor.label());
+    let _ = writeln!(s, "  flavour: {}", esc(&e.flavor.label()));
     let _ = writeln!(
         s,
         "  at {}{}{}",
         e.place.pos,
-        e.valid_until
-            .as_ref()
-            .map_or(String::new(), |v| format!(", validUntil {}", v.raw.value)),
+        e.valid_until.as_ref().map_or(String::new(), |v| format!(
+            ", validUntil {}",
+            esc(&v.raw.value)
+        )),
         if e.signature.is_some() {
             ", has a signature"
         } else {
@@ -122,14 +126,14 @@ fn entity(s: &mut String, e: &EntityDescriptor, ctx: &Ctx, warn_days: i64) {
             ("WantAuthnRequestsSigned", &r.want_authn_requests_signed),
         ] {
             if let (name, Some(a)) = flag {
-                let _ = writeln!(s, "    {name}: {}", a.value);
+                let _ = writeln!(s, "    {name}: {}", esc(&a.value));
             }
         }
         for ep in &r.endpoints {
             let binding = ep.binding().rsplit(':').next().unwrap_or("");
             let mut extra = String::new();
             if let Some(i) = &ep.index {
-                let _ = write!(extra, " index={}", i.value);
+                let _ = write!(extra, " index={}", esc(&i.value));
             }
             if ep.is_default() {
                 extra.push_str(" default");
@@ -141,9 +145,9 @@ fn entity(s: &mut String, e: &EntityDescriptor, ctx: &Ctx, warn_days: i64) {
                 if binding.is_empty() {
                     String::new()
                 } else {
-                    format!("[{binding}] ")
+                    format!("[{}] ", esc(binding))
                 },
-                ep.location(),
+                esc(ep.location()),
                 extra.trim_start()
             );
         }
@@ -152,9 +156,9 @@ fn entity(s: &mut String, e: &EntityDescriptor, ctx: &Ctx, warn_days: i64) {
                 s,
                 "    NameIDFormat {}",
                 if f.value.trim().is_empty() {
-                    "(empty)"
+                    "(empty)".into()
                 } else {
-                    f.value.trim()
+                    esc(f.value.trim())
                 }
             );
         }
@@ -185,16 +189,20 @@ fn entity(s: &mut String, e: &EntityDescriptor, ctx: &Ctx, warn_days: i64) {
                             s,
                             "    key {usage}: {}, {}, {} .. {} ({state})\n      subject {}\n      SHA-1 {}  SHA-256 {}",
                             f.key.describe(),
-                            f.signature_algorithm,
+                            esc(&f.signature_algorithm.to_string()),
                             f.not_before.format("%Y-%m-%d"),
                             f.not_after.format("%Y-%m-%d"),
-                            f.subject,
+                            esc(&f.subject),
                             f.sha1_thumbprint,
                             f.sha256_fingerprint
                         );
                     }
                     Err(p) => {
-                        let _ = writeln!(s, "    key {usage}: certificate unusable: {p}");
+                        let _ = writeln!(
+                            s,
+                            "    key {usage}: certificate unusable: {}",
+                            esc(&p.to_string())
+                        );
                     }
                 }
             }
@@ -205,7 +213,7 @@ fn entity(s: &mut String, e: &EntityDescriptor, ctx: &Ctx, warn_days: i64) {
     }
     if let Some(o) = &e.organization {
         if let Some(n) = o.display_names.first().or(o.names.first()) {
-            let _ = writeln!(s, "  organization: {}", n.value.trim());
+            let _ = writeln!(s, "  organization: {}", esc(n.value.trim()));
         }
     }
 }

@@ -104,8 +104,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     if !ctx.quiet {
         eprintln!(
             "signed <{}> with {} ({}, SHA-1 {}) -> {}",
-            file,
-            key.cert().subject,
+            samlcheck::report::escape_text(&file),
+            samlcheck::report::escape_text(&key.cert().subject),
             key.method().name(),
             key.cert().sha1,
             args.output.display()

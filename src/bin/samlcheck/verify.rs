@@ -1,19 +1,24 @@
 //! `samlcheck verify FILE [--cert FILE]... [--fingerprint HEX]...`
 //!
-//! Exit 0: the root element's signature and every other signature verified. Exit 1: not
-//! verified (including no signature). Exit 2: unreadable input or bad arguments.
+//! Exit 0: the root element's signature verified, and every other signature verified or lies
+//! inside the verified root, and no finding reaches `--fail-on` (default error: the warnings
+//! that weaken a verdict fail the run only with `--fail-on warning`). Exit 1: not verified
+//! (including no signature), or a finding at or above `--fail-on`. Exit 2: unreadable input
+//! or bad arguments.
 //!
 //! JSON shape (`--format json`), stable:
 //! `{"file", "root", "is_metadata", "trust": "pinned"|"embedded_only", "verified": bool,
-//!   "signatures": [{"path", "line", "col", "element", "entity", "on_root", "verified",
+//!   "signatures": [{"path", "line", "col", "element", "entity", "on_root",
+//!   "under_verified_root", "verified",
 //!   "failure": {"code", "message"}|null, "trust": "pinned_cert"|"pinned_fingerprint"|
 //!   "embedded_only"|null, "reference_uri", "algorithms": {"signature", "digest",
 //!   "signed_info_c14n", "reference_c14n"}, "signer": {"sha1", "sha256", "subject",
 //!   "issuer", "not_before", "not_after", "key_kind", "key_bits", "valid_at", "days_left"}}],
 //!   "findings": [Finding]}`
 
-use crate::common::{emit, input_error, Ctx, Format};
+use crate::common::{emit, exit_for, input_error, Ctx, FailOn, Format};
 use samlcheck::dsig::{self, Trust, TrustBasis};
+use samlcheck::report::escape_text as esc;
 use samlcheck::xml::{read_path, XmlDoc};
 use samlcheck::Limits;
 use serde_json::json;
@@ -31,9 +36,20 @@ pub struct Args {
     /// A trusted certificate fingerprint, SHA-256 or SHA-1 hex (colons allowed); repeatable.
     #[arg(long = "fingerprint", value_name = "HEX")]
     pub fingerprints: Vec<String>,
+    /// Warn when a signing or pinned certificate expires within this many days of --at.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub warn_days: i64,
+    /// Also exit 1 when a finding reaches this severity (`warning`: fail on what weakens
+    /// the verdict, such as an expired signer or SHA-1). A signature that does not verify
+    /// always exits 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
+    if args.warn_days < 0 {
+        return crate::common::usage_error("--warn-days must not be negative");
+    }
     let mut trust = Trust::embedded();
     for c in &args.certs {
         let bytes = match std::fs::read(c) {
@@ -60,11 +76,18 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Err(e) => return input_error(&e.in_file(&file)),
     };
     let report = dsig::verify(&doc, &trust);
-    let ok = report.all_verified();
-    let findings: Vec<samlcheck::Finding> = dsig::findings(&report, true)
+    let ok = report.is_verified();
+    let mut opts = dsig::VerifyOptions::at(ctx.at);
+    opts.warn_days = args.warn_days;
+    let findings: Vec<samlcheck::Finding> = dsig::verify_findings(&report, &trust, &opts)
         .into_iter()
         .map(|f| f.in_file(&file))
         .collect();
+    let code = if ok {
+        exit_for(&findings, args.fail_on)
+    } else {
+        ExitCode::from(1)
+    };
     let out = match ctx.format {
         Format::Json => json_report(&file, &report, &trust, ok, &findings, ctx),
         Format::Sarif | Format::Junit => {
@@ -87,9 +110,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Format::Markdown => {
             return crate::common::usage_error("--format markdown is only for `samlcheck rules`")
         }
-        Format::Text => text_report(&file, &report, &trust, ok, ctx),
+        Format::Text => text_report(&file, &report, &trust, ok, &findings, ctx),
     };
-    if !(ctx.quiet && ok) {
+    if !(ctx.quiet && code == ExitCode::SUCCESS) {
         if let Err(code) = emit(&out) {
             return code;
         }
@@ -98,11 +121,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     std::mem::forget(report);
     std::mem::forget(doc);
     std::mem::forget(decoded);
-    if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+    code
 }
 
 fn trust_word(b: TrustBasis) -> &'static str {
@@ -113,11 +132,19 @@ fn trust_word(b: TrustBasis) -> &'static str {
     }
 }
 
-fn text_report(file: &str, r: &dsig::Report<'_>, trust: &Trust, ok: bool, ctx: &Ctx) -> String {
+fn text_report(
+    file: &str,
+    r: &dsig::Report<'_>,
+    trust: &Trust,
+    ok: bool,
+    findings: &[samlcheck::Finding],
+    ctx: &Ctx,
+) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{file}: <{}>{}",
+        "{}: <{}>{}",
+        esc(file),
         r.root_name,
         if r.is_metadata {
             ""
@@ -132,12 +159,14 @@ fn text_report(file: &str, r: &dsig::Report<'_>, trust: &Trust, ok: bool, ctx: &
         let who = c
             .entity
             .as_deref()
-            .map(|e| format!(" {e}"))
+            .map(|e| format!(" {}", esc(e)))
             .unwrap_or_default();
         let _ = writeln!(
             s,
             "  signature at {} ({}) on <{}>{who}",
-            c.pos, c.path, c.parent_name
+            c.pos,
+            esc(&c.path),
+            c.parent_name
         );
         match &c.outcome {
             Ok(v) => {
@@ -160,10 +189,11 @@ fn text_report(file: &str, r: &dsig::Report<'_>, trust: &Trust, ok: bool, ctx: &
                 };
                 let _ = writeln!(
                     s,
-                    "    signed element: <{}> reference URI {:?}",
-                    i.element, i.reference_uri
+                    "    signed element: <{}> reference URI \"{}\"",
+                    i.element,
+                    esc(&i.reference_uri)
                 );
-                let _ = writeln!(s, "    signer: {}", i.signer.subject);
+                let _ = writeln!(s, "    signer: {}", esc(&i.signer.subject));
                 let _ = writeln!(s, "      thumbprint (SHA-1): {}", i.signer.sha1);
                 let _ = writeln!(s, "      SHA-256: {}", i.signer.sha256);
                 let _ = writeln!(
@@ -181,20 +211,41 @@ fn text_report(file: &str, r: &dsig::Report<'_>, trust: &Trust, ok: bool, ctx: &
                     if i.is_weak() { " (SHA-1: weak)" } else { "" }
                 );
                 let _ = writeln!(s, "    trust: {}", trust_word(i.trust));
-                if i.trust == TrustBasis::EmbeddedOnly {
+                if c.under_verified_root && i.trust == TrustBasis::EmbeddedOnly {
+                    let _ = writeln!(s, "    verdict: VERIFIED with its embedded certificate (integrity only; the verified root signature covers this content)");
+                } else if i.trust == TrustBasis::EmbeddedOnly {
                     let _ = writeln!(s, "    verdict: VERIFIED (integrity only: the embedded certificate proves the file is unchanged since it was signed, not who signed it; pin with --cert or --fingerprint)");
                 } else {
                     let _ = writeln!(s, "    verdict: VERIFIED");
                 }
             }
-            Err(f) => {
-                let _ = writeln!(s, "    verdict: NOT VERIFIED: {f}");
+            Err(f) if c.under_verified_root => {
+                let _ = writeln!(
+                    s,
+                    "    verdict: NOT VERIFIED (a warning: the verified root signature covers this content): {}",
+                    esc(&f.to_string())
+                );
             }
+            Err(f) => {
+                let _ = writeln!(s, "    verdict: NOT VERIFIED: {}", esc(&f.to_string()));
+            }
+        }
+    }
+    let weakening: Vec<&samlcheck::Finding> = findings
+        .iter()
+        .filter(|f| f.severity == samlcheck::Severity::Warning)
+        .collect();
+    let n_warnings = weakening.len();
+    if !weakening.is_empty() {
+        let _ = writeln!(s, "warnings (what weakens the verdict):");
+        let o = samlcheck::report::TextOptions::color(ctx.color);
+        for f in weakening {
+            samlcheck::report::write_finding(&mut s, &o, f, "  ");
         }
     }
     let _ = writeln!(
         s,
-        "{}",
+        "{}{}",
         if ok {
             if trust.is_embedded_only() {
                 "result: verified (integrity only, no pinned certificate)"
@@ -203,6 +254,11 @@ fn text_report(file: &str, r: &dsig::Report<'_>, trust: &Trust, ok: bool, ctx: &
             }
         } else {
             "result: NOT verified"
+        },
+        match n_warnings {
+            0 => String::new(),
+            1 => ", with 1 warning".to_string(),
+            n => format!(", with {n} warnings"),
         }
     );
     s
@@ -231,6 +287,7 @@ fn json_report(
                 "element": c.parent_name,
                 "entity": c.entity,
                 "on_root": c.on_root,
+                "under_verified_root": c.under_verified_root,
                 "verified": info.is_some(),
                 "failure": failure,
                 "trust": info.map(|i| i.trust),
