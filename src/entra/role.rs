@@ -141,9 +141,26 @@ fn str_or_list(j: J<'_, '_>) -> Result<Vec<String>, Error> {
             .iter()
             .map(|n| n.j().as_str().map(str::to_string))
             .collect(),
-        Value::Bool(b) => Ok(vec![b.to_string()]),
-        Value::Number(n) => Ok(vec![n.to_string()]),
         _ => Err(j.err("expected a string or an array of strings")),
+    }
+}
+
+/// A condition value: a string, number or boolean, or an array of them.
+fn condition_values(j: J<'_, '_>) -> Result<Vec<String>, Error> {
+    let one = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    match j.v {
+        Value::Array(a) => a
+            .iter()
+            .map(|v| one(v).ok_or_else(|| j.err("expected strings, numbers or booleans")))
+            .collect(),
+        v => one(v)
+            .map(|s| vec![s])
+            .ok_or_else(|| j.err("expected a string, number, boolean or an array of them")),
     }
 }
 
@@ -186,9 +203,17 @@ fn statement(j: J<'_, '_>, path: &str) -> Result<TrustStatement, Error> {
                 return Err(c.j().err(&format!("condition {op}: expected an object")));
             };
             for (k, vals) in kobj {
-                let n = Node::with_path(vals, j.file, format!("{}.Condition", path));
+                let n = Node::with_path(
+                    vals,
+                    j.file,
+                    format!(
+                        "{path}.Condition[{}][{}]",
+                        Value::String(op.clone()),
+                        Value::String(k.clone())
+                    ),
+                );
                 st.conditions
-                    .push((op.clone(), k.clone(), str_or_list(n.j())?));
+                    .push((op.clone(), k.clone(), condition_values(n.j())?));
             }
         }
     }
@@ -261,7 +286,7 @@ impl TrustStatement {
 
     /// The SAML:aud condition of this statement: `Some(Ok(patterns, like))`, `Some(Err(op))`
     /// for an operator not evaluated here, `None` without one.
-    fn aud(&self) -> Option<Result<Vec<(String, bool, bool)>, String>> {
+    fn aud(&self) -> Option<Result<Vec<AudPattern>, String>> {
         let mut pats = Vec::new();
         let mut found = false;
         for (op, key, vals) in &self.conditions {
@@ -286,7 +311,10 @@ impl TrustStatement {
     }
 }
 
-fn aud_matches(pats: &[(String, bool, bool)], url: &str) -> bool {
+/// A SAML:aud condition value: the pattern, whether it is a StringLike glob, whether case is ignored.
+type AudPattern = (String, bool, bool);
+
+fn aud_matches(pats: &[AudPattern], url: &str) -> bool {
     pats.iter().any(|(p, like, fold)| {
         if *like {
             glob(p, url, *fold)
@@ -337,7 +365,8 @@ fn role_values(cx: &RoleCtx<'_>) -> Result<Vec<(String, String, String)>, String
                     Some(Source::User(id)) if id == "assignedroles" && conf.steps.is_empty() => {
                         from_roles(&mut out)?
                     }
-                    Some(s) => return Err(format!(
+                    Some(s) => {
+                        return Err(format!(
                         "the Role claim ({cf}: {}) comes from {}{}, which the exports do not show",
                         conf.path,
                         s.describe(),
@@ -346,7 +375,8 @@ fn role_values(cx: &RoleCtx<'_>) -> Result<Vec<(String, String, String)>, String
                         } else {
                             " with transformations"
                         }
-                    )),
+                    ))
+                    }
                     None => {}
                 }
             }
@@ -482,7 +512,8 @@ pub(crate) fn check(cx: &RoleCtx<'_>, out: &mut Vec<Finding>, not_checkable: &mu
         }
     }
     if relevant.is_empty() {
-        return;
+        // No statement trusts the provider Entra names: judge the rest on every SAML statement.
+        relevant = saml.clone();
     }
 
     // SAML:aud against the URLs Entra posts to.
