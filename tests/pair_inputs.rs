@@ -838,3 +838,37 @@ fn cli_token_settings() {
         assert!(out.contains(c), "{c}: {out}");
     }
 }
+
+#[test]
+fn mutated_inputs_never_panic() {
+    let files = [
+        "permission-set.json",
+        "permission-set-bad.json",
+        "iam-role.json",
+        "iam-role-bad.json",
+        "claims-abac.json",
+        "claims-iam-tags.json",
+        "app-ic-tokens.json",
+    ];
+    for name in files {
+        let text = std::fs::read_to_string(fixture(&format!("entra/{name}"))).unwrap();
+        let bytes = text.as_bytes();
+        let step = (bytes.len() / 80).max(1);
+        for pos in (0..bytes.len()).step_by(step) {
+            for repl in [b'"', b'{', b']', b'%', b'x', b'*'] {
+                let mut m = bytes.to_vec();
+                m[pos] = repl;
+                let Ok(t) = String::from_utf8(m) else {
+                    continue;
+                };
+                let mut p = PairInputs::default();
+                p.app = EntraApp::from_json(&t, name).ok();
+                p.claims = ClaimsConfig::from_json(&t, name).ok();
+                p.permission_set = PermissionSet::from_json(&t, name).ok();
+                p.aws_role = IamRole::from_json(&t, name).ok();
+                let _ = entra::check(&ic_sp(), &idp(), &p, at());
+                let _ = entra::check(&iam_sp(), &idp(), &p, at());
+            }
+        }
+    }
+}

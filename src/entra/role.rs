@@ -11,6 +11,7 @@ use super::{at_json, SpFacts};
 use crate::error::Error;
 use crate::finding::Finding;
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 /// What `aws iam get-role` prints, as far as the checks use it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -280,10 +281,6 @@ impl TrustStatement {
         self.allow && !self.negated && self.actions.iter().any(|a| glob(a, action, true))
     }
 
-    fn trusts(&self, provider: &str) -> bool {
-        self.any_principal || self.federated.iter().any(|f| f == provider)
-    }
-
     /// The SAML:aud condition of this statement: `Some(Ok(patterns, like))`, `Some(Err(op))`
     /// for an operator not evaluated here, `None` without one.
     fn aud(&self) -> Option<Result<Vec<AudPattern>, String>> {
@@ -398,9 +395,20 @@ fn split_role_value(v: &str) -> Option<(String, String)> {
     }
 }
 
+/// At most this many URLs are compared with SAML:aud: Entra allows 256 Reply URLs per app.
+const MAX_URLS: usize = 256;
+
 /// The URLs Entra may post the response to: the app's Reply URLs on AWS sign-in hosts, else
-/// the SP metadata's ACS URLs. The bool says whether they came from the app.
+/// the SP metadata's ACS URLs (at most [`MAX_URLS`], each at most 2048 characters). The bool
+/// says whether they came from the app.
 fn post_urls(cx: &RoleCtx<'_>) -> (Vec<String>, bool) {
+    let (mut v, from_app) = post_urls_all(cx);
+    v.retain(|u| u.len() <= 2048);
+    v.truncate(MAX_URLS);
+    (v, from_app)
+}
+
+fn post_urls_all(cx: &RoleCtx<'_>) -> (Vec<String>, bool) {
     if let Some(app) = cx.app.filter(|a| !a.reply_urls.is_empty()) {
         let v: Vec<String> = app
             .reply_urls
@@ -484,18 +492,24 @@ pub(crate) fn check(cx: &RoleCtx<'_>, out: &mut Vec<Finding>, not_checkable: &mu
                     ),
                 ));
             } else {
-                relevant.clear();
+                // Which SAML statements trust each provider (one pass over the policy).
+                let mut by_provider: HashMap<&str, Vec<usize>> = HashMap::new();
+                let mut any: Vec<usize> = Vec::new();
+                for (i, st) in saml.iter().enumerate() {
+                    if st.any_principal {
+                        any.push(i);
+                    }
+                    for fed in &st.federated {
+                        by_provider.entry(fed.as_str()).or_default().push(i);
+                    }
+                }
+                let mut trusted: Vec<String> =
+                    by_provider.keys().map(|x| format!("`{x}`")).collect();
+                trusted.sort();
+                let mut keep = vec![false; saml.len()];
                 for (_, provider, file, path) in &mine {
-                    let st: Vec<&TrustStatement> = saml
-                        .iter()
-                        .copied()
-                        .filter(|s| s.trusts(provider))
-                        .collect();
-                    if st.is_empty() {
-                        let trusted: Vec<String> = saml
-                            .iter()
-                            .flat_map(|s| s.federated.iter().map(|x| format!("`{x}`")))
-                            .collect();
+                    let idx = by_provider.get(provider.as_str());
+                    if idx.is_none() && any.is_empty() {
                         out.push(IAM_TRUST_PROVIDER.at(
                             ent,
                             Some(at_json(file, path)),
@@ -506,8 +520,18 @@ pub(crate) fn check(cx: &RoleCtx<'_>, out: &mut Vec<Finding>, not_checkable: &mu
                             ),
                         ));
                     }
-                    relevant.extend(st);
+                    for i in idx.into_iter().flatten().chain(any.iter()) {
+                        if let Some(k) = keep.get_mut(*i) {
+                            *k = true;
+                        }
+                    }
                 }
+                relevant = saml
+                    .iter()
+                    .zip(&keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(s, _)| *s)
+                    .collect();
             }
         }
     }
@@ -524,7 +548,7 @@ pub(crate) fn check(cx: &RoleCtx<'_>, out: &mut Vec<Finding>, not_checkable: &mu
         .map(|d| d.value.clone())
         .filter(|d| urls.contains(d));
     let mut checked = false;
-    let mut ok_urls: Vec<&String> = Vec::new();
+    let mut ok_urls: HashSet<&String> = HashSet::new();
     let mut unrestricted = false;
     for s in &relevant {
         match s.aud() {
