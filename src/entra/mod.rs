@@ -12,7 +12,11 @@
 //!   `claimsMappingPolicy`, see [`ClaimsConfig`]; without it the gallery default is
 //!   assumed and the report says so;
 //! - user lists: `az ad user list` / `az ad group member list` / Graph pages
-//!   ([`EntraUsers`]) and `aws identitystore list-users` ([`AwsUsers`]).
+//!   ([`EntraUsers`]) and `aws identitystore list-users` ([`AwsUsers`]);
+//! - an IAM Identity Center permission set: `aws sso-admin describe-permission-set`, see
+//!   [`PermissionSet`] (session duration, relay state);
+//! - an AWS IAM role: `aws iam get-role`, see [`IamRole`] (trust policy, maximum session
+//!   duration).
 //!
 //! ```
 //! use samlcheck::entra::{self, IdpFacts, PairInputs, SpFacts};
