@@ -459,7 +459,7 @@ pub(crate) fn check(cx: &RoleCtx<'_>, out: &mut Vec<Finding>, not_checkable: &mu
     let mut relevant: Vec<&TrustStatement> = saml.clone();
     match role_values(cx) {
         Err(why) => not_checkable.push(format!(
-            "Whether role {label} trusts the SAML provider Entra names: {why}."
+            "Whether role {label} trusts the SAML provider the Role claim names: {why}."
         )),
         Ok(values) => {
             let mine: Vec<(String, String, String, String)> = values
@@ -478,7 +478,7 @@ pub(crate) fn check(cx: &RoleCtx<'_>, out: &mut Vec<Finding>, not_checkable: &mu
                     ent,
                     Some(at_json(f, "$.Role.Arn")),
                     format!(
-                        "no Role value Entra sends names role {} ({f}); the values are {}",
+                        "no Role value the claims send names role {} ({f}); the values are {}",
                         role.arn.as_deref().unwrap_or_default(),
                         if values.is_empty() {
                             "none".to_string()
@@ -586,7 +586,7 @@ pub(crate) fn check(cx: &RoleCtx<'_>, out: &mut Vec<Finding>, not_checkable: &mu
                 Some(at_json(f, &at)),
                 format!(
                     "the SAML:aud condition of role {label} ({f}: {at}) allows none of {}: {} from {src}{}",
-                    if default_bad { "the default Reply URL" } else { "the URLs Entra posts to" },
+                    if default_bad { "the default Reply URL" } else { "the URLs the IdP posts to" },
                     list(&bad),
                     if default_bad { " (the default Reply URL, used for IdP-initiated sign-in)" } else { "" }
                 ),
@@ -596,7 +596,7 @@ pub(crate) fn check(cx: &RoleCtx<'_>, out: &mut Vec<Finding>, not_checkable: &mu
                 ent,
                 Some(at_json(f, &at)),
                 format!(
-                    "the SAML:aud condition of role {label} ({f}: {at}) does not allow {} from {src}; sign-in fails when Entra posts there",
+                    "the SAML:aud condition of role {label} ({f}: {at}) does not allow {} from {src}; sign-in fails when Entra posts there (saml:aud comes from the Recipient, the Reply URL used)",
                     list(&bad)
                 ),
             ));

@@ -484,24 +484,24 @@ pub(crate) static IAM_TRUST_PROVIDER: Rule = Rule {
 pub(crate) static IAM_TRUST_ROLE_NOT_SENT: Rule = Rule {
     code: "iam.trust.role_not_sent",
     severity: Severity::Info,
-    summary: "No Role value Entra sends names this role",
-    fix: "Nothing to do if this role is meant for another IdP; otherwise add roleARN,providerARN to the Role claim (an app role of the Entra app)",
+    summary: "No Role value the claims send names this role",
+    fix: "Nothing to do if this role is meant for another IdP; otherwise add roleARN,providerARN to the Role attribute the IdP sends",
     source: S_IAM_ASSERTIONS,
 };
 
 pub(crate) static IAM_TRUST_AUD: Rule = Rule {
     code: "iam.trust.saml_aud",
     severity: Severity::Error,
-    summary: "The trust policy's SAML:aud condition does not allow the ACS URL Entra posts to",
-    fix: "Make SAML:aud list the endpoint in the Entra app's Reply URL (https://signin.aws.amazon.com/saml or https://REGION.signin.aws.amazon.com/saml), or change the Reply URL",
+    summary: "The trust policy's SAML:aud condition does not allow the ACS URL the IdP posts to",
+    fix: "Make SAML:aud list the AWS sign-in endpoint the IdP posts to (https://signin.aws.amazon.com/saml or https://REGION.signin.aws.amazon.com/saml), or change the ACS (Reply) URL at the IdP",
     source: "AWS IAM User Guide: Creating a role for SAML 2.0 federation <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html>; AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>",
 };
 
 pub(crate) static IAM_TRUST_AUD_PARTIAL: Rule = Rule {
     code: "iam.trust.saml_aud_partial",
     severity: Severity::Warning,
-    summary: "The trust policy's SAML:aud condition allows some of the Entra app's AWS Reply URLs but not all",
-    fix: "List every Reply URL Entra may post to in SAML:aud, or remove the Reply URLs the role does not accept",
+    summary: "The trust policy's SAML:aud condition allows some of the AWS Reply URLs of the Entra app but not all",
+    fix: "List in SAML:aud every AWS sign-in endpoint the IdP may post to, or remove the Reply URLs the role does not accept",
     source: S_IAM_ROLE_SAML,
 };
 
