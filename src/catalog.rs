@@ -24,6 +24,7 @@ fn sorted() -> &'static [&'static Rule] {
             crate::lint::RULES,
             crate::pair::RULES,
             crate::entra::RULES,
+            crate::entra::INPUT_RULES,
             crate::diff::RULES,
             crate::dsig::RULES,
         ];

@@ -65,6 +65,7 @@ fn load(app: Option<&str>, claims: Option<&str>, eu: Option<&str>, au: Option<&s
         claims: c.as_deref(),
         entra_users: e.as_deref(),
         aws_users: u.as_deref(),
+        ..InputPaths::default()
     })
     .unwrap()
 }
@@ -549,7 +550,11 @@ fn key_expired_and_expiring() {
         &with_app(&v),
         late,
     );
-    assert_eq!(find(&r, "pair.key.expired").severity, Severity::Info);
+    assert_eq!(
+        find(&r, "pair.key.expired_inactive").severity,
+        Severity::Info
+    );
+    assert!(!codes(&r).contains(&"pair.key.expired"));
     // The old az (AAD Graph) export: one key ending 2026-07-01.
     let i = load(Some("app-aadgraph.json"), None, None, None);
     let r = entra::check(&ic_sp(), &idp(), &i, at());

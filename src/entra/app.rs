@@ -5,7 +5,7 @@ use super::json::{Node, J};
 use super::rules::*;
 use super::{at_json, IdpFacts, Sourced, SpFacts, SpKind};
 use crate::error::Error;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -35,6 +35,24 @@ pub struct EntraApp {
     pub keys: Vec<KeyCredential>,
     /// `appRoles` (for AWS IAM single-account apps the values are Role pairs).
     pub app_roles: Vec<AppRole>,
+    /// `tokenEncryptionKeyId` (service principal or application): set when Entra encrypts
+    /// the tokens it issues for this app.
+    pub token_encryption_key_id: Option<Sourced>,
+    /// The token issuance policy assigned to the service principal, when the export carries
+    /// it (`tokenIssuancePolicies`, from `$expand=tokenIssuancePolicies`).
+    pub token_issuance: Option<TokenIssuance>,
+}
+
+/// The SAML signing settings of a Graph `tokenIssuancePolicy` definition.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TokenIssuance {
+    /// `TokenResponseSigningPolicy`: `TokenOnly` (sign the assertion), `ResponseOnly`, or
+    /// `ResponseAndToken`, with its path.
+    pub signing_policy: Option<Sourced>,
+    /// `SigningAlgorithm`: `http://www.w3.org/2001/04/xmldsig-more#rsa-sha256` or
+    /// `http://www.w3.org/2000/09/xmldsig#rsa-sha1`, with its path.
+    pub signing_algorithm: Option<Sourced>,
 }
 
 /// One entry of `keyCredentials`.
@@ -181,6 +199,14 @@ impl EntraApp {
             self.default_reply_url =
                 sourced(o, "defaultRedirectUri")?.filter(|s| !s.value.is_empty());
         }
+        if let Some(t) = sourced(o, "tokenEncryptionKeyId")?.filter(|s| !s.value.trim().is_empty())
+        {
+            self.token_encryption_key_id = Some(t);
+        }
+        let policies = o.arr("tokenIssuancePolicies")?;
+        if let [one, ..] = policies.as_slice() {
+            self.token_issuance = Some(token_issuance(one)?);
+        }
         for k in o.arr("keyCredentials")? {
             let j = k.j();
             let end = match j.get_any(&["endDateTime", "endDate"]) {
@@ -204,6 +230,33 @@ impl EntraApp {
         dedup(&mut self.reply_urls);
         Ok(())
     }
+}
+
+/// Reads a tokenIssuancePolicy object: its `definition` holds one JSON string.
+fn token_issuance(n: &Node<'_>) -> Result<TokenIssuance, Error> {
+    let j = n.j();
+    let defs = j.arr("definition")?;
+    let first = defs
+        .first()
+        .ok_or_else(|| j.err("a token issuance policy without a definition"))?;
+    let text = first.j().as_str()?;
+    let inner: Value = serde_json::from_str(text).map_err(|e| {
+        first.j().err(&format!(
+            "the definition is not valid JSON: {}",
+            crate::error::lower_first(&e.to_string())
+        ))
+    })?;
+    let root = Node::with_path(&inner, j.file, format!("{}→$", first.path));
+    let r = root.j();
+    let body = r.get("TokenIssuancePolicy").unwrap_or(root);
+    let b = body.j();
+    if !b.is_object() {
+        return Err(b.err("expected a TokenIssuancePolicy object"));
+    }
+    Ok(TokenIssuance {
+        signing_policy: sourced(b, "TokenResponseSigningPolicy")?,
+        signing_algorithm: sourced(b, "SigningAlgorithm")?,
+    })
 }
 
 fn dedup(v: &mut Vec<Sourced>) {
@@ -638,7 +691,12 @@ pub(crate) fn check(
         };
         let end_s = end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         if end <= at {
-            let mut fnd = KEY_EXPIRED.at(
+            let rule = if is_active {
+                &KEY_EXPIRED
+            } else {
+                &KEY_EXPIRED_INACTIVE
+            };
+            out.push(rule.at(
                 ent,
                 Some(at_json(f, &k.path)),
                 format!(
@@ -650,13 +708,7 @@ pub(crate) fn check(
                         ""
                     }
                 ),
-            );
-            if !is_active {
-                fnd = fnd.with_severity(Severity::Info).with_hint(
-                    "An expired inactive key does no harm; delete it to keep the app tidy",
-                );
-            }
-            out.push(fnd);
+            ));
         } else if is_active && end - at <= chrono::Duration::days(60) {
             out.push(KEY_EXPIRING.at(
                 ent,
@@ -669,6 +721,8 @@ pub(crate) fn check(
             ));
         }
     }
+
+    token_settings(app, sp, out);
 
     if let Some(r) = &app.relay_state {
         if !https_aws(&r.value) {
@@ -690,6 +744,49 @@ pub(crate) fn check(
                 format!(
                     "Sign-on URL `{}` ({f}: {}) is not an https URL on an AWS host",
                     l.value, l.path
+                ),
+            ));
+        }
+    }
+}
+
+/// Token encryption and the SAML signing option and algorithm, where the export shows them.
+fn token_settings(app: &EntraApp, sp: &SpFacts, out: &mut Vec<Finding>) {
+    let f = app.file.as_str();
+    let ent = Some(sp.entity_id.as_str());
+    if let Some(k) = &app.token_encryption_key_id {
+        if matches!(sp.kind, SpKind::IdentityCenter { .. }) {
+            out.push(TOKEN_ENCRYPTED_IC.at(
+                ent,
+                Some(at_json(f, &k.path)),
+                format!(
+                    "tokenEncryptionKeyId is set ({f}: {}: {}): Entra encrypts the assertion with that certificate, and IAM Identity Center publishes no encryption certificate, so it cannot decrypt it",
+                    k.path, k.value
+                ),
+            ));
+        }
+    }
+    let Some(t) = &app.token_issuance else { return };
+    if let Some(p) = &t.signing_policy {
+        if p.value.eq_ignore_ascii_case("ResponseOnly") && sp.want_assertions_signed == Some(true) {
+            out.push(TOKEN_RESPONSE_ONLY.at(
+                ent,
+                Some(at_json(f, &p.path)),
+                format!(
+                    "TokenResponseSigningPolicy is ResponseOnly ({f}: {}): Entra signs the response but not the assertion, and the SP metadata says WantAssertionsSigned=\"true\"",
+                    p.path
+                ),
+            ));
+        }
+    }
+    if let Some(a) = &t.signing_algorithm {
+        if a.value.trim().to_ascii_lowercase().ends_with("sha1") {
+            out.push(TOKEN_SHA1.at(
+                ent,
+                Some(at_json(f, &a.path)),
+                format!(
+                    "SigningAlgorithm is {} ({f}: {}): Entra signs with RSA-SHA1",
+                    a.value, a.path
                 ),
             ));
         }

@@ -12,7 +12,11 @@
 //!   `claimsMappingPolicy`, see [`ClaimsConfig`]; without it the gallery default is
 //!   assumed and the report says so;
 //! - user lists: `az ad user list` / `az ad group member list` / Graph pages
-//!   ([`EntraUsers`]) and `aws identitystore list-users` ([`AwsUsers`]).
+//!   ([`EntraUsers`]) and `aws identitystore list-users` ([`AwsUsers`]);
+//! - an IAM Identity Center permission set: `aws sso-admin describe-permission-set`, see
+//!   [`PermissionSet`] (session duration, relay state);
+//! - an AWS IAM role: `aws iam get-role`, see [`IamRole`] (trust policy, maximum session
+//!   duration).
 //!
 //! ```
 //! use samlcheck::entra::{self, IdpFacts, PairInputs, SpFacts};
@@ -32,24 +36,29 @@
 //! # Ok::<(), samlcheck::Error>(())
 //! ```
 
+mod abac;
 mod app;
 mod claim_checks;
 mod claims;
 mod engine;
 mod iam;
 mod json;
+mod permission_set;
+mod role;
 mod rules;
 mod users;
 
-pub use app::{AppRole, EntraApp, KeyCredential};
+pub use app::{AppRole, EntraApp, KeyCredential, TokenIssuance};
 pub use claims::{
     Attr, Claim, ClaimConfiguration, ClaimsConfig, ClaimsOrigin, NameIdFormat, Source, Step,
     Transformation, UserTypeCondition,
 };
 pub use engine::{claim_value, ClaimValue};
+pub use permission_set::PermissionSet;
+pub use role::{IamRole, TrustStatement};
 pub use users::{AwsUser, AwsUsers, EntraUser, EntraUsers};
 
-pub(crate) use rules::RULES;
+pub(crate) use rules::{INPUT_RULES, RULES};
 
 use crate::error::{Error, Pos};
 use crate::finding::{Finding, Location};
@@ -135,6 +144,8 @@ pub struct SpFacts {
     pub acs_urls: Vec<String>,
     /// Which AWS SP it is.
     pub kind: SpKind,
+    /// `WantAssertionsSigned` of the SP's SPSSODescriptor (`None` when absent).
+    pub want_assertions_signed: Option<bool>,
 }
 
 impl SpFacts {
@@ -145,6 +156,7 @@ impl SpFacts {
             kind: SpKind::from_entity_id(&entity_id),
             entity_id,
             acs_urls,
+            want_assertions_signed: None,
         }
     }
 }
@@ -170,6 +182,10 @@ pub struct PairInputs {
     pub entra_users: Option<EntraUsers>,
     /// `--aws-users`.
     pub aws_users: Option<AwsUsers>,
+    /// `--permission-set`.
+    pub permission_set: Option<PermissionSet>,
+    /// `--aws-role`.
+    pub aws_role: Option<IamRole>,
 }
 
 /// Paths of the optional JSON inputs.
@@ -183,6 +199,10 @@ pub struct InputPaths<'a> {
     pub entra_users: Option<&'a Path>,
     /// `--aws-users FILE`.
     pub aws_users: Option<&'a Path>,
+    /// `--permission-set FILE`.
+    pub permission_set: Option<&'a Path>,
+    /// `--aws-role FILE`.
+    pub aws_role: Option<&'a Path>,
 }
 
 impl PairInputs {
@@ -205,6 +225,14 @@ impl PairInputs {
             let (name, v) = json::load(f)?;
             p.aws_users = Some(AwsUsers::from_value(&v, &name)?);
         }
+        if let Some(f) = paths.permission_set {
+            let (name, v) = json::load(f)?;
+            p.permission_set = Some(PermissionSet::from_value(&v, &name)?);
+        }
+        if let Some(f) = paths.aws_role {
+            let (name, v) = json::load(f)?;
+            p.aws_role = Some(IamRole::from_value(&v, &name)?);
+        }
         Ok(p)
     }
 
@@ -214,6 +242,8 @@ impl PairInputs {
             && self.claims.is_none()
             && self.entra_users.is_none()
             && self.aws_users.is_none()
+            && self.permission_set.is_none()
+            && self.aws_role.is_none()
     }
 }
 
@@ -337,9 +367,55 @@ pub fn check(sp: &SpFacts, idp: &IdpFacts, inputs: &PairInputs, at: DateTime<Utc
         iam::check(&cx, &mut engine, &mut r.findings, &mut r.not_checkable);
     }
     check_users(sp, claims, inputs, &mut engine, &mut r);
+    check_inputs(sp, claims, inputs, &mut r);
     r.not_checkable.extend(not_checkable_notes());
     crate::finding::sort_findings(&mut r.findings);
     r
+}
+
+/// The permission set, IAM role and ABAC checks (issue 14, section 4).
+fn check_inputs(sp: &SpFacts, claims: &ClaimsConfig, inputs: &PairInputs, r: &mut EntraReport) {
+    match &sp.kind {
+        SpKind::IdentityCenter { .. } => {
+            permission_set::check(sp, claims, inputs.permission_set.as_ref(), &mut r.findings);
+            abac::check(sp, claims, &mut r.findings);
+            if let Some(role) = &inputs.aws_role {
+                r.assumptions.push(format!("{}: the IAM role is not used: the SP is IAM Identity Center, which manages its roles (AWSReservedSSO_*) from permission sets.", role.file));
+            }
+        }
+        SpKind::IamSingleAccount { .. } => {
+            if let Some(role) = &inputs.aws_role {
+                let cx = role::RoleCtx {
+                    sp,
+                    claims,
+                    app: inputs.app.as_ref(),
+                    role,
+                };
+                role::check(&cx, &mut r.findings, &mut r.not_checkable);
+            }
+            if let Some(p) = &inputs.permission_set {
+                r.assumptions.push(format!("{}: the permission set is not used: the SP is AWS IAM single-account SAML, not IAM Identity Center.", p.file));
+            }
+        }
+        _ => {
+            for (file, what) in [
+                (
+                    inputs.aws_role.as_ref().map(|x| x.file.as_str()),
+                    "IAM role",
+                ),
+                (
+                    inputs.permission_set.as_ref().map(|x| x.file.as_str()),
+                    "permission set",
+                ),
+            ] {
+                if let Some(file) = file {
+                    r.assumptions.push(format!(
+                        "{file}: the {what} is not used: the SP is not an AWS SP."
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// Checks of the claims configuration that need no user.

@@ -400,3 +400,196 @@ pub(crate) static RULES: &[&Rule] = &[
     &AWS_UNMAPPED,
     &LIST_PARTIAL,
 ];
+
+// ---- Inputs beyond the metadata: permission set, IAM role, ABAC, token settings (issue 14, section 4) ----
+
+const S_IC_SESSION: &str = "AWS IAM Identity Center User Guide: Set session duration <https://docs.aws.amazon.com/singlesignon/latest/userguide/howtosessionduration.html>";
+const S_IC_RELAY: &str = "AWS IAM Identity Center User Guide: Set relay state <https://docs.aws.amazon.com/singlesignon/latest/userguide/howtopermrelaystate.html>";
+const S_IC_TROUBLE: &str = "AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>";
+const S_IAM_ROLE_SAML: &str = "AWS IAM User Guide: Creating a role for SAML 2.0 federation <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html>";
+const S_IAM_ASSERTIONS: &str = "AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>";
+const S_E_CERTS: &str = "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>";
+
+pub(crate) static KEY_EXPIRED_INACTIVE: Rule = Rule {
+    code: "pair.key.expired_inactive",
+    severity: Severity::Info,
+    summary: "An expired key credential of the Entra app that is not the active signing key",
+    fix: "An expired inactive key does no harm; delete it to keep the app tidy",
+    source: S_E_CERTS,
+};
+
+pub(crate) static IC_SESSION_DURATION_CLAIM: Rule = Rule {
+    code: "ic.session_duration.claim_ignored",
+    severity: Severity::Info,
+    summary: "The claims send SessionDuration to IAM Identity Center, where the permission set's session duration applies instead",
+    fix: "Set the session length on the permission set (1 to 12 hours); the SessionDuration claim can be removed",
+    source: S_IC_SESSION,
+};
+
+pub(crate) static IC_PS_SESSION: Rule = Rule {
+    code: "ic.permission_set.session_duration",
+    severity: Severity::Info,
+    summary: "The permission set's session duration: how long an AWS account session lasts",
+    fix: "Nothing to do; change it on the permission set (1 to 12 hours) and reprovision",
+    source: S_IC_SESSION,
+};
+
+pub(crate) static IC_PS_SESSION_RANGE: Rule = Rule {
+    code: "ic.permission_set.session_duration_range",
+    severity: Severity::Error,
+    summary: "The permission set's session duration is outside 1 to 12 hours, which IAM Identity Center does not accept",
+    fix: "Set a session duration from PT1H to PT12H",
+    source: S_IC_SESSION,
+};
+
+pub(crate) static IC_PS_RELAY_STATE: Rule = Rule {
+    code: "ic.permission_set.relay_state",
+    severity: Severity::Warning,
+    summary: "The permission set's relay state is not an https URL of an AWS service console (unconfirmed: AWS documents only AWS service console URLs)",
+    fix: "Set the relay state to an https AWS console URL such as https://console.aws.amazon.com/ec2/, or clear it",
+    source: S_IC_RELAY,
+};
+
+pub(crate) static IC_ABAC_TOO_MANY: Rule = Rule {
+    code: "ic.abac.too_many",
+    severity: Severity::Error,
+    summary: "More than 50 AccessControl attributes: IAM Identity Center with attributes for access control and STS allow at most 50",
+    fix: "Send at most 50 https://aws.amazon.com/SAML/Attributes/AccessControl:{key} claims",
+    source: "AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>; AWS IAM User Guide: Passing session tags in AWS STS <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>",
+};
+
+pub(crate) static IC_ABAC_MULTI: Rule = Rule {
+    code: "ic.abac.multi_valued",
+    severity: Severity::Error,
+    summary: "An AccessControl attribute comes from a multi-valued source, which attributes for access control do not accept",
+    fix: "Source each AccessControl claim from a single-valued attribute (not user.assignedroles, groups, or an input treated as multi-valued)",
+    source: "AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>; AWS IAM User Guide: Passing session tags in AWS STS <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>",
+};
+
+pub(crate) static IC_ABAC_DUPLICATE: Rule = Rule {
+    code: "ic.abac.duplicate",
+    severity: Severity::Error,
+    summary: "Two AccessControl attributes have the same name, which attributes for access control do not accept",
+    fix: "Keep one claim per AccessControl key",
+    source: S_IC_TROUBLE,
+};
+
+pub(crate) static IC_ABAC_KEY: Rule = Rule {
+    code: "ic.abac.key_invalid",
+    severity: Severity::Error,
+    summary: "An AccessControl key breaks the session tag rules (1 to 128 characters; letters, digits, spaces and _ . : / = + - @; no aws: prefix)",
+    fix: "Rename the key so that it is a valid session tag key",
+    source: "AWS IAM User Guide: Passing session tags in AWS STS <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>; AWS IAM User Guide: Tags for AWS Identity and Access Management resources, rules for naming tags <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>",
+};
+
+pub(crate) static IC_ABAC_VALUE: Rule = Rule {
+    code: "ic.abac.value_invalid",
+    severity: Severity::Error,
+    summary: "A constant AccessControl value breaks the session tag rules (at most 256 characters; letters, digits, spaces and _ . : / = + - @)",
+    fix: "Shorten the value or remove the characters session tags do not allow",
+    source: "AWS IAM User Guide: Passing session tags in AWS STS <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>; AWS IAM User Guide: Tags for AWS Identity and Access Management resources, rules for naming tags <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>",
+};
+
+pub(crate) static TOKEN_ENCRYPTED_IC: Rule = Rule {
+    code: "pair.token.encrypted",
+    severity: Severity::Error,
+    summary: "The Entra app encrypts its SAML tokens (tokenEncryptionKeyId is set), and IAM Identity Center offers no encryption key to decrypt them with",
+    fix: "Turn off token encryption on the Entra app (Token encryption: deactivate the certificate); IAM Identity Center publishes no encryption certificate",
+    source: "AWS IAM Identity Center User Guide: Using SAML and SCIM identity federation with external identity providers <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; Microsoft Entra: Configure SAML token encryption <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/howto-saml-token-encryption>",
+};
+
+pub(crate) static TOKEN_RESPONSE_ONLY: Rule = Rule {
+    code: "pair.token.response_only_signed",
+    severity: Severity::Error,
+    summary: "Entra signs only the SAML response, but the SP metadata says WantAssertionsSigned=\"true\"",
+    fix: "Set the Entra app's Signing Option to Sign SAML assertion or Sign SAML response and assertion",
+    source: "SAML 2.0 Metadata (OASIS), section 2.4.4 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; Microsoft Entra: Advanced certificate signing options in a SAML token <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/certificate-signing-options>; Microsoft Graph: tokenIssuancePolicy resource type <https://learn.microsoft.com/en-us/graph/api/resources/tokenissuancepolicy>",
+};
+
+pub(crate) static TOKEN_SHA1: Rule = Rule {
+    code: "pair.token.sha1",
+    severity: Severity::Warning,
+    summary: "Entra signs the SAML token with RSA-SHA1 (unconfirmed that AWS accepts it; AWS documents no signature algorithms)",
+    fix: "Set the Entra app's Signing Algorithm to SHA-256",
+    source: "Microsoft Entra: Advanced certificate signing options in a SAML token <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/certificate-signing-options>; Microsoft Graph: tokenIssuancePolicy resource type <https://learn.microsoft.com/en-us/graph/api/resources/tokenissuancepolicy>",
+};
+
+pub(crate) static IAM_TRUST_NO_SAML: Rule = Rule {
+    code: "iam.trust.no_saml_federation",
+    severity: Severity::Error,
+    summary: "The role's trust policy lets no SAML provider (Federated principal) perform sts:AssumeRoleWithSAML",
+    fix: "Add a statement: Effect Allow, Principal {\"Federated\": \"arn:aws:iam::ACCOUNT:saml-provider/NAME\"}, Action sts:AssumeRoleWithSAML",
+    source: "AWS IAM User Guide: Creating a role for SAML 2.0 federation <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html>; AWS IAM User Guide: Troubleshooting SAML 2.0 federation with AWS <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>",
+};
+
+pub(crate) static IAM_TRUST_PROVIDER: Rule = Rule {
+    code: "iam.trust.provider_mismatch",
+    severity: Severity::Error,
+    summary: "The Role claim pairs this role with a SAML provider that the role's trust policy does not trust",
+    fix: "Make the Role value's saml-provider ARN and the trust policy's Federated principal the same provider",
+    source: "AWS IAM User Guide: Creating a role for SAML 2.0 federation <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html>; AWS IAM User Guide: Troubleshooting SAML 2.0 federation with AWS <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>",
+};
+
+pub(crate) static IAM_TRUST_ROLE_NOT_SENT: Rule = Rule {
+    code: "iam.trust.role_not_sent",
+    severity: Severity::Info,
+    summary: "No Role value the claims send names this role",
+    fix: "Nothing to do if this role is meant for another IdP; otherwise add roleARN,providerARN to the Role attribute the IdP sends",
+    source: S_IAM_ASSERTIONS,
+};
+
+pub(crate) static IAM_TRUST_AUD: Rule = Rule {
+    code: "iam.trust.saml_aud",
+    severity: Severity::Error,
+    summary: "The trust policy's SAML:aud condition does not allow the ACS URL the IdP posts to",
+    fix: "Make SAML:aud list the AWS sign-in endpoint the IdP posts to (https://signin.aws.amazon.com/saml or https://REGION.signin.aws.amazon.com/saml), or change the ACS (Reply) URL at the IdP",
+    source: "AWS IAM User Guide: Creating a role for SAML 2.0 federation <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html>; AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>",
+};
+
+pub(crate) static IAM_TRUST_AUD_PARTIAL: Rule = Rule {
+    code: "iam.trust.saml_aud_partial",
+    severity: Severity::Warning,
+    summary: "The trust policy's SAML:aud condition allows some of the AWS Reply URLs of the Entra app but not all",
+    fix: "List in SAML:aud every AWS sign-in endpoint the IdP may post to, or remove the Reply URLs the role does not accept",
+    source: S_IAM_ROLE_SAML,
+};
+
+pub(crate) static IAM_TRUST_TAG_SESSION: Rule = Rule {
+    code: "iam.trust.tag_session",
+    severity: Severity::Error,
+    summary: "The claims send session tags (PrincipalTag) but the role's trust policy does not allow sts:TagSession",
+    fix: "Add sts:TagSession to the Action of the trust policy statement for the SAML provider",
+    source: "AWS IAM User Guide: Passing session tags in AWS STS <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>; AWS IAM User Guide: Troubleshooting SAML 2.0 federation with AWS <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>",
+};
+
+pub(crate) static IAM_SESSION_OVER_MAX: Rule = Rule {
+    code: "iam.role.session_duration_over_max",
+    severity: Severity::Warning,
+    summary: "The SessionDuration claim is longer than the role's MaxSessionDuration (unconfirmed what the console does; API requests longer than it fail)",
+    fix: "Raise the role's maximum session duration or lower the SessionDuration claim",
+    source: "AWS IAM User Guide: Update the maximum session duration for a role <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html>; AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>",
+};
+
+/// The rules of the block above (gathered into the catalogue next to [`RULES`]).
+pub(crate) static INPUT_RULES: &[&Rule] = &[
+    &KEY_EXPIRED_INACTIVE,
+    &IC_SESSION_DURATION_CLAIM,
+    &IC_PS_SESSION,
+    &IC_PS_SESSION_RANGE,
+    &IC_PS_RELAY_STATE,
+    &IC_ABAC_TOO_MANY,
+    &IC_ABAC_MULTI,
+    &IC_ABAC_DUPLICATE,
+    &IC_ABAC_KEY,
+    &IC_ABAC_VALUE,
+    &TOKEN_ENCRYPTED_IC,
+    &TOKEN_RESPONSE_ONLY,
+    &TOKEN_SHA1,
+    &IAM_TRUST_NO_SAML,
+    &IAM_TRUST_PROVIDER,
+    &IAM_TRUST_ROLE_NOT_SENT,
+    &IAM_TRUST_AUD,
+    &IAM_TRUST_AUD_PARTIAL,
+    &IAM_TRUST_TAG_SESSION,
+    &IAM_SESSION_OVER_MAX,
+];

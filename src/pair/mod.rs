@@ -553,7 +553,11 @@ pub fn entra_facts(
         .map(|e| e.location().trim().to_string())
         .filter(|l| !l.is_empty())
         .collect();
-    let sp_facts = crate::entra::SpFacts::new(sp.entity_id(), acs);
+    let mut sp_facts = crate::entra::SpFacts::new(sp.entity_id(), acs);
+    sp_facts.want_assertions_signed = sp
+        .sp_roles()
+        .find_map(|r| r.want_assertions_signed.as_ref())
+        .map(|a| matches!(a.value.trim(), "true" | "1"));
     let idp_facts = crate::entra::IdpFacts {
         entity_id: Some(idp.entity_id().to_string()),
         signing_cert_sha1_thumbprints: idp

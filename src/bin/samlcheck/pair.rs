@@ -38,6 +38,12 @@ pub struct Args {
     /// AWS IAM Identity Center users (`aws identitystore list-users` output).
     #[arg(long, value_name = "FILE")]
     pub aws_users: Option<PathBuf>,
+    /// An IAM Identity Center permission set (`aws sso-admin describe-permission-set` output).
+    #[arg(long, value_name = "FILE")]
+    pub permission_set: Option<PathBuf>,
+    /// An AWS IAM role for single-account SAML (`aws iam get-role --role-name NAME` output).
+    #[arg(long, value_name = "FILE")]
+    pub aws_role: Option<PathBuf>,
 }
 
 struct Input {
@@ -96,6 +102,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         claims: args.claims.as_deref(),
         entra_users: args.entra_users.as_deref(),
         aws_users: args.aws_users.as_deref(),
+        permission_set: args.permission_set.as_deref(),
+        aws_role: args.aws_role.as_deref(),
     };
     let inputs = match samlcheck::entra::PairInputs::load(&paths) {
         Ok(i) => i,
