@@ -19,7 +19,7 @@ use std::collections::HashMap;
 const XS: &str = "http://www.w3.org/2001/XMLSchema";
 
 const SAML_MD_SIGNATURES: &str = "SAML 2.0 Metadata (OASIS), section 3 Signature Processing (an element inherits the signature of a signed enclosing element) <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>";
-const MD_IOP: &str = "SAML V2.0 Metadata Interoperability Profile 1.0 (OASIS Committee Specification 01) (keys are trusted as keys; certificate dates are not part of verification) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-cs-01.html>; RFC 5280, section 4.1.2.5 Validity <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>";
+const MD_IOP: &str = "SAML V2.0 Metadata Interoperability Profile 1.0 (OASIS Committee Specification 01) (keys are trusted as keys, certificate dates are not part of verification) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-cs-01.html>; RFC 5280, section 4.1.2.5 Validity <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>";
 
 pub(crate) static NESTED_INVALID: Rule = Rule {
     code: "dsig.nested_invalid",
