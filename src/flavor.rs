@@ -180,6 +180,16 @@ impl Flavor {
         }
     }
 
+    /// Whose terms advice about this IdP uses (Entra, ADFS, IAM Identity Center or generic).
+    pub fn idp_vendor(&self) -> IdpVendor {
+        match self {
+            Flavor::Entra { .. } => IdpVendor::Entra,
+            Flavor::Adfs => IdpVendor::Adfs,
+            Flavor::AwsIdentityCenterIdp { .. } => IdpVendor::AwsIdentityCenter,
+            _ => IdpVendor::Other,
+        }
+    }
+
     /// Whether this is one of the AWS flavours.
     pub fn is_aws(&self) -> bool {
         matches!(
@@ -189,6 +199,22 @@ impl Flavor {
                 | Flavor::AwsIamSp { .. }
         )
     }
+}
+
+/// The product an IdP is, as far as advice is concerned: hints and notes name the places
+/// to change something in that product's own terms, and generic wording otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum IdpVendor {
+    /// Microsoft Entra ID (Unique User Identifier, claims policies, AADSTS codes, PIM).
+    Entra,
+    /// AD FS (relying party trusts, claim issuance rules).
+    Adfs,
+    /// AWS IAM Identity Center acting as the IdP (customer managed SAML application).
+    AwsIdentityCenter,
+    /// Any other IdP (Okta, Google Workspace, Keycloak, Shibboleth, ...): generic wording.
+    Other,
 }
 
 /// Splits `https://host/path` into lowercase host and path (no `url` parse needed here;

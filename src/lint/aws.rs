@@ -59,10 +59,10 @@ rule!(IC_IDP_SSO_BINDING, "aws.ic.idp.sso_binding", Warning,
     "IdP SingleSignOnService offers neither HTTP-Redirect nor HTTP-POST: AWS cannot send an AuthnRequest to it (only relevant if uploaded there)",
     "Publish a SingleSignOnService with the HTTP-Redirect (and/or HTTP-POST) binding",
     "A-IC22 other-idps; domain.md E3 idp.sso.bindings");
-rule!(IC_IDP_ENCRYPTION_KEY, "aws.ic.idp.encryption_key", Info,
-    "IdP metadata with an encryption key: IAM Identity Center does not support encryption (only relevant if uploaded there)",
-    "Nothing to do unless Identity Center rejects the file; then remove the use=\"encryption\" KeyDescriptor from the copy you upload",
-    "A-IC22 other-idps (encryption key is not supported)");
+rule!(IC_IDP_ENCRYPTION_KEY, "aws.ic.idp.encryption_key", Warning,
+    "IdP metadata with an encryption KeyDescriptor: IAM Identity Center's metadata requirements say \"An encryption key is not supported\" (only relevant if uploaded there; whether the upload is refused or the key ignored is unconfirmed)",
+    "Upload a copy without the use=\"encryption\" KeyDescriptor if IAM Identity Center refuses the file",
+    "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>");
 rule!(IC_IDP_TOO_LARGE, "aws.ic.idp.too_large", Warning,
     "IdP metadata longer than 75,000 characters: IAM Identity Center refuses it (only relevant if uploaded there)",
     "Upload a copy reduced to the one EntityDescriptor with its IDPSSODescriptor (samlcheck rewrite can drop the rest)",
@@ -358,7 +358,7 @@ fn idp(cx: &mut Cx<'_>, e: &EntityDescriptor) {
                 ent,
                 at_place(&k.place),
                 format!(
-                    "IDPSSODescriptor has an encryption key at {}; IAM Identity Center does not support encryption",
+                    "IDPSSODescriptor has a KeyDescriptor use=\"encryption\" at {}; IAM Identity Center's metadata requirements say \"An encryption key is not supported\" (unconfirmed whether the upload is refused)",
                     k.place.path
                 ),
             ));

@@ -105,6 +105,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &md::SPLIT_VALUE,
     &md::AGGREGATE_UNSIGNED,
     &x509::EXPIRED,
+    &x509::EXPIRED_ROLLOVER,
     &x509::NOT_YET_VALID,
     &x509::EXPIRING,
     &x509::RSA_WEAK,

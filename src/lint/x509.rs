@@ -8,9 +8,13 @@ use crate::x509::{CertFacts, CertProblem, KeyFacts};
 use std::collections::HashMap;
 
 rule!(EXPIRED, "x509.expired", Error,
-    "certificate expired (notAfter before the time of evaluation)",
+    "certificate expired (notAfter before the time of evaluation), and for a signing certificate no other signing certificate of the role is valid",
     "Get the entity's current metadata or certificate; for your own IdP, create a new certificate, publish it, and re-upload the metadata to the SP",
     "RFC 5280 §4.1.2.5; A-IC22 samlcertexpirationindicators (IC shows expired certificates red)");
+rule!(EXPIRED_ROLLOVER, "x509.expired_rollover", Warning,
+    "signing certificate expired while the same role lists another signing certificate valid at the time of evaluation (a rollover left behind)",
+    "Remove the expired certificate from the metadata (and from every SP that holds a copy: IAM Identity Center, IAM); check that the IdP signs with the valid one",
+    "AWS IAM Identity Center User Guide: Rotate the SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>; Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>");
 rule!(
     NOT_YET_VALID,
     "x509.not_yet_valid",
@@ -144,6 +148,15 @@ pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
     let mut roles: Vec<&Role> = e.roles.iter().collect();
     roles.sort_by_key(|r| r.kind != RoleKind::IdpSso);
     for r in roles {
+        // A valid signing certificate in the role turns an expired one into a rollover
+        // left behind: signatures made with the valid one still verify.
+        let valid_signing: Option<&CertFacts> = r
+            .keys
+            .iter()
+            .filter(|k| k.usage.signing())
+            .flat_map(|k| k.certificates.iter())
+            .filter_map(|c| c.facts.as_ref().ok())
+            .find(|f| f.not_before <= cx.opts.at && cx.opts.at <= f.not_after);
         let mut spki_uses: HashMap<&str, (bool, bool)> = HashMap::new();
         for k in &r.keys {
             key(cx, ent, r, k);
@@ -159,7 +172,7 @@ pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
                         .get(f.sha256_fingerprint.as_str())
                         .copied()
                         .unwrap_or(1);
-                    cert(cx, ent, r, k, c, f, n);
+                    cert(cx, ent, r, k, c, f, n, valid_signing);
                 } else {
                     problem(cx, ent, c);
                 }
@@ -277,6 +290,7 @@ fn cert(
     c: &Certificate,
     f: &CertFacts,
     n: usize,
+    valid_signing: Option<&CertFacts>,
 ) {
     let loc = || Some(crate::Location::new(c.text.pos, c.text.path.clone()));
     let at = cx.opts.at;
@@ -292,7 +306,21 @@ fn cert(
         String::new()
     };
     let idp_signing = r.kind == RoleKind::IdpSso && k.usage.signing();
-    if f.not_after < at {
+    if let (true, true, Some(v)) = (f.not_after < at, k.usage.signing(), valid_signing) {
+        cx.push(EXPIRED_ROLLOVER.at(
+            ent,
+            loc(),
+            format!(
+                "{what} expired on {} (notAfter {}), {} days before {}{also}; the role also lists signing certificate {}, valid until {}",
+                day(f.not_after),
+                rfc(f.not_after),
+                (at - f.not_after).num_days(),
+                day(at),
+                describe(v),
+                day(v.not_after)
+            ),
+        ));
+    } else if f.not_after < at {
         cx.push(EXPIRED.at(
             ent,
             loc(),
