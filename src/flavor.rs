@@ -312,10 +312,20 @@ pub fn iam_partition(id: &str) -> Option<Partition> {
     {
         return Some(Partition::Commercial);
     }
-    if host == "signin.amazonaws-us-gov.com" {
+    // GovCloud and China: the global host and the regional forms AWS documents
+    // (`https://<region>.signin.amazonaws.cn/saml`, `https://<region>.signin.amazonaws-us-gov.com/saml`).
+    if host == "signin.amazonaws-us-gov.com"
+        || host
+            .strip_suffix(".signin.amazonaws-us-gov.com")
+            .is_some_and(|r| is_region(r) && r.starts_with("us-gov-"))
+    {
         return Some(Partition::GovCloud);
     }
-    if host == "signin.amazonaws.cn" {
+    if host == "signin.amazonaws.cn"
+        || host
+            .strip_suffix(".signin.amazonaws.cn")
+            .is_some_and(|r| is_region(r) && r.starts_with("cn-"))
+    {
         return Some(Partition::China);
     }
     None
@@ -469,6 +479,26 @@ mod tests {
             Some(Partition::Commercial)
         );
         assert_eq!(iam_partition("https://example.com/saml"), None);
+        assert_eq!(
+            iam_partition("https://cn-north-1.signin.amazonaws.cn/saml"),
+            Some(Partition::China)
+        );
+        assert_eq!(
+            iam_partition("https://signin.amazonaws.cn/saml"),
+            Some(Partition::China)
+        );
+        assert_eq!(
+            iam_partition("https://us-gov-west-1.signin.amazonaws-us-gov.com/saml"),
+            Some(Partition::GovCloud)
+        );
+        assert_eq!(
+            iam_partition("https://signin.amazonaws-us-gov.com/saml"),
+            Some(Partition::GovCloud)
+        );
+        assert_eq!(
+            iam_partition("https://eu-west-1.signin.amazonaws.cn/saml"),
+            None
+        );
     }
 
     #[test]

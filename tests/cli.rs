@@ -52,7 +52,7 @@ fn pair_check_either_order() {
     let (code2, v2) = json(&["check"], &[fx("entra-idp.xml"), fx("aws-ic-sp.xml")]);
     assert_eq!(code2, 0);
     assert_eq!(v2["sp"]["entity_id"], v["sp"]["entity_id"]);
-    assert!(codes(&v).contains(&"pair.idp.bom".to_string()));
+    assert!(codes(&v).contains(&"pair.idp.bom_identity_center".to_string()));
     assert_eq!(v["command"], "check");
 }
 
@@ -289,7 +289,7 @@ fn exports_from_entra_and_aws_feed_the_pair_check() {
     assert_eq!(
         codes,
         [
-            "pair.acs.not_in_reply_urls",
+            "pair.acs.alternative_missing",
             "pair.entity_id.not_identifier",
             "users.nameid.case_only",
             "users.nameid.matches_mail"

@@ -25,17 +25,25 @@ pub(crate) static ENTITY_ID_NOT_IDENTIFIER: Rule = Rule {
 pub(crate) static ACS_NOT_IN_REPLY_URLS: Rule = Rule {
     code: "pair.acs.not_in_reply_urls",
     severity: Severity::Error,
-    summary: "An AWS ACS URL is not among the Entra app's Reply URLs (AADSTS50011)",
+    summary: "An AWS ACS URL is not among the Entra app's Reply URLs, and (for IAM Identity Center) no ACS URL of the primary Region is (AADSTS50011)",
     fix: "Add the AWS ACS URL to the Entra app's Reply URLs exactly (Reply URLs are case-sensitive); otherwise Entra answers AADSTS50011",
     source: E_DIAG,
 };
 
 pub(crate) static ACS_LEGACY_MISSING: Rule = Rule {
     code: "pair.acs.legacy_missing",
-    severity: Severity::Error,
-    summary: "The legacy <region>.signin.aws.amazon.com ACS URL that AWS still lists is missing from the Reply URLs (AADSTS50011)",
-    fix: "Keep the primary Region's <region>.signin.aws.amazon.com ACS URL in the Reply URLs: instances enabled before February 2026 use it for SP-initiated sign-in (AADSTS50011 otherwise)",
-    source: "AWS IAM Identity Center User Guide: workforce access through an additional Region",
+    severity: Severity::Warning,
+    summary: "The legacy <region>.signin.aws.amazon.com ACS URL of the primary Region is missing from the Reply URLs while another primary-Region ACS URL is there: SP-initiated sign-in through the legacy form gets AADSTS50011",
+    fix: "Add the primary Region's <region>.signin.aws.amazon.com ACS URL to the Reply URLs if your instance (enabled before February 2026) uses it for SP-initiated sign-in",
+    source: "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>",
+};
+
+pub(crate) static ACS_ALTERNATIVE_MISSING: Rule = Rule {
+    code: "pair.acs.alternative_missing",
+    severity: Severity::Warning,
+    summary: "An alternative IAM Identity Center ACS URL (another host form, or another Region) is missing from the Reply URLs while a primary-Region ACS URL is there: only the sign-in path through it breaks (AADSTS50011)",
+    fix: "Add the ACS URL to the Entra app's Reply URLs if users sign in through that host form or Region; AWS says ACS URLs you do not need may be left out of the IdP",
+    source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>",
 };
 
 pub(crate) static ACS_NO_DEFAULT: Rule = Rule {
@@ -247,6 +255,14 @@ pub(crate) static USER_NO_MATCH: Rule = Rule {
     source: A_IC,
 };
 
+pub(crate) static USER_NO_MATCH_PARTIAL: Rule = Rule {
+    code: "users.nameid.no_match_partial_list",
+    severity: Severity::Warning,
+    summary: "The NameID Entra sends for a user is no UserName in the given page of IAM Identity Center users (the list has a NextToken, so the user may be on another page)",
+    fix: "Export every page of IAM Identity Center users (follow NextToken) and check again; if no page holds the NameID as UserName, AWS shows 'An unexpected error has occurred'",
+    source: "AWS IAM Identity Center User Guide: Troubleshooting <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>; AWS CLI User Guide: Using AWS CLI pagination options <https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-pagination.html>",
+};
+
 pub(crate) static USER_CASE_ONLY: Rule = Rule {
     code: "users.nameid.case_only",
     severity: Severity::Warning,
@@ -258,9 +274,9 @@ pub(crate) static USER_CASE_ONLY: Rule = Rule {
 pub(crate) static USER_MAIL_MATCH: Rule = Rule {
     code: "users.nameid.matches_mail",
     severity: Severity::Error,
-    summary: "The NameID (UPN) is no IAM Identity Center UserName, but the user's mail is",
-    fix: "Source NameID from user.mail, or provision the UPN as the IAM Identity Center UserName; UPN and mail differ for this user",
-    source: A_IC,
+    summary: "The NameID is no IAM Identity Center UserName, but the user's mail is",
+    fix: "Source NameID from user.mail, or provision the value the NameID carries as the IAM Identity Center UserName",
+    source: "AWS IAM Identity Center User Guide: Troubleshooting <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>",
 };
 
 pub(crate) static USER_EMPTY: Rule = Rule {
@@ -316,6 +332,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &ENTITY_ID_NOT_IDENTIFIER,
     &ACS_NOT_IN_REPLY_URLS,
     &ACS_LEGACY_MISSING,
+    &ACS_ALTERNATIVE_MISSING,
     &ACS_NO_DEFAULT,
     &REPLY_URL_INVALID,
     &REPLY_URL_STALE,
@@ -342,6 +359,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &IAM_RSN_INVALID,
     &IAM_SESSION_DURATION,
     &USER_NO_MATCH,
+    &USER_NO_MATCH_PARTIAL,
     &USER_CASE_ONLY,
     &USER_MAIL_MATCH,
     &USER_EMPTY,

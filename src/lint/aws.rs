@@ -41,12 +41,12 @@ rule!(IC_SP_ACS_HOST_FORM, "aws.ic.sp.acs.host_form", Info,
     "A-MR (IPv4, legacy and dual-stack ACS host forms)");
 rule!(IAM_SP_ACS, "aws.iam.sp.acs", Warning,
     "AWS IAM SP ACS is not an AWS sign-in SAML endpoint (https://[<region>.]signin.aws.amazon.com/saml and the partition equivalents)",
-    "Use the ACS URLs of https://signin.aws.amazon.com/static/saml-metadata.xml (or its partition's copy)",
-    "A-EP; A-IAM23 id_roles_providers_create_saml_assertions; domain.md B2");
+    "Use the ACS URLs of https://signin.aws.amazon.com/static/saml-metadata.xml (or its partition's copy: https://[<region>.]signin.amazonaws.cn/saml, https://[<region>.]signin.amazonaws-us-gov.com/saml)",
+    "AWS General Reference: AWS Sign-In endpoints <https://docs.aws.amazon.com/general/latest/gr/signin-service.html>; AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>; Amazon Web Services in China IAM User Guide: Configure SAML assertions for the authentication response <https://docs.amazonaws.cn/en_us/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>");
 rule!(IAM_SP_PARTITION, "aws.iam.sp.partition", Error,
     "AWS IAM SP entityID and ACS belong to different partitions (commercial, GovCloud, China)",
-    "Use the entityID and ACS of one partition: urn:amazon:webservices with signin.aws.amazon.com, :govcloud with signin.amazonaws-us-gov.com, :cn-* with signin.amazonaws.cn",
-    "A-GOV; C-CN; domain.md B2");
+    "Use the entityID and ACS of one partition: urn:amazon:webservices with [<region>.]signin.aws.amazon.com, :govcloud with [<region>.]signin.amazonaws-us-gov.com, :cn-* with [<region>.]signin.amazonaws.cn",
+    "AWS GovCloud (US) User Guide: AWS Identity and Access Management <https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/govcloud-iam.html>; Amazon Web Services in China IAM User Guide: Configure SAML assertions for the authentication response <https://docs.amazonaws.cn/en_us/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>");
 rule!(
     IC_IDP_NO_CERTIFICATE,
     "aws.ic.idp.no_certificate",

@@ -140,6 +140,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &aws::IAM_IDP_TOO_MANY_KEYS,
     &entra::TENANT_MISMATCH,
     &entra::CLOUD_MISMATCH,
+    &entra::CLOUD_USGOV_ISSUER,
     &entra::TENANT_PLACEHOLDER,
     &entra::ROLLOVER,
     &entra::UNSIGNED,

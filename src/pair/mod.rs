@@ -722,7 +722,7 @@ pub fn check_exports(
     at: DateTime<Utc>,
 ) -> crate::entra::EntraReport {
     let (s, i) = entra_facts(sp, idp);
-    crate::entra::check(&s, &i, inputs, at)
+    crate::entra::check_for(&s, &i, inputs, at, idp.flavor.idp_vendor())
 }
 
 /// Single-file codes the pair check restates in context for the IdP file (with the SP's
