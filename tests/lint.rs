@@ -407,6 +407,26 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             b(good.clone()),
         ),
         (
+            // An expired signing certificate next to a valid one: a rollover left behind.
+            // Alone (no valid signing certificate) it is x509.expired instead.
+            "x509.expired_rollover",
+            b(idp_key(&format!(
+                "{}{}",
+                key(
+                    "signing",
+                    &cert(&Spec {
+                        not_after: "260101000000Z".into(),
+                        ..Spec::default()
+                    })
+                ),
+                key("signing", &cert_cn("new", 7))
+            ))),
+            b(idp_cert(Spec {
+                not_after: "260101000000Z".into(),
+                ..Spec::default()
+            })),
+        ),
+        (
             "x509.not_yet_valid",
             b(idp_cert(Spec {
                 not_before: "270101000000Z".into(),
@@ -674,6 +694,23 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
         ),
         (
             "entra.cloud.mismatch",
+            b(entra(
+                &sts(g1),
+                &format!("https://login.chinacloudapi.cn/{g1}/saml2"),
+                "",
+                true,
+            )),
+            b(entra(
+                &sts(g1),
+                &format!("https://login.microsoftonline.us/{g1}/saml2"),
+                "",
+                true,
+            )),
+        ),
+        (
+            // A US Government tenant's endpoints with the sts.windows.net issuer: possibly
+            // genuine, a warning; endpoints of the entityID's own cloud stay quiet.
+            "entra.cloud.usgov_endpoints_global_issuer",
             b(entra(
                 &sts(g1),
                 &format!("https://login.microsoftonline.us/{g1}/saml2"),
