@@ -693,8 +693,58 @@ fn new_codes_are_in_the_catalogue_with_their_severity() {
             Severity::Warning,
         ),
         ("pair.idp.encryption_key", Severity::Warning),
+        (
+            "pair.authn_requests.keycloak_client_setting",
+            Severity::Warning,
+        ),
         ("aws.ic.idp.encryption_key", Severity::Warning),
     ] {
         assert_eq!(severity_of(code), sev, "{code}");
     }
+}
+
+// ---- a vendor-generated realm descriptor ----
+
+#[test]
+fn keycloak_realm_descriptor_wanting_signed_requests_is_a_warning() {
+    let sp = parse(&ic_sp_xml());
+    let realm = "https://kc.example.org/realms/master";
+    let kc = entity(
+        realm,
+        &format!(
+            "{}{}",
+            idp_role(
+                r#" WantAuthnRequestsSigned="true""#,
+                &format!(
+                    "{}{}",
+                    key("signing", &valid_cert()),
+                    sso(&format!("{realm}/protocol/saml"))
+                )
+            ),
+            organization()
+        ),
+    );
+    let f = pair_check(&sp, &parse(&kc));
+    let w = find(&f, "pair.authn_requests.keycloak_client_setting").unwrap();
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(!has(&f, "pair.authn_requests.unsigned"));
+    // Any other IdP that wants signed requests: the SP's unsigned requests are refused.
+    let other = entity(
+        "https://idp.example.org/",
+        &format!(
+            "{}{}",
+            idp_role(
+                r#" WantAuthnRequestsSigned="true""#,
+                &format!(
+                    "{}{}",
+                    key("signing", &valid_cert()),
+                    sso("https://idp.example.org/sso")
+                )
+            ),
+            organization()
+        ),
+    );
+    let f = pair_check(&sp, &parse(&other));
+    assert!(has(&f, "pair.authn_requests.unsigned"));
+    assert!(!has(&f, "pair.authn_requests.keycloak_client_setting"));
 }

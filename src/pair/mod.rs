@@ -316,7 +316,19 @@ pub fn check(
                 .is_some_and(|a| matches!(a.value.trim(), "true" | "1"))
                 && r.signing_keys().next().is_some()
         });
-        if !sp_signs {
+        if !sp_signs && keycloak_realm(idp) {
+            // Keycloak's realm descriptor carries one value for every client; whether a
+            // client's requests must be signed is that client's own setting.
+            out.push(REQUESTS_UNSIGNED_KEYCLOAK.at(
+                idp_id,
+                loc(a.pos, "WantAuthnRequestsSigned"),
+                format!(
+                    "the Keycloak realm {} says WantAuthnRequestsSigned=\"true\" and the SP {} does not sign AuthnRequests; sign-in works only if the AWS client in Keycloak has \"Client signature required\" off",
+                    idp.entity_id(),
+                    sp.entity_id()
+                ),
+            ));
+        } else if !sp_signs {
             out.push(REQUESTS_UNSIGNED.at(
                 idp_id,
                 loc(a.pos, "WantAuthnRequestsSigned"),
@@ -612,6 +624,22 @@ pub fn check(
     }
     let _ = sp_md;
     out
+}
+
+/// Whether the IdP is a Keycloak realm's descriptor: entityID `https://host[/auth]/realms/NAME`
+/// and a SingleSignOnService at `.../realms/NAME/protocol/saml`.
+fn keycloak_realm(idp: &EntityDescriptor) -> bool {
+    let id = idp.entity_id().trim().trim_end_matches('/');
+    let Some((_, realm)) = id.rsplit_once("/realms/") else {
+        return false;
+    };
+    if realm.is_empty() || realm.contains('/') {
+        return false;
+    }
+    let want = format!("{id}/protocol/saml");
+    idp.idp_roles()
+        .flat_map(|r| r.endpoints_of(EndpointKind::SingleSignOnService))
+        .any(|e| e.location().trim() == want)
 }
 
 /// Whether the IdP is Entra's tenant-wide federation metadata rather than an application's:

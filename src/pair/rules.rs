@@ -30,6 +30,13 @@ pub(crate) static REQUESTS_UNSIGNED: Rule = Rule {
     fix: "Turn off 'require signed requests' at the IdP (AWS IAM Identity Center does not sign AuthnRequests), or configure the SP to sign",
     source: "SAML2 Metadata §2.4.3; A-SPMD (AuthnRequestsSigned=false)",
 };
+pub(crate) static REQUESTS_UNSIGNED_KEYCLOAK: Rule = Rule {
+    code: "pair.authn_requests.keycloak_client_setting",
+    severity: Severity::Warning,
+    summary: "A Keycloak realm descriptor says WantAuthnRequestsSigned=\"true\", but Keycloak decides per client (\"Client signature required\"); the SP does not sign AuthnRequests (the realm-wide value is unconfirmed to reflect the client's setting)",
+    fix: "In Keycloak, turn off \"Client signature required\" (Keys tab) for the AWS client: AWS IAM Identity Center does not sign AuthnRequests",
+    source: "Keycloak Server Administration Guide: Creating a SAML client <https://www.keycloak.org/docs/latest/server_admin/index.html#_client-saml-configuration>; SAML 2.0 Metadata (OASIS), section 2.4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>",
+};
 pub(crate) static CERT_EXPIRED: Rule = Rule {
     code: "pair.idp_cert.expired",
     severity: Severity::Error,
@@ -162,6 +169,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &SSO_BINDING,
     &ACS_POST,
     &REQUESTS_UNSIGNED,
+    &REQUESTS_UNSIGNED_KEYCLOAK,
     &CERT_EXPIRED,
     &CERT_EXPIRED_ROLLOVER,
     &CERT_NOT_YET_VALID,
