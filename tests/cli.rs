@@ -184,7 +184,9 @@ fn generic_idp_with_a_redirect_only_sso_and_no_email_nameid() {
         &["--idp-entity", "https://idp1.example.org/idp/shibboleth"],
         &[fx("aws-ic-sp.xml"), fx("aggregate.xml")],
     );
-    assert_eq!(code, 1);
+    // The metadata lists only transient; the format is chosen per application at the IdP,
+    // so this is a warning (issue 14), not a failed gate.
+    assert_eq!(code, 0);
     assert!(
         codes(&v).contains(&"pair.nameid.not_email".to_string()),
         "{v}"

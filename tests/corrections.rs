@@ -389,13 +389,18 @@ fn unspecified_only_nameid_format_is_a_warning_with_the_fix() {
     assert_eq!(w.severity, Severity::Warning);
     assert!(w.hint.contains("emailAddress"), "{}", w.hint);
     assert!(!has(&f, "pair.nameid.not_email"));
-    // Persistent only: the IdP says it cannot send emailAddress.
+    // Persistent only: the metadata does not list emailAddress; the format is still chosen
+    // per application at most IdPs, so a warning too, under its own code.
     let idp = parse(&idp_xml(
         "https://idp.example.org/",
         &format!("{k}{}", nid(PERSISTENT)),
     ));
     let f = pair_check(&sp, &idp);
-    assert!(has(&f, "pair.nameid.not_email") && !has(&f, "pair.nameid.email_not_listed"));
+    assert_eq!(
+        find(&f, "pair.nameid.not_email").unwrap().severity,
+        Severity::Warning
+    );
+    assert!(!has(&f, "pair.nameid.email_not_listed"));
     // emailAddress listed: quiet.
     let idp = parse(&idp_xml(
         "https://idp.example.org/",
@@ -693,6 +698,7 @@ fn new_codes_are_in_the_catalogue_with_their_severity() {
             Severity::Warning,
         ),
         ("pair.idp.encryption_key", Severity::Warning),
+        ("pair.nameid.not_email", Severity::Warning),
         (
             "pair.authn_requests.keycloak_client_setting",
             Severity::Warning,

@@ -480,7 +480,7 @@ pub fn check(
                     idp_id,
                     first_format,
                     format!(
-                        "AWS IAM Identity Center needs NameID format emailAddress; the IdP lists only {}",
+                        "AWS IAM Identity Center needs NameID format emailAddress; the IdP's metadata lists only {}, so sign-in works only if the IdP sends emailAddress for the AWS application anyway",
                         idp_formats.join(", ")
                     ),
                 )

@@ -88,9 +88,9 @@ pub(crate) static NO_VALID_CERT: Rule = Rule {
 };
 pub(crate) static NAMEID_EMAIL: Rule = Rule {
     code: "pair.nameid.not_email",
-    severity: Severity::Error,
-    summary: "AWS IAM Identity Center needs NameID format emailAddress, which the IdP does not offer",
-    fix: "Configure the IdP to send NameID in urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress with the Identity Center username as value",
+    severity: Severity::Warning,
+    summary: "AWS IAM Identity Center needs NameID format emailAddress, which the IdP's metadata does not list (IdPs choose the format per application or relying party, so it may still be configurable: unconfirmed for this IdP)",
+    fix: "Configure the IdP to send NameID in urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress for the AWS application, with the Identity Center username as value; if the IdP cannot, sign-in fails",
     source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; AWS IAM Identity Center User Guide: Troubleshooting <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>",
 };
 pub(crate) static NAMEID_EMAIL_UNLISTED: Rule = Rule {
