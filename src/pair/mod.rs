@@ -615,11 +615,28 @@ pub fn check(
             .flat_map(|r| r.keys.iter())
             .find(|k| k.usage == crate::model::KeyUse::Encryption)
         {
-            out.push(IC_ENCRYPTION.at(
+            let f = IC_ENCRYPTION.at(
                 idp_id,
                 loc(k.place.pos, &k.place.path),
                 "the IdP metadata has a KeyDescriptor use=\"encryption\"; IAM Identity Center's metadata requirements say \"An encryption key is not supported\" (unconfirmed whether the upload is refused or the key ignored)",
-            ));
+            );
+            let thumbs: Vec<&str> = k
+                .certificates
+                .iter()
+                .filter_map(|c| c.facts.as_ref().ok())
+                .map(|f| f.sha1_thumbprint.as_str())
+                .collect();
+            out.push(if thumbs.is_empty() {
+                f
+            } else {
+                f.with_hint(format!(
+                    "If IAM Identity Center refuses the file, upload a copy without the encryption certificate: samlcheck rewrite{} FILE -o OUT",
+                    thumbs
+                        .iter()
+                        .map(|t| format!(" --remove-cert {t}"))
+                        .collect::<String>()
+                ))
+            });
         }
     }
     let _ = sp_md;
@@ -675,7 +692,7 @@ fn rollover_hint(sp: &EntityDescriptor, vendor: IdpVendor, expired: &str, valid:
             "Remove the expired certificate (SHA-1 {expired}) from IAM Identity Center (Settings > Identity source > Manage authentication > IdP certificates)"
         ),
         Flavor::AwsIamSp { .. } => format!(
-            "Update the IAM SAML provider with metadata that no longer lists the expired certificate (SHA-1 {expired})"
+            "Update the IAM SAML provider with metadata that no longer lists the expired certificate (SHA-1 {expired}; samlcheck rewrite --remove-cert {expired} FILE -o OUT makes such a copy)"
         ),
         _ => format!("Remove the expired certificate (SHA-1 {expired}) from the SP's copy of the IdP metadata"),
     };
