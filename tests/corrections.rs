@@ -306,7 +306,11 @@ fn encryption_key_has_one_severity_and_is_reported_once_in_a_pair_report() {
     let pair_f = pair_check(&sp, &idp);
     let p = find(&pair_f, "pair.idp.encryption_key").unwrap();
     assert!(p.message.contains("An encryption key is not supported"));
-    assert!(p.hint.contains("samlcheck rewrite --remove-cert"), "{}", p.hint);
+    assert!(
+        p.hint.contains("samlcheck rewrite --remove-cert"),
+        "{}",
+        p.hint
+    );
     let file_f = lint(&idp, &LintOptions::at(at()));
     let l = find(&file_f, "aws.ic.idp.encryption_key").unwrap();
     assert_eq!(p.severity, l.severity);

@@ -552,7 +552,11 @@ fn key_expired_and_expiring() {
         &with_app(&v),
         late,
     );
-    assert_eq!(find(&r, "pair.key.expired").severity, Severity::Info);
+    assert_eq!(
+        find(&r, "pair.key.expired_inactive").severity,
+        Severity::Info
+    );
+    assert!(!has(&r, "pair.key.expired"));
     // The old az (AAD Graph) export: one key ending 2026-07-01.
     let i = load(Some("app-aadgraph.json"), None, None, None);
     let r = entra::check(&ic_sp(), &idp(), &i, at());

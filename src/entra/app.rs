@@ -5,7 +5,7 @@ use super::json::{Node, J};
 use super::rules::*;
 use super::{at_json, IdpFacts, Sourced, SpFacts, SpKind};
 use crate::error::Error;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -690,7 +690,13 @@ pub(crate) fn check(
         };
         let end_s = end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         if end <= at {
-            let mut fnd = KEY_EXPIRED.at(
+            // Only the active key signs: an expired one beside it is its own, informational code.
+            let rule = if is_active {
+                &KEY_EXPIRED
+            } else {
+                &KEY_EXPIRED_INACTIVE
+            };
+            out.push(rule.at(
                 ent,
                 Some(at_json(f, &k.path)),
                 format!(
@@ -702,13 +708,7 @@ pub(crate) fn check(
                         ""
                     }
                 ),
-            );
-            if !is_active {
-                fnd = fnd.with_severity(Severity::Info).with_hint(
-                    "An expired inactive key does no harm; delete it to keep the app tidy",
-                );
-            }
-            out.push(fnd);
+            ));
         } else if is_active && end - at <= chrono::Duration::days(60) {
             out.push(KEY_EXPIRING.at(
                 ent,

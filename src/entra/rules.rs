@@ -86,10 +86,18 @@ pub(crate) static SIGNING_KEY_NONE: Rule = Rule {
     source: E_DIAG,
 };
 
+pub(crate) static KEY_EXPIRED_INACTIVE: Rule = Rule {
+    code: "pair.key.expired_inactive",
+    severity: Severity::Info,
+    summary: "A key credential of the Entra app that is not the active signing key has expired (it signs nothing)",
+    fix: "An expired inactive key does no harm; delete it to keep the app tidy",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
+};
+
 pub(crate) static KEY_EXPIRED: Rule = Rule {
     code: "pair.key.expired",
     severity: Severity::Error,
-    summary: "A key credential of the Entra app has expired",
+    summary: "The Entra app's active signing key has expired",
     fix: "Create a new SAML signing certificate, upload the new metadata to AWS, then make it active in Entra",
     source: "Entra: Manage certificates for federated single sign-on",
 };
@@ -339,6 +347,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &SIGNING_KEY_UNKNOWN,
     &SIGNING_KEY_NONE,
     &KEY_EXPIRED,
+    &KEY_EXPIRED_INACTIVE,
     &KEY_EXPIRING,
     &RELAY_STATE,
     &LOGIN_URL,
