@@ -596,7 +596,10 @@ pub fn check(
         out.push(BOM_IC.at(
             idp_id,
             loc(crate::Pos::new(1, 1, 0), ""),
-            "the IdP metadata file starts with a UTF-8 byte order mark (Entra's download does); no IAM Identity Center page says such a file is refused",
+            format!(
+                "the IdP metadata file starts with a UTF-8 byte order mark{}; no IAM Identity Center page says such a file is refused",
+                if is_entra { " (Entra's download does)" } else { "" }
+            ),
         ));
     }
     if info.encoding != crate::xml::Encoding::Utf8 && (is_iam || is_ic) {
