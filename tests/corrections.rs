@@ -208,7 +208,8 @@ fn single_file_expiry_rule_knows_the_rollover_too() {
         Severity::Warning
     );
     assert!(!has(&f, "x509.expired"), "{:?}", codes(&f));
-    // An expired encryption certificate next to a valid signing one is no rollover.
+    // An expired encryption certificate of the IdP next to a valid signing one is no
+    // rollover, and no error: AWS never encrypts to the IdP.
     let md = parse(&idp_xml(
         "https://idp.example.org/",
         &format!(
@@ -218,7 +219,25 @@ fn single_file_expiry_rule_knows_the_rollover_too() {
         ),
     ));
     let f = lint(&md, &LintOptions::at(at()));
-    assert!(has(&f, "x509.expired") && !has(&f, "x509.expired_rollover"));
+    assert_eq!(
+        find(&f, "x509.expired_idp_encryption").unwrap().severity,
+        Severity::Warning
+    );
+    assert!(!has(&f, "x509.expired") && !has(&f, "x509.expired_rollover"));
+    // An SP's expired encryption certificate stays an error (the IdP encrypts to it).
+    let md = parse(&entity(
+        "https://sp.example.org/",
+        &sp_role(
+            "",
+            &format!(
+                "{}{}",
+                key("encryption", &expired_cert()),
+                acs("https://sp.example.org/acs", 0)
+            ),
+        ),
+    ));
+    let f = lint(&md, &LintOptions::at(at()));
+    assert!(has(&f, "x509.expired") && !has(&f, "x509.expired_idp_encryption"));
 }
 
 // ---- advice follows the IdP flavour ----
@@ -692,6 +711,8 @@ fn new_codes_are_in_the_catalogue_with_their_severity() {
     for (code, sev) in [
         ("pair.idp_cert.expired_rollover", Severity::Warning),
         ("x509.expired_rollover", Severity::Warning),
+        ("x509.expired_idp_encryption", Severity::Warning),
+        ("pair.key.expired_inactive", Severity::Info),
         ("pair.idp.bom_identity_center", Severity::Info),
         ("pair.nameid.email_not_listed", Severity::Warning),
         ("pair.idp.entra_tenant_metadata", Severity::Error),

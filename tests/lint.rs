@@ -427,6 +427,28 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             })),
         ),
         (
+            // The IdP's encryption certificate expired, its signing one valid: a warning.
+            "x509.expired_idp_encryption",
+            b(idp_key(&format!(
+                "{}{}",
+                good_key(),
+                key(
+                    "encryption",
+                    &cert(&Spec {
+                        cn: "enc".into(),
+                        not_after: "260101000000Z".into(),
+                        modulus: modulus(2048, 11),
+                        ..Spec::default()
+                    })
+                )
+            ))),
+            b(idp_key(&format!(
+                "{}{}",
+                good_key(),
+                key("encryption", &cert_cn("enc", 11))
+            ))),
+        ),
+        (
             "x509.not_yet_valid",
             b(idp_cert(Spec {
                 not_before: "270101000000Z".into(),

@@ -106,6 +106,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &md::AGGREGATE_UNSIGNED,
     &x509::EXPIRED,
     &x509::EXPIRED_ROLLOVER,
+    &x509::EXPIRED_IDP_ENCRYPTION,
     &x509::NOT_YET_VALID,
     &x509::EXPIRING,
     &x509::RSA_WEAK,

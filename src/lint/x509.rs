@@ -15,6 +15,10 @@ rule!(EXPIRED_ROLLOVER, "x509.expired_rollover", Warning,
     "signing certificate expired while the same role lists another signing certificate valid at the time of evaluation (a rollover left behind)",
     "Remove the expired certificate from the metadata (and from every SP that holds a copy: IAM Identity Center, IAM); check that the IdP signs with the valid one",
     "AWS IAM Identity Center User Guide: Rotate the SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>; Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>");
+rule!(EXPIRED_IDP_ENCRYPTION, "x509.expired_idp_encryption", Warning,
+    "encryption certificate of an IdP role expired: only an SP that encrypts messages to the IdP uses it (AWS IAM Identity Center and AWS IAM do not), so sign-in with the IdP's signing key is unaffected",
+    "Publish a current encryption certificate (AD FS: token-decrypting certificate) or remove the expired KeyDescriptor use=\"encryption\"",
+    "SAML 2.0 Metadata (OASIS), section 2.4.1.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; RFC 5280, section 4.1.2.5 <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>");
 rule!(
     NOT_YET_VALID,
     "x509.not_yet_valid",
@@ -318,6 +322,18 @@ fn cert(
                 day(at),
                 describe(v),
                 day(v.not_after)
+            ),
+        ));
+    } else if f.not_after < at && r.kind == RoleKind::IdpSso && k.usage == KeyUse::Encryption {
+        cx.push(EXPIRED_IDP_ENCRYPTION.at(
+            ent,
+            loc(),
+            format!(
+                "{what} expired on {} (notAfter {}), {} days before {}{also}",
+                day(f.not_after),
+                rfc(f.not_after),
+                (at - f.not_after).num_days(),
+                day(at)
             ),
         ));
     } else if f.not_after < at {
