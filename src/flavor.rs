@@ -180,6 +180,16 @@ impl Flavor {
         }
     }
 
+    /// Whose terms advice about this IdP uses (Entra, ADFS, IAM Identity Center or generic).
+    pub fn idp_vendor(&self) -> IdpVendor {
+        match self {
+            Flavor::Entra { .. } => IdpVendor::Entra,
+            Flavor::Adfs => IdpVendor::Adfs,
+            Flavor::AwsIdentityCenterIdp { .. } => IdpVendor::AwsIdentityCenter,
+            _ => IdpVendor::Other,
+        }
+    }
+
     /// Whether this is one of the AWS flavours.
     pub fn is_aws(&self) -> bool {
         matches!(
@@ -189,6 +199,22 @@ impl Flavor {
                 | Flavor::AwsIamSp { .. }
         )
     }
+}
+
+/// The product an IdP is, as far as advice is concerned: hints and notes name the places
+/// to change something in that product's own terms, and generic wording otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum IdpVendor {
+    /// Microsoft Entra ID (Unique User Identifier, claims policies, AADSTS codes, PIM).
+    Entra,
+    /// AD FS (relying party trusts, claim issuance rules).
+    Adfs,
+    /// AWS IAM Identity Center acting as the IdP (customer managed SAML application).
+    AwsIdentityCenter,
+    /// Any other IdP (Okta, Google Workspace, Keycloak, Shibboleth, ...): generic wording.
+    Other,
 }
 
 /// Splits `https://host/path` into lowercase host and path (no `url` parse needed here;
@@ -286,10 +312,20 @@ pub fn iam_partition(id: &str) -> Option<Partition> {
     {
         return Some(Partition::Commercial);
     }
-    if host == "signin.amazonaws-us-gov.com" {
+    // GovCloud and China: the global host and the regional forms AWS documents
+    // (`https://<region>.signin.amazonaws.cn/saml`, `https://<region>.signin.amazonaws-us-gov.com/saml`).
+    if host == "signin.amazonaws-us-gov.com"
+        || host
+            .strip_suffix(".signin.amazonaws-us-gov.com")
+            .is_some_and(|r| is_region(r) && r.starts_with("us-gov-"))
+    {
         return Some(Partition::GovCloud);
     }
-    if host == "signin.amazonaws.cn" {
+    if host == "signin.amazonaws.cn"
+        || host
+            .strip_suffix(".signin.amazonaws.cn")
+            .is_some_and(|r| is_region(r) && r.starts_with("cn-"))
+    {
         return Some(Partition::China);
     }
     None
@@ -443,6 +479,26 @@ mod tests {
             Some(Partition::Commercial)
         );
         assert_eq!(iam_partition("https://example.com/saml"), None);
+        assert_eq!(
+            iam_partition("https://cn-north-1.signin.amazonaws.cn/saml"),
+            Some(Partition::China)
+        );
+        assert_eq!(
+            iam_partition("https://signin.amazonaws.cn/saml"),
+            Some(Partition::China)
+        );
+        assert_eq!(
+            iam_partition("https://us-gov-west-1.signin.amazonaws-us-gov.com/saml"),
+            Some(Partition::GovCloud)
+        );
+        assert_eq!(
+            iam_partition("https://signin.amazonaws-us-gov.com/saml"),
+            Some(Partition::GovCloud)
+        );
+        assert_eq!(
+            iam_partition("https://eu-west-1.signin.amazonaws.cn/saml"),
+            None
+        );
     }
 
     #[test]

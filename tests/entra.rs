@@ -162,7 +162,7 @@ fn done_when_scenario_yields_exactly_those_findings() {
     assert_eq!(
         codes(&r),
         vec![
-            "pair.acs.not_in_reply_urls",
+            "pair.acs.alternative_missing",
             "pair.entity_id.not_identifier",
             "users.nameid.case_only",
             "users.nameid.matches_mail",
@@ -173,7 +173,10 @@ fn done_when_scenario_yields_exactly_those_findings() {
     let id = find(&r, "pair.entity_id.not_identifier");
     assert!(id.hint.contains("AADSTS700016"), "{}", id.hint);
     assert!(id.message.contains(gen::IC_ENTITY) && id.message.contains("$.servicePrincipalNames"));
-    let acs = find(&r, "pair.acs.not_in_reply_urls");
+    // The legacy form of the primary Region is a Reply URL: the missing IPv4 form breaks
+    // only the sign-in path through it (a warning).
+    let acs = find(&r, "pair.acs.alternative_missing");
+    assert_eq!(acs.severity, Severity::Warning);
     assert!(acs.hint.contains("AADSTS50011"), "{}", acs.hint);
     assert!(acs.message.contains(gen::IC_ACS) && acs.message.contains("app-ic-bad.json"));
     let case = find(&r, "users.nameid.case_only");
@@ -432,7 +435,7 @@ fn acs_near_miss_by_case() {
         gen::IC_ACS_LEGACY
     ]);
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
-    let f = find(&r, "pair.acs.not_in_reply_urls");
+    let f = find(&r, "pair.acs.alternative_missing");
     assert!(
         f.message.contains("differs only in letter case"),
         "{}",
@@ -446,7 +449,7 @@ fn acs_near_miss_by_trailing_slash() {
     let mut v = good_sp();
     v["replyUrls"] = json!([format!("{}/", gen::IC_ACS), gen::IC_ACS_LEGACY]);
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
-    assert!(find(&r, "pair.acs.not_in_reply_urls")
+    assert!(find(&r, "pair.acs.alternative_missing")
         .message
         .contains("trailing slash"));
 }
@@ -1152,7 +1155,7 @@ fn facts_from_the_metadata_model_agree_with_its_flavour() {
     let i = load(Some("app-ic-bad.json"), None, None, None);
     let r = entra::check(&sp, &idp, &i, at());
     assert!(has(&r, "pair.entity_id.not_identifier"));
-    assert!(has(&r, "pair.acs.not_in_reply_urls"));
+    assert!(has(&r, "pair.acs.alternative_missing"));
     assert!(!has(&r, "pair.signing_key.thumbprint_unknown"));
 
     let (sp, _, flavor) = facts_from_metadata("aws-iam-sp.xml", "entra-idp.xml");
@@ -1186,7 +1189,7 @@ fn stale_reply_url() {
     // A near miss is reported once, as the missing ACS URL.
     v["replyUrls"] = json!([format!("{}/", gen::IC_ACS), gen::IC_ACS_LEGACY]);
     let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
-    assert_eq!(codes(&r), vec!["pair.acs.not_in_reply_urls"]);
+    assert_eq!(codes(&r), vec!["pair.acs.alternative_missing"]);
 }
 
 /// Mutated exports never panic a parser or the checks (a cheap stand-in for a fuzz target).

@@ -427,6 +427,48 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             b(good.clone()),
         ),
         (
+            // An expired signing certificate next to a valid one: a rollover left behind.
+            // Alone (no valid signing certificate) it is x509.expired instead.
+            "x509.expired_rollover",
+            b(idp_key(&format!(
+                "{}{}",
+                key(
+                    "signing",
+                    &cert(&Spec {
+                        not_after: "260101000000Z".into(),
+                        ..Spec::default()
+                    })
+                ),
+                key("signing", &cert_cn("new", 7))
+            ))),
+            b(idp_cert(Spec {
+                not_after: "260101000000Z".into(),
+                ..Spec::default()
+            })),
+        ),
+        (
+            // The IdP's encryption certificate expired, its signing one valid: a warning.
+            "x509.expired_idp_encryption",
+            b(idp_key(&format!(
+                "{}{}",
+                good_key(),
+                key(
+                    "encryption",
+                    &cert(&Spec {
+                        cn: "enc".into(),
+                        not_after: "260101000000Z".into(),
+                        modulus: modulus(2048, 11),
+                        ..Spec::default()
+                    })
+                )
+            ))),
+            b(idp_key(&format!(
+                "{}{}",
+                good_key(),
+                key("encryption", &cert_cn("enc", 11))
+            ))),
+        ),
+        (
             "x509.not_yet_valid",
             b(idp_cert(Spec {
                 not_before: "270101000000Z".into(),
@@ -694,6 +736,23 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
         ),
         (
             "entra.cloud.mismatch",
+            b(entra(
+                &sts(g1),
+                &format!("https://login.chinacloudapi.cn/{g1}/saml2"),
+                "",
+                true,
+            )),
+            b(entra(
+                &sts(g1),
+                &format!("https://login.microsoftonline.us/{g1}/saml2"),
+                "",
+                true,
+            )),
+        ),
+        (
+            // A US Government tenant's endpoints with the sts.windows.net issuer: possibly
+            // genuine, a warning; endpoints of the entityID's own cloud stay quiet.
+            "entra.cloud.usgov_endpoints_global_issuer",
             b(entra(
                 &sts(g1),
                 &format!("https://login.microsoftonline.us/{g1}/saml2"),

@@ -492,6 +492,9 @@ pub(crate) fn check(
                         .filter(|u| u.scheme() == "https")
                         .and_then(|u| u.host_str().map(|h| h.ends_with("signin.aws.amazon.com")))
                         .unwrap_or(false)
+                    // The GovCloud and China sign-in endpoints AWS documents, global and regional.
+                    || (r.value.starts_with("https://")
+                        && crate::flavor::iam_partition(&r.value).is_some())
             });
             if !any {
                 out.push(
@@ -512,16 +515,42 @@ pub(crate) fn check(
             }
         }
         _ => {
-            for acs in &sp.acs_urls {
-                if app.reply_urls.iter().any(|r| &r.value == acs) {
+            // IAM Identity Center lists the primary Region's ACS URL in several host forms
+            // (IPv4-only, dual-stack, legacy) and other Regions' next to them; AWS says the
+            // unneeded ones may be left out of the IdP. Sign-in fails only when no ACS URL of
+            // the primary Region is a Reply URL; a missing alternative breaks one path.
+            let primary = match &sp.kind {
+                SpKind::IdentityCenter { region } => region.as_deref(),
+                _ => None,
+            };
+            let ic = matches!(sp.kind, SpKind::IdentityCenter { .. });
+            let parsed: Vec<(&String, Option<crate::flavor::IcAcs>)> = sp
+                .acs_urls
+                .iter()
+                .map(|a| (a, crate::flavor::ic_acs(a)))
+                .collect();
+            let in_primary = |p: &Option<crate::flavor::IcAcs>| {
+                p.as_ref()
+                    .is_some_and(|x| primary.is_some_and(|r| x.region.eq_ignore_ascii_case(r)))
+            };
+            let any_primary = parsed.iter().any(|(_, p)| in_primary(p));
+            let listed = |acs: &str| app.reply_urls.iter().any(|r| r.value == acs);
+            let primary_covered = ic
+                && parsed
+                    .iter()
+                    .any(|(a, p)| (in_primary(p) || !any_primary) && listed(a));
+            for (acs, parts) in &parsed {
+                let acs = *acs;
+                if listed(acs) {
                     continue;
                 }
-                let legacy =
-                    matches!(sp.kind, SpKind::IdentityCenter { .. }) && is_legacy_ic_acs(acs);
-                let rule = if legacy {
+                let legacy = ic && is_legacy_ic_acs(acs) && in_primary(parts);
+                let rule = if !primary_covered {
+                    &ACS_NOT_IN_REPLY_URLS
+                } else if legacy {
                     &ACS_LEGACY_MISSING
                 } else {
-                    &ACS_NOT_IN_REPLY_URLS
+                    &ACS_ALTERNATIVE_MISSING
                 };
                 let mut msg = format!(
                     "AWS ACS URL `{acs}` is not among the Entra app's Reply URLs ({f}: {reply_path}: {})",
@@ -530,8 +559,31 @@ pub(crate) fn check(
                 let mut hint = format!(
                     "Add `{acs}` to the Entra app's Reply URLs exactly; otherwise Entra answers AADSTS50011 (the reply URL specified in the request does not match the reply URLs configured for the application)"
                 );
-                if legacy {
-                    hint.push_str("; this <region>.signin.aws.amazon.com form is the one instances enabled before February 2026 use for SP-initiated sign-in to the primary Region");
+                if primary_covered {
+                    let path = match parts {
+                        Some(p) if legacy => format!(
+                            "SP-initiated sign-in that AWS sends through the legacy host form {} (the one instances enabled before February 2026 use for the primary Region {})",
+                            p.form.label(),
+                            p.region
+                        ),
+                        Some(p) if in_primary(parts) => format!(
+                            "SP-initiated sign-in that AWS sends through the {} host form of the primary Region {}",
+                            p.form.label(),
+                            p.region
+                        ),
+                        Some(p) => format!(
+                            "sign-in through the additional Region {} ({} host form)",
+                            p.region,
+                            p.form.label()
+                        ),
+                        None => "sign-in that AWS sends to this ACS URL".to_string(),
+                    };
+                    msg.push_str(&format!(
+                        "; another ACS URL of the primary Region is a Reply URL, so sign-in works, but {path} gets AADSTS50011"
+                    ));
+                    hint = format!(
+                        "Add `{acs}` to the Entra app's Reply URLs if users sign in that way (Entra answers AADSTS50011 otherwise); AWS says ACS URLs you do not need may be left out of the IdP"
+                    );
                 }
                 let path = match near_miss(acs, &app.reply_urls) {
                     Some((r, why)) => {
@@ -691,6 +743,7 @@ pub(crate) fn check(
         };
         let end_s = end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         if end <= at {
+            // Only the active key signs: an expired one beside it is its own, informational code.
             let rule = if is_active {
                 &KEY_EXPIRED
             } else {

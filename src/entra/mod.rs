@@ -62,6 +62,7 @@ pub(crate) use rules::{INPUT_RULES, RULES};
 
 use crate::error::{Error, Pos};
 use crate::finding::{Finding, Location};
+pub use crate::flavor::IdpVendor;
 use chrono::{DateTime, Utc};
 use engine::{Engine, Eval, RegexProblem};
 use rules::*;
@@ -128,6 +129,16 @@ impl SpKind {
             if u.path() == "/saml" && host.ends_with(".signin.aws.amazon.com") {
                 return SpKind::IamSingleAccount {
                     partition: "aws".into(),
+                };
+            }
+            if u.path() == "/saml" && host.ends_with(".signin.amazonaws-us-gov.com") {
+                return SpKind::IamSingleAccount {
+                    partition: "aws-us-gov".into(),
+                };
+            }
+            if u.path() == "/saml" && host.ends_with(".signin.amazonaws.cn") {
+                return SpKind::IamSingleAccount {
+                    partition: "aws-cn".into(),
                 };
             }
         }
@@ -301,19 +312,36 @@ pub struct EntraReport {
     pub users: Vec<UserResult>,
 }
 
-/// What no file shows and the report should name in its closing section.
-pub fn not_checkable_notes() -> Vec<String> {
-    [
-        "PIM for Groups: whether an eligible membership is activated at sign-in time (activation adds the user within seconds; SCIM pushes it to AWS in 2 to 10 minutes).",
-        "App assignment: with Assignment required = Yes a user who is not assigned (directly or through a non-nested group) gets AADSTS50105; nested groups do not count.",
-        "SCIM provisioning state: whether the provisioning job runs, its errors, and the AWS SCIM token's expiry (one year); users must exist in IAM Identity Center before they sign in.",
-        "Group-conditioned claims and permission set assignments in IAM Identity Center.",
-        "Whether a Join suffix used on NameID is a verified domain of the tenant.",
-        "The AuthnRequest itself: a NameIDPolicy format overrides the configured NameID format, and a RequestedAuthnContext can cause AADSTS75011.",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+/// What no file shows and the report should name in its closing section, in the terms of
+/// the IdP (`vendor`): Entra's PIM for Groups, assignment and AADSTS codes only for Entra.
+pub fn not_checkable_notes(vendor: IdpVendor) -> Vec<String> {
+    let common_tail =
+        ["Group-conditioned claims and permission set assignments in IAM Identity Center."];
+    let notes: Vec<&str> = match vendor {
+        IdpVendor::Entra => vec![
+            "PIM for Groups: whether an eligible membership is activated at sign-in time (activation adds the user within seconds; SCIM pushes it to AWS in 2 to 10 minutes).",
+            "App assignment: with Assignment required = Yes a user who is not assigned (directly or through a non-nested group) gets AADSTS50105; nested groups do not count.",
+            "SCIM provisioning state: whether the provisioning job runs, its errors, and the AWS SCIM token's expiry (one year); users must exist in IAM Identity Center before they sign in.",
+            common_tail[0],
+            "Whether a Join suffix used on NameID is a verified domain of the tenant.",
+            "The AuthnRequest itself: a NameIDPolicy format overrides the configured NameID format, and a RequestedAuthnContext can cause AADSTS75011.",
+        ],
+        IdpVendor::Adfs => vec![
+            "The relying party trust's claim issuance rules: which attribute the rule with outgoing claim type Name ID (format Email) sends, and whether it equals the IAM Identity Center username.",
+            "The relying party trust's access control policy (issuance authorization rules): whether it permits the user.",
+            "Users must exist in IAM Identity Center before they sign in (AD FS does not provision them; SCIM or manual creation).",
+            common_tail[0],
+            "The AuthnRequest itself: a NameIDPolicy format in it can change the NameID format the IdP sends.",
+        ],
+        IdpVendor::AwsIdentityCenter | IdpVendor::Other => vec![
+            "Which attribute the IdP sends as NameID for the AWS application, and whether it equals the IAM Identity Center username.",
+            "Whether the user is assigned to the AWS application at the IdP (assignments, groups, access policies).",
+            "Users must exist in IAM Identity Center before they sign in (SCIM provisioning state or manual creation).",
+            common_tail[0],
+            "The AuthnRequest itself: a NameIDPolicy format in it can change the NameID format the IdP sends.",
+        ],
+    };
+    notes.into_iter().map(str::to_string).collect()
 }
 
 pub(crate) fn at_json(file: &str, path: &str) -> Location {
@@ -324,10 +352,26 @@ pub(crate) fn at_json(file: &str, path: &str) -> Location {
     }
 }
 
-/// Runs every check the given inputs allow. The library never reads the clock: `at` is
-/// the time key end dates are judged at.
+/// Runs every check the given inputs allow, for an Entra IdP. The library never reads the
+/// clock: `at` is the time key end dates are judged at.
 pub fn check(sp: &SpFacts, idp: &IdpFacts, inputs: &PairInputs, at: DateTime<Utc>) -> EntraReport {
+    check_for(sp, idp, inputs, at, IdpVendor::Entra)
+}
+
+/// [`check`] for an IdP of any vendor: the notes name what is not checkable in the IdP's own
+/// terms, and without any export given nothing Entra-specific is assumed for another IdP.
+pub fn check_for(
+    sp: &SpFacts,
+    idp: &IdpFacts,
+    inputs: &PairInputs,
+    at: DateTime<Utc>,
+    vendor: IdpVendor,
+) -> EntraReport {
     let mut r = EntraReport::default();
+    if vendor != IdpVendor::Entra && inputs.is_empty() {
+        r.not_checkable.extend(not_checkable_notes(vendor));
+        return r;
+    }
     let mut engine = Engine::default();
     if let Some(app) = &inputs.app {
         app::check(app, sp, idp, at, &mut r.findings, &mut r.not_checkable);
@@ -368,7 +412,7 @@ pub fn check(sp: &SpFacts, idp: &IdpFacts, inputs: &PairInputs, at: DateTime<Utc
     }
     check_users(sp, claims, inputs, &mut engine, &mut r);
     check_inputs(sp, claims, inputs, &mut r);
-    r.not_checkable.extend(not_checkable_notes());
+    r.not_checkable.extend(not_checkable_notes(vendor));
     crate::finding::sort_findings(&mut r.findings);
     r
 }
@@ -657,19 +701,18 @@ fn check_users(
                 }
                 if let Some(a) = aws {
                     let exact = a.users.iter().position(|x| x.user_name == v);
+                    // Unicode case folding (not ASCII only): `Ö` and `ö` differ in case only.
+                    let v_folded = users::fold(&v);
                     let ci = a
                         .users
                         .iter()
-                        .position(|x| x.user_name.eq_ignore_ascii_case(&v));
+                        .position(|x| users::fold(&x.user_name) == v_folded);
                     let mail = u
                         .mail
                         .as_deref()
-                        .filter(|m| !m.eq_ignore_ascii_case(&v))
-                        .and_then(|m| {
-                            a.users
-                                .iter()
-                                .position(|x| x.user_name.eq_ignore_ascii_case(m))
-                        });
+                        .map(users::fold)
+                        .filter(|m| *m != v_folded)
+                        .and_then(|m| a.users.iter().position(|x| users::fold(&x.user_name) == m));
                     if let Some(i) = exact {
                         res.outcome = UserOutcome::Match;
                         if let Some(m) = mapped.get_mut(i) {
@@ -704,7 +747,8 @@ fn check_users(
                                 ent,
                                 loc.clone(),
                                 format!(
-                                    "the NameID for {label} would be `{v}` ({}: {}), but the IAM Identity Center UserName is `{name}` ({}: {path}), the user's mail: UPN and mail differ",
+                                    "the NameID for {label} would be `{v}` (from {}; {}: {}), but the IAM Identity Center UserName is `{name}` ({}: {path}), the user's mail",
+                                    if res.name_id_source.is_empty() { "the configured source" } else { res.name_id_source.as_str() },
                                     eu.file, u.path, a.file
                                 ),
                             )
@@ -714,14 +758,20 @@ fn check_users(
                         r.findings.push(f);
                     } else {
                         res.outcome = UserOutcome::NoMatch;
-                        let mut f = USER_NO_MATCH.at(
-                            ent,
-                            loc.clone(),
-                            format!("the NameID for {label} would be `{v}` ({}: {}), and no IAM Identity Center user in {} has that UserName", eu.file, u.path, a.file),
-                        );
-                        if a.next_token.is_some() {
-                            f = f.with_severity(crate::finding::Severity::Warning);
-                        }
+                        // With NextToken set the list is one page: the user may be on another.
+                        let f = if a.next_token.is_some() {
+                            USER_NO_MATCH_PARTIAL.at(
+                                ent,
+                                loc.clone(),
+                                format!("the NameID for {label} would be `{v}` ({}: {}), and no IAM Identity Center user in this page of {} (NextToken is set) has that UserName", eu.file, u.path, a.file),
+                            )
+                        } else {
+                            USER_NO_MATCH.at(
+                                ent,
+                                loc.clone(),
+                                format!("the NameID for {label} would be `{v}` ({}: {}), and no IAM Identity Center user in {} has that UserName", eu.file, u.path, a.file),
+                            )
+                        };
                         r.findings.push(f);
                     }
                 }

@@ -25,17 +25,25 @@ pub(crate) static ENTITY_ID_NOT_IDENTIFIER: Rule = Rule {
 pub(crate) static ACS_NOT_IN_REPLY_URLS: Rule = Rule {
     code: "pair.acs.not_in_reply_urls",
     severity: Severity::Error,
-    summary: "An AWS ACS URL is not among the Entra app's Reply URLs (AADSTS50011)",
+    summary: "An AWS ACS URL is not among the Entra app's Reply URLs, and (for IAM Identity Center) no ACS URL of the primary Region is (AADSTS50011)",
     fix: "Add the AWS ACS URL to the Entra app's Reply URLs exactly (Reply URLs are case-sensitive); otherwise Entra answers AADSTS50011",
     source: E_DIAG,
 };
 
 pub(crate) static ACS_LEGACY_MISSING: Rule = Rule {
     code: "pair.acs.legacy_missing",
-    severity: Severity::Error,
-    summary: "The legacy <region>.signin.aws.amazon.com ACS URL that AWS still lists is missing from the Reply URLs (AADSTS50011)",
-    fix: "Keep the primary Region's <region>.signin.aws.amazon.com ACS URL in the Reply URLs: instances enabled before February 2026 use it for SP-initiated sign-in (AADSTS50011 otherwise)",
-    source: "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: How to connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-connect-idp.html>",
+    severity: Severity::Warning,
+    summary: "The legacy <region>.signin.aws.amazon.com ACS URL of the primary Region is missing from the Reply URLs while another primary-Region ACS URL is there: SP-initiated sign-in through the legacy form gets AADSTS50011",
+    fix: "Add the primary Region's <region>.signin.aws.amazon.com ACS URL to the Reply URLs if your instance (enabled before February 2026) uses it for SP-initiated sign-in",
+    source: "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>",
+};
+
+pub(crate) static ACS_ALTERNATIVE_MISSING: Rule = Rule {
+    code: "pair.acs.alternative_missing",
+    severity: Severity::Warning,
+    summary: "An alternative IAM Identity Center ACS URL (another host form, or another Region) is missing from the Reply URLs while a primary-Region ACS URL is there: only the sign-in path through it breaks (AADSTS50011)",
+    fix: "Add the ACS URL to the Entra app's Reply URLs if users sign in through that host form or Region; AWS says ACS URLs you do not need may be left out of the IdP",
+    source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>",
 };
 
 pub(crate) static ACS_NO_DEFAULT: Rule = Rule {
@@ -78,10 +86,18 @@ pub(crate) static SIGNING_KEY_NONE: Rule = Rule {
     source: E_DIAG,
 };
 
+pub(crate) static KEY_EXPIRED_INACTIVE: Rule = Rule {
+    code: "pair.key.expired_inactive",
+    severity: Severity::Info,
+    summary: "A key credential of the Entra app that is not the active signing key has expired (it signs nothing)",
+    fix: "An expired inactive key does no harm; delete it to keep the app tidy",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
+};
+
 pub(crate) static KEY_EXPIRED: Rule = Rule {
     code: "pair.key.expired",
     severity: Severity::Error,
-    summary: "A key credential of the Entra app has expired",
+    summary: "The Entra app's active signing key has expired",
     fix: "Create a new SAML signing certificate, upload the new metadata to AWS, then make it active in Entra",
     source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
 };
@@ -291,6 +307,14 @@ pub(crate) static USER_NO_MATCH: Rule = Rule {
     source: A_IC,
 };
 
+pub(crate) static USER_NO_MATCH_PARTIAL: Rule = Rule {
+    code: "users.nameid.no_match_partial_list",
+    severity: Severity::Warning,
+    summary: "The NameID Entra sends for a user is no UserName in the given page of IAM Identity Center users (the list has a NextToken, so the user may be on another page)",
+    fix: "Export every page of IAM Identity Center users (follow NextToken) and check again; if no page holds the NameID as UserName, AWS shows 'An unexpected error has occurred'",
+    source: "AWS IAM Identity Center User Guide: Troubleshooting <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>; AWS CLI User Guide: Using AWS CLI pagination options <https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-pagination.html>",
+};
+
 pub(crate) static USER_CASE_ONLY: Rule = Rule {
     code: "users.nameid.case_only",
     severity: Severity::Warning,
@@ -302,9 +326,9 @@ pub(crate) static USER_CASE_ONLY: Rule = Rule {
 pub(crate) static USER_MAIL_MATCH: Rule = Rule {
     code: "users.nameid.matches_mail",
     severity: Severity::Error,
-    summary: "The NameID (UPN) is no IAM Identity Center UserName, but the user's mail is",
-    fix: "Source NameID from user.mail, or provision the UPN as the IAM Identity Center UserName; UPN and mail differ for this user",
-    source: A_IC,
+    summary: "The NameID is no IAM Identity Center UserName, but the user's mail is",
+    fix: "Source NameID from user.mail, or provision the value the NameID carries as the IAM Identity Center UserName",
+    source: "AWS IAM Identity Center User Guide: Troubleshooting <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>",
 };
 
 pub(crate) static USER_EMPTY: Rule = Rule {
@@ -360,12 +384,14 @@ pub(crate) static RULES: &[&Rule] = &[
     &ENTITY_ID_NOT_IDENTIFIER,
     &ACS_NOT_IN_REPLY_URLS,
     &ACS_LEGACY_MISSING,
+    &ACS_ALTERNATIVE_MISSING,
     &ACS_NO_DEFAULT,
     &REPLY_URL_INVALID,
     &REPLY_URL_STALE,
     &SIGNING_KEY_UNKNOWN,
     &SIGNING_KEY_NONE,
     &KEY_EXPIRED,
+    &KEY_EXPIRED_INACTIVE,
     &KEY_EXPIRING,
     &RELAY_STATE,
     &LOGIN_URL,
@@ -391,6 +417,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &IAM_RSN_INVALID,
     &IAM_SESSION_DURATION,
     &USER_NO_MATCH,
+    &USER_NO_MATCH_PARTIAL,
     &USER_CASE_ONLY,
     &USER_MAIL_MATCH,
     &USER_EMPTY,
@@ -408,15 +435,6 @@ const S_IC_RELAY: &str = "AWS IAM Identity Center User Guide: Set relay state <h
 const S_IC_TROUBLE: &str = "AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>";
 const S_IAM_ROLE_SAML: &str = "AWS IAM User Guide: Creating a role for SAML 2.0 federation <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html>";
 const S_IAM_ASSERTIONS: &str = "AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>";
-const S_E_CERTS: &str = "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>";
-
-pub(crate) static KEY_EXPIRED_INACTIVE: Rule = Rule {
-    code: "pair.key.expired_inactive",
-    severity: Severity::Info,
-    summary: "An expired key credential of the Entra app that is not the active signing key",
-    fix: "An expired inactive key does no harm; delete it to keep the app tidy",
-    source: S_E_CERTS,
-};
 
 pub(crate) static IC_SESSION_DURATION_CLAIM: Rule = Rule {
     code: "ic.session_duration.claim_ignored",
@@ -572,7 +590,6 @@ pub(crate) static IAM_SESSION_OVER_MAX: Rule = Rule {
 
 /// The rules of the block above (gathered into the catalogue next to [`RULES`]).
 pub(crate) static INPUT_RULES: &[&Rule] = &[
-    &KEY_EXPIRED_INACTIVE,
     &IC_SESSION_DURATION_CLAIM,
     &IC_PS_SESSION,
     &IC_PS_SESSION_RANGE,

@@ -310,6 +310,12 @@ pub(crate) fn is_addr_spec(v: &str) -> bool {
     (dot_atom(local) || quoted(local)) && domain_ok
 }
 
+/// Case folding for "equal when case is ignored": Unicode lowercase of the whole string
+/// (`str::to_lowercase`), so that non-ASCII letters compare too.
+pub(crate) fn fold(s: &str) -> String {
+    s.to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,12 +41,12 @@ rule!(IC_SP_ACS_HOST_FORM, "aws.ic.sp.acs.host_form", Info,
     "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: How to connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-connect-idp.html>");
 rule!(IAM_SP_ACS, "aws.iam.sp.acs", Warning,
     "AWS IAM SP ACS is not an AWS sign-in SAML endpoint (https://[<region>.]signin.aws.amazon.com/saml and the partition equivalents)",
-    "Use the ACS URLs of https://signin.aws.amazon.com/static/saml-metadata.xml (or its partition's copy)",
-    "AWS General Reference: AWS Sign-In endpoints and quotas <https://docs.aws.amazon.com/general/latest/gr/signin-service.html>; AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>; IAM User Guide (AWS in China): Configure SAML assertions for the authentication response <https://docs.amazonaws.cn/en_us/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>");
+    "Use the ACS URLs of https://signin.aws.amazon.com/static/saml-metadata.xml (or its partition's copy: https://[<region>.]signin.amazonaws.cn/saml, https://[<region>.]signin.amazonaws-us-gov.com/saml)",
+    "AWS General Reference: AWS Sign-In endpoints <https://docs.aws.amazon.com/general/latest/gr/signin-service.html>; AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>; Amazon Web Services in China IAM User Guide: Configure SAML assertions for the authentication response <https://docs.amazonaws.cn/en_us/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>");
 rule!(IAM_SP_PARTITION, "aws.iam.sp.partition", Error,
     "AWS IAM SP entityID and ACS belong to different partitions (commercial, GovCloud, China)",
-    "Use the entityID and ACS of one partition: urn:amazon:webservices with signin.aws.amazon.com, :govcloud with signin.amazonaws-us-gov.com, :cn-* with signin.amazonaws.cn",
-    "AWS GovCloud (US) User Guide: AWS Identity and Access Management <https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/govcloud-iam.html>; IAM User Guide (AWS in China): Configure SAML assertions for the authentication response <https://docs.amazonaws.cn/en_us/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>");
+    "Use the entityID and ACS of one partition: urn:amazon:webservices with [<region>.]signin.aws.amazon.com, :govcloud with [<region>.]signin.amazonaws-us-gov.com, :cn-* with [<region>.]signin.amazonaws.cn",
+    "AWS GovCloud (US) User Guide: AWS Identity and Access Management <https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/govcloud-iam.html>; Amazon Web Services in China IAM User Guide: Configure SAML assertions for the authentication response <https://docs.amazonaws.cn/en_us/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>");
 rule!(
     IC_IDP_NO_CERTIFICATE,
     "aws.ic.idp.no_certificate",
@@ -59,9 +59,9 @@ rule!(IC_IDP_SSO_BINDING, "aws.ic.idp.sso_binding", Warning,
     "IdP SingleSignOnService offers neither HTTP-Redirect nor HTTP-POST: AWS cannot send an AuthnRequest to it (only relevant if uploaded there)",
     "Publish a SingleSignOnService with the HTTP-Redirect (and/or HTTP-POST) binding",
     "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; SAML 2.0 Metadata (OASIS), section 2.4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>");
-rule!(IC_IDP_ENCRYPTION_KEY, "aws.ic.idp.encryption_key", Info,
-    "IdP metadata with an encryption key: IAM Identity Center does not support encryption (only relevant if uploaded there)",
-    "Nothing to do unless Identity Center rejects the file; then remove the use=\"encryption\" KeyDescriptor from the copy you upload",
+rule!(IC_IDP_ENCRYPTION_KEY, "aws.ic.idp.encryption_key", Warning,
+    "IdP metadata with an encryption KeyDescriptor: IAM Identity Center's metadata requirements say \"An encryption key is not supported\" (only relevant if uploaded there; whether the upload is refused or the key ignored is unconfirmed)",
+    "Upload a copy without the use=\"encryption\" KeyDescriptor if IAM Identity Center refuses the file",
     "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>");
 rule!(IC_IDP_TOO_LARGE, "aws.ic.idp.too_large", Warning,
     "IdP metadata longer than 75,000 characters: IAM Identity Center refuses it (only relevant if uploaded there)",
@@ -358,7 +358,7 @@ fn idp(cx: &mut Cx<'_>, e: &EntityDescriptor) {
                 ent,
                 at_place(&k.place),
                 format!(
-                    "IDPSSODescriptor has an encryption key at {}; IAM Identity Center does not support encryption",
+                    "IDPSSODescriptor has a KeyDescriptor use=\"encryption\" at {}; IAM Identity Center's metadata requirements say \"An encryption key is not supported\" (unconfirmed whether the upload is refused)",
                     k.place.path
                 ),
             ));

@@ -12,6 +12,10 @@ rule!(TENANT_MISMATCH, "entra.tenant.mismatch", Error,
     "tenant GUID of an SSO, SLO or WS-Federation endpoint differs from the entityID's",
     "Download the federation metadata of the one tenant again; a mixed file was edited or assembled by hand",
     "Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>");
+rule!(CLOUD_USGOV_ISSUER, "entra.cloud.usgov_endpoints_global_issuer", Warning,
+    "entityID on the global host sts.windows.net with endpoints on the US Government cloud (login.microsoftonline.us): possibly genuine, Entra US Government tenants may keep the sts.windows.net issuer (unconfirmed)",
+    "Check that the metadata comes from the tenant's own cloud (an Azure Government tenant downloads it from login.microsoftonline.us) and that the issuer in its SAML responses equals this entityID",
+    "Microsoft Entra: National clouds <https://learn.microsoft.com/en-us/entra/identity-platform/authentication-national-cloud>; Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>");
 rule!(CLOUD_MISMATCH, "entra.cloud.mismatch", Error,
     "endpoint host belongs to another Entra cloud than the entityID host (global, US Government, China)",
     "Use the federation metadata of the tenant's own cloud (e.g. login.microsoftonline.com with sts.windows.net)",
@@ -85,7 +89,20 @@ pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
         let Some(c) = EntraCloud::of_host(&host) else {
             continue;
         };
-        if c != *cloud {
+        let global_issuer = *cloud == EntraCloud::Global
+            && flavor::host_and_path(e.entity_id()).is_some_and(|(h, _)| h == "sts.windows.net");
+        if c != *cloud && c == EntraCloud::UsGov && global_issuer {
+            cx.push(CLOUD_USGOV_ISSUER.at(
+                ent,
+                loc.clone(),
+                format!(
+                    "{what} {} is in the {} cloud but the entityID {} is on the global host sts.windows.net (possibly genuine for a US Government tenant, unconfirmed)",
+                    q(&url),
+                    c.label(),
+                    q(e.entity_id())
+                ),
+            ));
+        } else if c != *cloud {
             cx.push(CLOUD_MISMATCH.at(
                 ent,
                 loc.clone(),

@@ -207,9 +207,9 @@ rule!(
     "SAML 2.0 Metadata (OASIS), section 2.2.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; XML Schema Part 2: Datatypes (W3C), dateTime and duration <https://www.w3.org/TR/xmlschema-2/#dateTime>"
 );
 rule!(NAMEID_FORMAT_EMPTY, "md.nameid_format.empty", Warning,
-    "empty NameIDFormat element",
+    "empty NameIDFormat element (not reported on metadata that IAM Identity Center publishes as an IdP, which has them)",
     "Put the NameID format URI in the element (e.g. urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress) or remove it",
-    "SAML 2.0 Metadata (OASIS), section 2.4.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>");
+    "SAML 2.0 Metadata (OASIS), section 2.4.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; AWS IAM Identity Center User Guide: Set up your own SAML 2.0 application <https://docs.aws.amazon.com/singlesignon/latest/userguide/customermanagedapps-saml2-setup.html>");
 rule!(ROLE_NO_SIGNING_KEY, "md.role.no_signing_key", Error,
     "a role that signs (IdP SSO, attribute authority, SP with AuthnRequestsSigned=\"true\") has no signing key",
     "Add a KeyDescriptor use=\"signing\" with the role's X.509 certificate",
@@ -474,7 +474,7 @@ pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
         ));
     }
     for r in &e.roles {
-        role(cx, ent, r);
+        role(cx, ent, r, &e.flavor);
     }
     interrupted_texts(cx, e);
 }
@@ -529,7 +529,7 @@ pub(crate) fn is_absolute_uri(v: &str) -> bool {
         && !rest.is_empty()
 }
 
-fn role(cx: &mut Cx<'_>, ent: Option<&str>, r: &Role) {
+fn role(cx: &mut Cx<'_>, ent: Option<&str>, r: &Role, flavor: &crate::Flavor) {
     let label = r.kind.label();
     times(
         cx,
@@ -583,7 +583,10 @@ fn role(cx: &mut Cx<'_>, ent: Option<&str>, r: &Role) {
             ),
         ));
     }
-    for nf in &r.nameid_formats {
+    // IAM Identity Center acting as IdP publishes empty NameIDFormat elements in the metadata
+    // it generates: not something its users can or need to change.
+    let vendor_empty = matches!(flavor, crate::Flavor::AwsIdentityCenterIdp { .. });
+    for nf in r.nameid_formats.iter().filter(|_| !vendor_empty) {
         if nf.value.trim().is_empty() {
             cx.push(NAMEID_FORMAT_EMPTY.at(
                 ent,

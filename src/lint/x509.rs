@@ -8,9 +8,17 @@ use crate::x509::{CertFacts, CertProblem, KeyFacts};
 use std::collections::HashMap;
 
 rule!(EXPIRED, "x509.expired", Error,
-    "certificate expired (notAfter before the time of evaluation)",
+    "certificate expired (notAfter before the time of evaluation), and for a signing certificate no other signing certificate of the role is valid",
     "Get the entity's current metadata or certificate; for your own IdP, create a new certificate, publish it, and re-upload the metadata to the SP",
     "RFC 5280: Internet X.509 Public Key Infrastructure Certificate and CRL Profile, section 4.1.2.5 <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>; AWS IAM Identity Center User Guide: Certificate expiration status indicators <https://docs.aws.amazon.com/singlesignon/latest/userguide/samlcertexpirationindicators.html>; AWS IAM Identity Center User Guide: Rotate a SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>");
+rule!(EXPIRED_ROLLOVER, "x509.expired_rollover", Warning,
+    "signing certificate expired while the same role lists another signing certificate valid at the time of evaluation (a rollover left behind)",
+    "Remove the expired certificate from the metadata (and from every SP that holds a copy: IAM Identity Center, IAM); check that the IdP signs with the valid one",
+    "AWS IAM Identity Center User Guide: Rotate the SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>; Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>");
+rule!(EXPIRED_IDP_ENCRYPTION, "x509.expired_idp_encryption", Warning,
+    "encryption certificate of an IdP role expired: only an SP that encrypts messages to the IdP uses it (AWS IAM Identity Center and AWS IAM do not), so sign-in with the IdP's signing key is unaffected",
+    "Publish a current encryption certificate (AD FS: token-decrypting certificate) or remove the expired KeyDescriptor use=\"encryption\"",
+    "SAML 2.0 Metadata (OASIS), section 2.4.1.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; RFC 5280, section 4.1.2.5 <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>");
 rule!(
     NOT_YET_VALID,
     "x509.not_yet_valid",
@@ -144,6 +152,15 @@ pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
     let mut roles: Vec<&Role> = e.roles.iter().collect();
     roles.sort_by_key(|r| r.kind != RoleKind::IdpSso);
     for r in roles {
+        // A valid signing certificate in the role turns an expired one into a rollover
+        // left behind: signatures made with the valid one still verify.
+        let valid_signing: Option<&CertFacts> = r
+            .keys
+            .iter()
+            .filter(|k| k.usage.signing())
+            .flat_map(|k| k.certificates.iter())
+            .filter_map(|c| c.facts.as_ref().ok())
+            .find(|f| f.not_before <= cx.opts.at && cx.opts.at <= f.not_after);
         let mut spki_uses: HashMap<&str, (bool, bool)> = HashMap::new();
         for k in &r.keys {
             key(cx, ent, r, k);
@@ -159,7 +176,7 @@ pub(super) fn entity(cx: &mut Cx<'_>, e: &EntityDescriptor) {
                         .get(f.sha256_fingerprint.as_str())
                         .copied()
                         .unwrap_or(1);
-                    cert(cx, ent, r, k, c, f, n);
+                    cert(cx, ent, r, k, c, f, n, valid_signing);
                 } else {
                     problem(cx, ent, c);
                 }
@@ -290,6 +307,7 @@ fn cert(
     c: &Certificate,
     f: &CertFacts,
     n: usize,
+    valid_signing: Option<&CertFacts>,
 ) {
     let loc = || Some(crate::Location::new(c.text.pos, c.text.path.clone()));
     let at = cx.opts.at;
@@ -305,7 +323,33 @@ fn cert(
         String::new()
     };
     let idp_signing = r.kind == RoleKind::IdpSso && k.usage.signing();
-    if f.not_after < at {
+    if let (true, true, Some(v)) = (f.not_after < at, k.usage.signing(), valid_signing) {
+        cx.push(EXPIRED_ROLLOVER.at(
+            ent,
+            loc(),
+            format!(
+                "{what} expired on {} (notAfter {}), {} days before {}{also}; the role also lists signing certificate {}, valid until {}",
+                day(f.not_after),
+                rfc(f.not_after),
+                (at - f.not_after).num_days(),
+                day(at),
+                describe(v),
+                day(v.not_after)
+            ),
+        ));
+    } else if f.not_after < at && r.kind == RoleKind::IdpSso && k.usage == KeyUse::Encryption {
+        cx.push(EXPIRED_IDP_ENCRYPTION.at(
+            ent,
+            loc(),
+            format!(
+                "{what} expired on {} (notAfter {}), {} days before {}{also}",
+                day(f.not_after),
+                rfc(f.not_after),
+                (at - f.not_after).num_days(),
+                day(at)
+            ),
+        ));
+    } else if f.not_after < at {
         cx.push(EXPIRED.at(
             ent,
             loc(),

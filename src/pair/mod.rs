@@ -8,7 +8,7 @@ mod rules;
 
 use crate::error::Error;
 use crate::finding::{Finding, Location};
-use crate::flavor::{EntraTenant, Flavor};
+use crate::flavor::{EntraTenant, Flavor, IdpVendor};
 use crate::model::{EndpointKind, EntityDescriptor, Metadata};
 use chrono::{DateTime, Utc};
 
@@ -316,7 +316,19 @@ pub fn check(
                 .is_some_and(|a| matches!(a.value.trim(), "true" | "1"))
                 && r.signing_keys().next().is_some()
         });
-        if !sp_signs {
+        if !sp_signs && keycloak_realm(idp) {
+            // Keycloak's realm descriptor carries one value for every client; whether a
+            // client's requests must be signed is that client's own setting.
+            out.push(REQUESTS_UNSIGNED_KEYCLOAK.at(
+                idp_id,
+                loc(a.pos, "WantAuthnRequestsSigned"),
+                format!(
+                    "the Keycloak realm {} says WantAuthnRequestsSigned=\"true\" and the SP {} does not sign AuthnRequests; sign-in works only if the AWS client in Keycloak has \"Client signature required\" off",
+                    idp.entity_id(),
+                    sp.entity_id()
+                ),
+            ));
+        } else if !sp_signs {
             out.push(REQUESTS_UNSIGNED.at(
                 idp_id,
                 loc(a.pos, "WantAuthnRequestsSigned"),
@@ -329,64 +341,86 @@ pub fn check(
         }
     }
 
-    // IdP signing certificates at `at`.
-    let mut signing = 0usize;
-    let mut valid = 0usize;
-    for role in idp.idp_roles() {
-        for k in role.signing_keys() {
-            for c in &k.certificates {
-                let Ok(f) = &c.facts else { continue };
-                signing += 1;
-                let days = f.days_left(opts.at);
-                let l = loc(c.text.pos, &c.text.path);
-                let what = format!(
-                    "IdP signing certificate {} (SHA-1 {}, subject {})",
-                    short(&f.sha1_thumbprint),
-                    f.sha1_thumbprint,
-                    f.subject
-                );
-                if f.not_before > opts.at {
-                    out.push(CERT_NOT_YET_VALID.at(
-                        idp_id,
-                        l,
-                        format!(
-                            "{what} is not valid before {}",
-                            f.not_before.format("%Y-%m-%d %H:%M UTC")
-                        ),
-                    ));
-                } else if f.not_after < opts.at {
-                    out.push(CERT_EXPIRED.at(
-                        idp_id,
-                        l,
-                        format!(
-                            "{what} expired on {} ({} days ago)",
-                            f.not_after.format("%Y-%m-%d"),
-                            -days
-                        ),
-                    ));
-                } else {
-                    valid += 1;
-                    if days <= opts.warn_days {
-                        out.push(CERT_EXPIRING.at(
+    // IdP signing certificates at `at`. First which are valid, so that an expired one next
+    // to a valid one reads as a rollover left behind, not as a failed sign-in.
+    let certs: Vec<_> = idp
+        .idp_roles()
+        .flat_map(|r| r.signing_keys())
+        .flat_map(|k| k.certificates.iter())
+        .filter_map(|c| c.facts.as_ref().ok().map(|f| (c, f)))
+        .collect();
+    let signing = certs.len();
+    let valid_now: Vec<&crate::x509::CertFacts> = certs
+        .iter()
+        .map(|(_, f)| *f)
+        .filter(|f| f.not_before <= opts.at && opts.at <= f.not_after)
+        .collect();
+    let valid = valid_now.len();
+    let vendor = idp.flavor.idp_vendor();
+    for (c, f) in &certs {
+        let days = f.days_left(opts.at);
+        let l = loc(c.text.pos, &c.text.path);
+        let what = format!(
+            "IdP signing certificate {} (SHA-1 {}, subject {})",
+            short(&f.sha1_thumbprint),
+            f.sha1_thumbprint,
+            f.subject
+        );
+        if f.not_before > opts.at {
+            out.push(CERT_NOT_YET_VALID.at(
+                idp_id,
+                l,
+                format!(
+                    "{what} is not valid before {}",
+                    f.not_before.format("%Y-%m-%d %H:%M UTC")
+                ),
+            ));
+        } else if f.not_after < opts.at {
+            let expired = format!(
+                "{what} expired on {} ({} days ago)",
+                f.not_after.format("%Y-%m-%d"),
+                -days
+            );
+            match valid_now.first() {
+                Some(v) => out.push(
+                    CERT_EXPIRED_ROLLOVER
+                        .at(
                             idp_id,
                             l,
                             format!(
-                                "{what} expires on {} ({days} days left)",
-                                f.not_after.format("%Y-%m-%d")
+                                "{expired}; the IdP metadata also lists {} (SHA-1 {}, subject {}), valid until {}: sign-in works while the IdP signs with that one",
+                                short(&v.sha1_thumbprint),
+                                v.sha1_thumbprint,
+                                v.subject,
+                                v.not_after.format("%Y-%m-%d")
                             ),
-                        ));
-                    } else {
-                        out.push(CERT_OK.at(
-                            idp_id,
-                            l,
-                            format!(
-                                "{what} is valid until {} ({days} days left)",
-                                f.not_after.format("%Y-%m-%d")
-                            ),
-                        ));
-                    }
-                }
+                        )
+                        .with_hint(rollover_hint(sp, vendor, &f.sha1_thumbprint, &v.sha1_thumbprint)),
+                ),
+                None => out.push(CERT_EXPIRED.at(idp_id, l, expired)),
             }
+        } else if days <= opts.warn_days {
+            out.push(
+                CERT_EXPIRING
+                    .at(
+                        idp_id,
+                        l,
+                        format!(
+                            "{what} expires on {} ({days} days left)",
+                            f.not_after.format("%Y-%m-%d")
+                        ),
+                    )
+                    .with_hint(expiring_hint(vendor)),
+            );
+        } else {
+            out.push(CERT_OK.at(
+                idp_id,
+                l,
+                format!(
+                    "{what} is valid until {} ({days} days left)",
+                    f.not_after.format("%Y-%m-%d")
+                ),
+            ));
         }
     }
     if signing == 0 {
@@ -424,25 +458,48 @@ pub fn check(
     let is_entra = matches!(idp.flavor, Flavor::Entra { .. });
     if is_ic {
         let idp_has_email = idp_formats.contains(&nameid::EMAIL);
+        let first_format = idp
+            .idp_roles()
+            .next()
+            .and_then(|r| r.nameid_formats.first())
+            .and_then(|t| loc(t.pos, &t.path));
         if !idp_formats.is_empty() && !idp_has_email {
-            out.push(NAMEID_EMAIL.at(
-                idp_id,
-                idp.idp_roles().next().and_then(|r| r.nameid_formats.first()).and_then(|t| loc(t.pos, &t.path)),
-                format!(
-                    "AWS IAM Identity Center needs NameID format emailAddress; the IdP lists only {}",
-                    idp_formats.join(", ")
-                ),
-            ));
+            // `unspecified` leaves the format to the IdP's per-application setting: the
+            // metadata does not rule emailAddress out.
+            let f = if idp_formats.contains(&nameid::UNSPECIFIED) {
+                NAMEID_EMAIL_UNLISTED.at(
+                    idp_id,
+                    first_format,
+                    format!(
+                        "AWS IAM Identity Center needs NameID format emailAddress; the IdP lists {}, so the format depends on the application's setting at the IdP",
+                        idp_formats.join(", ")
+                    ),
+                )
+            } else {
+                NAMEID_EMAIL.at(
+                    idp_id,
+                    first_format,
+                    format!(
+                        "AWS IAM Identity Center needs NameID format emailAddress; the IdP's metadata lists only {}, so sign-in works only if the IdP sends emailAddress for the AWS application anyway",
+                        idp_formats.join(", ")
+                    ),
+                )
+            };
+            out.push(f.with_hint(nameid_hint(vendor)));
         } else {
-            out.push(NAMEID_NOTE.at(
-                sp_id,
-                None,
-                if is_entra {
-                    "AWS IAM Identity Center matches the NameID (format emailAddress) to the Identity Center username exactly; Entra metadata does not state the NameID, it is set in the app's claims (default user.userprincipalname)".to_string()
-                } else {
-                    "AWS IAM Identity Center matches the NameID (format emailAddress) to the Identity Center username exactly".to_string()
-                },
-            ));
+            out.push(
+                NAMEID_NOTE
+                    .at(
+                        sp_id,
+                        None,
+                        if is_entra {
+                            "AWS IAM Identity Center matches the NameID (format emailAddress) to the Identity Center username exactly; Entra metadata does not state the NameID, it is set in the app's claims (default user.userprincipalname)".to_string()
+                        } else {
+                            "AWS IAM Identity Center matches the NameID (format emailAddress) to the Identity Center username exactly; IdP metadata does not state which attribute the IdP sends".to_string()
+                        },
+                    )
+                    .with_hint(nameid_hint(vendor)),
+            );
         }
     } else if !sp_formats.is_empty() && !idp_formats.is_empty() {
         let common = sp_formats
@@ -482,6 +539,41 @@ pub fn check(
         ));
     }
 
+    // Entra's tenant-wide document where the Enterprise application's is needed: its keys are
+    // the tenant's token-signing keys, while a SAML app signs with its own certificate.
+    // (The tenant-independent document is the same kind of file; ENTRA_COMMON says so.)
+    let placeholder = matches!(
+        idp.flavor,
+        Flavor::Entra {
+            tenant: EntraTenant::Placeholder,
+            ..
+        }
+    );
+    if (is_ic || is_iam) && !placeholder && entra_tenant_wide(idp) {
+        let tenant = match &idp.flavor {
+            Flavor::Entra {
+                tenant: EntraTenant::Guid(g),
+                ..
+            } => g.clone(),
+            _ => "<tenant>".to_string(),
+        };
+        out.push(
+            ENTRA_TENANT_DOC
+                .at(
+                    idp_id,
+                    idp.entity_id.as_ref().and_then(|a| loc(a.pos, &idp.place.path)),
+                    format!(
+                        "the IdP metadata is Entra's tenant-wide federation metadata (no application signing certificate; its {} signing certificate(s) are the tenant's token-signing keys, e.g. subject {}): AWS would reject the app's SAML responses, which Entra signs with the application's own certificate",
+                        signing,
+                        certs.first().map_or("", |(_, f)| f.subject.as_str())
+                    ),
+                )
+                .with_hint(format!(
+                    "Download the application's Federation Metadata XML (Enterprise applications > the AWS app > Single sign-on > SAML Certificates), i.e. https://login.microsoftonline.com/{tenant}/federationmetadata/2007-06/federationmetadata.xml?appid=<application id>, and upload that to AWS"
+                )),
+        );
+    }
+
     // What AWS requires of the uploaded IdP metadata as a file.
     let info = &idp_md.source;
     if is_ic && info.char_len > 75_000 {
@@ -494,17 +586,21 @@ pub fn check(
             ),
         ));
     }
-    if info.bom && (is_iam || is_ic) {
-        let f = BOM.at(
+    if info.bom && is_iam {
+        out.push(BOM.at(
             idp_id,
             loc(crate::Pos::new(1, 1, 0), ""),
-            "the IdP metadata file starts with a UTF-8 byte order mark (Entra's download does)",
-        );
-        out.push(if is_iam {
-            f
-        } else {
-            f.with_severity(crate::Severity::Warning)
-        });
+            "the IdP metadata file starts with a UTF-8 byte order mark; AWS IAM (CreateSAMLProvider) answers \"Could not parse metadata\"",
+        ));
+    } else if info.bom && is_ic {
+        out.push(BOM_IC.at(
+            idp_id,
+            loc(crate::Pos::new(1, 1, 0), ""),
+            format!(
+                "the IdP metadata file starts with a UTF-8 byte order mark{}; no IAM Identity Center page says such a file is refused",
+                if is_entra { " (Entra's download does)" } else { "" }
+            ),
+        ));
     }
     if info.encoding != crate::xml::Encoding::Utf8 && (is_iam || is_ic) {
         out.push(ENCODING.at(
@@ -522,15 +618,115 @@ pub fn check(
             .flat_map(|r| r.keys.iter())
             .find(|k| k.usage == crate::model::KeyUse::Encryption)
         {
-            out.push(IC_ENCRYPTION.at(
+            let f = IC_ENCRYPTION.at(
                 idp_id,
                 loc(k.place.pos, &k.place.path),
-                "the IdP metadata has an encryption key; IAM Identity Center does not support encrypted assertions",
-            ));
+                "the IdP metadata has a KeyDescriptor use=\"encryption\"; IAM Identity Center's metadata requirements say \"An encryption key is not supported\" (unconfirmed whether the upload is refused or the key ignored)",
+            );
+            let thumbs: Vec<&str> = k
+                .certificates
+                .iter()
+                .filter_map(|c| c.facts.as_ref().ok())
+                .map(|f| f.sha1_thumbprint.as_str())
+                .collect();
+            out.push(if thumbs.is_empty() {
+                f
+            } else {
+                f.with_hint(format!(
+                    "If IAM Identity Center refuses the file, upload a copy without the encryption certificate: samlcheck rewrite{} FILE -o OUT",
+                    thumbs
+                        .iter()
+                        .map(|t| format!(" --remove-cert {t}"))
+                        .collect::<String>()
+                ))
+            });
         }
     }
     let _ = sp_md;
     out
+}
+
+/// Whether the IdP is a Keycloak realm's descriptor: entityID `https://host[/auth]/realms/NAME`
+/// and a SingleSignOnService at `.../realms/NAME/protocol/saml`.
+fn keycloak_realm(idp: &EntityDescriptor) -> bool {
+    let id = idp.entity_id().trim().trim_end_matches('/');
+    let Some((_, realm)) = id.rsplit_once("/realms/") else {
+        return false;
+    };
+    if realm.is_empty() || realm.contains('/') {
+        return false;
+    }
+    let want = format!("{id}/protocol/saml");
+    idp.idp_roles()
+        .flat_map(|r| r.endpoints_of(EndpointKind::SingleSignOnService))
+        .any(|e| e.location().trim() == want)
+}
+
+/// Whether the IdP is Entra's tenant-wide federation metadata rather than an application's:
+/// every signing certificate is a tenant token-signing key (`CN=accounts.accesscontrol.windows.net`
+/// and the national clouds' equivalents), none an application's SAML signing certificate.
+fn entra_tenant_wide(idp: &EntityDescriptor) -> bool {
+    if !matches!(idp.flavor, Flavor::Entra { .. }) {
+        return false;
+    }
+    let mut any = false;
+    for c in idp
+        .idp_roles()
+        .flat_map(|r| r.signing_keys())
+        .flat_map(|k| k.certificates.iter())
+    {
+        let Ok(f) = &c.facts else { continue };
+        any = true;
+        let s = f.subject.to_ascii_lowercase();
+        if !(s.contains("accounts.accesscontrol.windows.net")
+            || s.contains("accounts.accesscontrol.chinacloudapi.cn")
+            || s.contains("login.microsoftonline.us"))
+        {
+            return false;
+        }
+    }
+    any
+}
+
+/// How to finish a rollover, in the SP's and the IdP's terms.
+fn rollover_hint(sp: &EntityDescriptor, vendor: IdpVendor, expired: &str, valid: &str) -> String {
+    let remove = match sp.flavor {
+        Flavor::AwsIdentityCenterSp { .. } => format!(
+            "Remove the expired certificate (SHA-1 {expired}) from IAM Identity Center (Settings > Identity source > Manage authentication > IdP certificates)"
+        ),
+        Flavor::AwsIamSp { .. } => format!(
+            "Update the IAM SAML provider with metadata that no longer lists the expired certificate (SHA-1 {expired}; samlcheck rewrite --remove-cert {expired} FILE -o OUT makes such a copy)"
+        ),
+        _ => format!("Remove the expired certificate (SHA-1 {expired}) from the SP's copy of the IdP metadata"),
+    };
+    let check = match vendor {
+        IdpVendor::Entra => format!(
+            "; in Entra (Enterprise applications > the app > Single sign-on > SAML Certificates) check that the certificate marked Active is {valid}"
+        ),
+        IdpVendor::Adfs => format!(
+            "; in AD FS (Service > Certificates) check that the primary token-signing certificate is {valid}"
+        ),
+        _ => format!("; check at the IdP that it signs with {valid}"),
+    };
+    format!("{remove}{check}")
+}
+
+fn expiring_hint(vendor: IdpVendor) -> &'static str {
+    match vendor {
+        IdpVendor::Entra => "Start the rollover now: create a new SAML signing certificate in Entra (SAML Certificates > Edit > New Certificate, not yet active), import it into AWS, then make it active in Entra",
+        IdpVendor::Adfs => "Start the rollover now: add the new token-signing certificate in AD FS as secondary, import the new metadata at the SP, then make it primary",
+        _ => "Start the rollover now: create the new certificate at the IdP (not yet active), import it at the SP, then make the IdP sign with it",
+    }
+}
+
+/// Where the NameID is configured, in the IdP's own terms.
+fn nameid_hint(vendor: IdpVendor) -> &'static str {
+    match vendor {
+        IdpVendor::Entra => "In Entra set Unique User Identifier (Name ID) to the attribute that equals the Identity Center username (default user.userprincipalname), format Email address; check users with --entra-users/--aws-users",
+        IdpVendor::Adfs => "In AD FS, add to the relying party trust's claim issuance rules a rule whose outgoing claim type is Name ID with the format Email, valued with the attribute that equals the Identity Center username",
+        IdpVendor::AwsIdentityCenter => "In the IAM Identity Center application's attribute mappings, map Subject to the user attribute that equals the other instance's username, format emailAddress",
+        IdpVendor::Other => "Configure the AWS application at the IdP to send as NameID, in format urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress, the attribute that equals the Identity Center username",
+    }
 }
 
 fn short(thumb: &str) -> &str {
@@ -578,7 +774,7 @@ pub fn check_exports(
     at: DateTime<Utc>,
 ) -> crate::entra::EntraReport {
     let (s, i) = entra_facts(sp, idp);
-    crate::entra::check(&s, &i, inputs, at)
+    crate::entra::check_for(&s, &i, inputs, at, idp.flavor.idp_vendor())
 }
 
 /// Single-file codes the pair check restates in context for the IdP file (with the SP's
@@ -592,7 +788,12 @@ const RESTATED_FOR_IDP: &[&str] = &[
 ];
 
 /// Certificate codes the pair check restates per IdP signing certificate (same place).
-const RESTATED_CERT: &[&str] = &["x509.expired", "x509.expiring", "x509.not_yet_valid"];
+const RESTATED_CERT: &[&str] = &[
+    "x509.expired",
+    "x509.expired_rollover",
+    "x509.expiring",
+    "x509.not_yet_valid",
+];
 
 /// Keeps the single-file findings that belong in a pair report: those about the chosen
 /// entity or the document as a whole, minus what `pair` says again in context.

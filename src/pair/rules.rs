@@ -30,12 +30,26 @@ pub(crate) static REQUESTS_UNSIGNED: Rule = Rule {
     fix: "Turn off 'require signed requests' at the IdP (AWS IAM Identity Center does not sign AuthnRequests), or configure the SP to sign",
     source: "SAML 2.0 Metadata (OASIS), section 2.4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; Microsoft Entra: Single sign-on SAML protocol <https://learn.microsoft.com/en-us/entra/identity-platform/single-sign-on-saml-protocol>",
 };
+pub(crate) static REQUESTS_UNSIGNED_KEYCLOAK: Rule = Rule {
+    code: "pair.authn_requests.keycloak_client_setting",
+    severity: Severity::Warning,
+    summary: "A Keycloak realm descriptor says WantAuthnRequestsSigned=\"true\", but Keycloak decides per client (\"Client signature required\"); the SP does not sign AuthnRequests (the realm-wide value is unconfirmed to reflect the client's setting)",
+    fix: "In Keycloak, turn off \"Client signature required\" (Keys tab) for the AWS client: AWS IAM Identity Center does not sign AuthnRequests",
+    source: "Keycloak Server Administration Guide: Creating a SAML client <https://www.keycloak.org/docs/latest/server_admin/index.html#_client-saml-configuration>; SAML 2.0 Metadata (OASIS), section 2.4.3 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>",
+};
 pub(crate) static CERT_EXPIRED: Rule = Rule {
     code: "pair.idp_cert.expired",
     severity: Severity::Error,
-    summary: "An IdP signing certificate has expired at the time of evaluation",
-    fix: "Create a new signing certificate at the IdP, activate it, and import the new metadata at the SP",
-    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>; AWS IAM Identity Center User Guide: Rotate a SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>",
+    summary: "An IdP signing certificate has expired and no listed signing certificate is valid at the time of evaluation",
+    fix: "Create a new signing certificate at the IdP, make it the one the IdP signs with, and import the new metadata at the SP",
+    source: "AWS IAM Identity Center User Guide: Rotate the SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>; Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
+};
+pub(crate) static CERT_EXPIRED_ROLLOVER: Rule = Rule {
+    code: "pair.idp_cert.expired_rollover",
+    severity: Severity::Warning,
+    summary: "An IdP signing certificate has expired while another listed signing certificate is valid (a rollover left behind)",
+    fix: "Remove the expired certificate from the SP (IAM Identity Center: Manage authentication > IdP certificates; IAM: update the SAML provider with metadata without it) and make sure the IdP signs with the valid one",
+    source: "AWS IAM Identity Center User Guide: Rotate the SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>; Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>; AWS IAM User Guide: Create a SAML identity provider in IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html>",
 };
 pub(crate) static CERT_NOT_YET_VALID: Rule = Rule {
     code: "pair.idp_cert.not_yet_valid",
@@ -48,7 +62,7 @@ pub(crate) static CERT_EXPIRING: Rule = Rule {
     code: "pair.idp_cert.expiring",
     severity: Severity::Warning,
     summary: "An IdP signing certificate expires within --warn-days",
-    fix: "Start the rollover now: create the new certificate in Entra (inactive), import it in AWS, then make it active",
+    fix: "Start the rollover now: create the new certificate at the IdP (not yet active), import it at the SP, then make the IdP sign with it",
     source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>; AWS IAM Identity Center User Guide: Certificate expiration status indicators <https://docs.aws.amazon.com/singlesignon/latest/userguide/samlcertexpirationindicators.html>",
 };
 pub(crate) static CERT_OK: Rule = Rule {
@@ -74,17 +88,24 @@ pub(crate) static NO_VALID_CERT: Rule = Rule {
 };
 pub(crate) static NAMEID_EMAIL: Rule = Rule {
     code: "pair.nameid.not_email",
-    severity: Severity::Error,
-    summary: "AWS IAM Identity Center needs NameID format emailAddress, which the IdP does not offer",
-    fix: "Configure the IdP to send NameID in urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress with the Identity Center username as value",
-    source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>",
+    severity: Severity::Warning,
+    summary: "AWS IAM Identity Center needs NameID format emailAddress, which the IdP's metadata does not list (IdPs choose the format per application or relying party, so it may still be configurable: unconfirmed for this IdP)",
+    fix: "Configure the IdP to send NameID in urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress for the AWS application, with the Identity Center username as value; if the IdP cannot, sign-in fails",
+    source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; AWS IAM Identity Center User Guide: Troubleshooting <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>",
+};
+pub(crate) static NAMEID_EMAIL_UNLISTED: Rule = Rule {
+    code: "pair.nameid.email_not_listed",
+    severity: Severity::Warning,
+    summary: "The IdP lists NameID format unspecified but not emailAddress, which AWS IAM Identity Center needs; the format is chosen per application at the IdP",
+    fix: "Configure the NameID format emailAddress (urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress) for the AWS application at the IdP, with the Identity Center username as value",
+    source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; SAML 2.0 Metadata (OASIS), section 2.4.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>",
 };
 pub(crate) static NAMEID_NOTE: Rule = Rule {
     code: "pair.nameid.must_equal_username",
     severity: Severity::Info,
     summary: "Identity Center matches the NameID to the username exactly; metadata cannot show the value",
-    fix: "In Entra set Unique User Identifier to the attribute that equals the Identity Center username (default user.userprincipalname), format Email address; check users with --entra-users/--aws-users",
-    source: "AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>; Microsoft Entra: Configure AWS IAM Identity Center for single sign-on <https://learn.microsoft.com/en-us/entra/identity/saas-apps/aws-single-sign-on-tutorial>",
+    fix: "Configure the IdP to send as NameID (format emailAddress) the attribute that equals the Identity Center username",
+    source: "AWS IAM Identity Center User Guide: Troubleshooting <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>; Microsoft Entra: Configure AWS IAM Identity Center for single sign-on <https://learn.microsoft.com/en-us/entra/identity/saas-apps/aws-single-sign-on-tutorial>",
 };
 pub(crate) static NAMEID_DISJOINT: Rule = Rule {
     code: "pair.nameid.no_common_format",
@@ -100,6 +121,13 @@ pub(crate) static ENTRA_COMMON: Rule = Rule {
     fix: "Download the app's federation metadata from the Entra app (SAML certificates > Federation Metadata XML), which names your tenant",
     source: "Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>",
 };
+pub(crate) static ENTRA_TENANT_DOC: Rule = Rule {
+    code: "pair.idp.entra_tenant_metadata",
+    severity: Severity::Error,
+    summary: "The IdP metadata is Entra's tenant-wide document (tenant token-signing keys), not the Enterprise application's: it lacks the app's SAML signing certificate",
+    fix: "Download the application's Federation Metadata XML (Enterprise applications > the app > Single sign-on > SAML Certificates, or https://login.microsoftonline.com/<tenant>/federationmetadata/2007-06/federationmetadata.xml?appid=<app id>) and upload that to AWS",
+    source: "Microsoft Entra: Federation metadata <https://learn.microsoft.com/en-us/entra/identity-platform/federation-metadata>; Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
+};
 pub(crate) static IC_SIZE: Rule = Rule {
     code: "pair.idp.too_large_for_identity_center",
     severity: Severity::Error,
@@ -114,6 +142,13 @@ pub(crate) static BOM: Rule = Rule {
     fix: "Remove the BOM before uploading: samlcheck rewrite --strip-bom FILE -o OUT",
     source: "AWS IAM User Guide: Troubleshoot SAML federation with IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>; Microsoft Entra: Enable SAML single sign-on for an enterprise application <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/add-application-portal-setup-sso>",
 };
+pub(crate) static BOM_IC: Rule = Rule {
+    code: "pair.idp.bom_identity_center",
+    severity: Severity::Info,
+    summary: "IdP metadata starts with a UTF-8 byte order mark; no IAM Identity Center page says it refuses one (only IAM's CreateSAMLProvider does)",
+    fix: "Nothing needed for IAM Identity Center; if the upload is refused, remove the BOM: samlcheck rewrite --strip-bom FILE -o OUT",
+    source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; Microsoft Entra: Configure AWS IAM Identity Center for single sign-on <https://learn.microsoft.com/en-us/entra/identity/saas-apps/aws-single-sign-on-tutorial>",
+};
 pub(crate) static ENCODING: Rule = Rule {
     code: "pair.idp.not_utf8",
     severity: Severity::Error,
@@ -124,8 +159,8 @@ pub(crate) static ENCODING: Rule = Rule {
 pub(crate) static IC_ENCRYPTION: Rule = Rule {
     code: "pair.idp.encryption_key",
     severity: Severity::Warning,
-    summary: "IdP metadata carries an encryption key; IAM Identity Center does not support encrypted assertions",
-    fix: "Leave token encryption off in the IdP for IAM Identity Center",
+    summary: "IdP metadata with an encryption KeyDescriptor: IAM Identity Center's metadata requirements say \"An encryption key is not supported\" (whether the upload is refused or the key ignored is unconfirmed)",
+    fix: "Upload a copy without the use=\"encryption\" KeyDescriptor if IAM Identity Center refuses the file",
     source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>",
 };
 
@@ -134,18 +169,23 @@ pub(crate) static RULES: &[&Rule] = &[
     &SSO_BINDING,
     &ACS_POST,
     &REQUESTS_UNSIGNED,
+    &REQUESTS_UNSIGNED_KEYCLOAK,
     &CERT_EXPIRED,
+    &CERT_EXPIRED_ROLLOVER,
     &CERT_NOT_YET_VALID,
     &CERT_EXPIRING,
     &CERT_OK,
     &NO_SIGNING_CERT,
     &NO_VALID_CERT,
     &NAMEID_EMAIL,
+    &NAMEID_EMAIL_UNLISTED,
     &NAMEID_NOTE,
     &NAMEID_DISJOINT,
     &ENTRA_COMMON,
+    &ENTRA_TENANT_DOC,
     &IC_SIZE,
     &BOM,
+    &BOM_IC,
     &ENCODING,
     &IC_ENCRYPTION,
 ];
