@@ -18,20 +18,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Codes that other branches of issue #14 still emit at a severity other than their catalogue
-/// entry (through `Finding::with_severity`): `(code, emitted severity)`. Removed by the
-/// integrator once #14's other branches land.
-const KNOWN_SEVERITY_OVERRIDES: &[(&str, &str)] = &[
-    // src/pair/mod.rs: a BOM is an error only for AWS IAM SPs, a warning otherwise (seen).
-    ("pair.idp.bom", "warning"),
-    // src/entra/mod.rs: no match in a user list that is one page of several (seen).
-    ("users.nameid.no_match", "warning"),
-    // src/entra/mod.rs: NameID format "Default" (not hit by the fixtures).
-    ("claims.nameid.format", "warning"),
-    // src/entra/app.rs: an expired key that is not the active one (not hit by the fixtures).
-    ("pair.key.expired", "info"),
-];
-
 const INSTANTS: &[&str] = &["2026-12-02T00:00:00Z", "2031-01-01T00:00:00Z"];
 
 // ------------------------------------------------------------------------- sources
@@ -266,12 +252,10 @@ impl Seen {
                     .or_insert_with(|| ctx.to_string());
             }
             Some(r) if r.severity.as_str() != sev => {
-                if !KNOWN_SEVERITY_OVERRIDES.contains(&(code, sev)) {
-                    let what = format!("emitted as {sev}, catalogue says {}", r.severity);
-                    self.bad
-                        .entry((code.to_string(), what))
-                        .or_insert_with(|| ctx.to_string());
-                }
+                let what = format!("emitted as {sev}, catalogue says {}", r.severity);
+                self.bad
+                    .entry((code.to_string(), what))
+                    .or_insert_with(|| ctx.to_string());
             }
             Some(_) => {}
         }
