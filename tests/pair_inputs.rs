@@ -367,7 +367,7 @@ fn token_settings_fire_for_identity_center() {
     );
     let sev = |c: &str| r.findings.iter().find(|f| f.code == c).unwrap().severity;
     assert_eq!(sev("pair.token.encrypted"), Severity::Error);
-    assert_eq!(sev("pair.token.response_only_signed"), Severity::Error);
+    assert_eq!(sev("pair.token.response_only_signed"), Severity::Warning);
     assert_eq!(sev("pair.token.sha1"), Severity::Warning);
     let f = r
         .findings

@@ -518,8 +518,8 @@ pub(crate) static TOKEN_ENCRYPTED_IC: Rule = Rule {
 
 pub(crate) static TOKEN_RESPONSE_ONLY: Rule = Rule {
     code: "pair.token.response_only_signed",
-    severity: Severity::Error,
-    summary: "Entra signs only the SAML response, but the SP metadata says WantAssertionsSigned=\"true\"",
+    severity: Severity::Warning,
+    summary: "Entra signs only the SAML response, but the SP metadata says WantAssertionsSigned=\"true\" (whether AWS then refuses the assertion is unconfirmed: AWS does not document it)",
     fix: "Set the Entra app's Signing Option to Sign SAML assertion or Sign SAML response and assertion",
     source: "SAML 2.0 Metadata (OASIS), section 2.4.4 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; Microsoft Entra: Advanced certificate signing options in a SAML token <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/certificate-signing-options>; Microsoft Graph: tokenIssuancePolicy resource type <https://learn.microsoft.com/en-us/graph/api/resources/tokenissuancepolicy>",
 };
