@@ -469,6 +469,32 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             ))),
         ),
         (
+            // An SP's expired signing certificate: web sign-in does not verify it (a warning),
+            // whereas the same certificate as the IdP's only signing key is x509.expired.
+            "x509.expired_other",
+            b(entity(
+                "https://sp.example.org/",
+                &sp_role(
+                    "",
+                    &format!(
+                        "{}{}",
+                        key(
+                            "signing",
+                            &cert(&Spec {
+                                not_after: "260101000000Z".into(),
+                                ..Spec::default()
+                            })
+                        ),
+                        acs("https://sp.example.org/acs", 0)
+                    ),
+                ),
+            )),
+            b(idp_cert(Spec {
+                not_after: "260101000000Z".into(),
+                ..Spec::default()
+            })),
+        ),
+        (
             "x509.not_yet_valid",
             b(idp_cert(Spec {
                 not_before: "270101000000Z".into(),

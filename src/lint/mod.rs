@@ -111,6 +111,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &x509::EXPIRED,
     &x509::EXPIRED_ROLLOVER,
     &x509::EXPIRED_IDP_ENCRYPTION,
+    &x509::EXPIRED_OTHER,
     &x509::NOT_YET_VALID,
     &x509::EXPIRING,
     &x509::RSA_WEAK,

@@ -8,7 +8,7 @@ use crate::x509::{CertFacts, CertProblem, KeyFacts};
 use std::collections::HashMap;
 
 rule!(EXPIRED, "x509.expired", Error,
-    "certificate expired (notAfter before the time of evaluation), and for a signing certificate no other signing certificate of the role is valid",
+    "signing certificate of an IdP role expired (notAfter before the time of evaluation) and no other signing certificate of the role is valid",
     "Get the entity's current metadata or certificate; for your own IdP, create a new certificate, publish it, and re-upload the metadata to the SP",
     "RFC 5280: Internet X.509 Public Key Infrastructure Certificate and CRL Profile, section 4.1.2.5 <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>; AWS IAM Identity Center User Guide: Certificate expiration status indicators <https://docs.aws.amazon.com/singlesignon/latest/userguide/samlcertexpirationindicators.html>; AWS IAM Identity Center User Guide: Rotate a SAML 2.0 certificate <https://docs.aws.amazon.com/singlesignon/latest/userguide/rotatesamlcert.html>");
 rule!(EXPIRED_ROLLOVER, "x509.expired_rollover", Warning,
@@ -19,13 +19,17 @@ rule!(EXPIRED_IDP_ENCRYPTION, "x509.expired_idp_encryption", Warning,
     "encryption certificate of an IdP role expired: only an SP that encrypts messages to the IdP uses it (AWS IAM Identity Center and AWS IAM do not), so sign-in with the IdP's signing key is unaffected",
     "Publish a current encryption certificate (AD FS: token-decrypting certificate) or remove the expired KeyDescriptor use=\"encryption\"",
     "SAML 2.0 Metadata (OASIS), section 2.4.1.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; RFC 5280, section 4.1.2.5 <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>");
+rule!(EXPIRED_OTHER, "x509.expired_other",  Warning,
+    "certificate expired in a role web sign-in does not verify it for (an SP's signing or encryption certificate, an attribute authority, a WS-Federation application service, ...): only a peer that checks that certificate's dates for signed requests, encryption or attribute queries refuses it (unconfirmed for AWS and Entra)",
+    "Publish a current certificate for that role (for an SP, download its metadata again and update the IdP's copy)",
+    "SAML 2.0 Metadata (OASIS), section 2.4.1.1 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; SAML V2.0 Metadata Interoperability Profile 1.0 (OASIS Committee Specification 01) <https://docs.oasis-open.org/security/saml/Post2.0/sstc-metadata-iop-cs-01.html>; RFC 5280, section 4.1.2.5 <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>");
 rule!(
     NOT_YET_VALID,
     "x509.not_yet_valid",
-    Error,
-    "certificate not yet valid (notBefore after the time of evaluation)",
-    "Check the clock of the machine that made the certificate, or wait until notBefore",
-    "RFC 5280: Internet X.509 Public Key Infrastructure Certificate and CRL Profile, section 4.1.2.5 <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>"
+    Warning,
+    "certificate not yet valid (notBefore after the time of evaluation): a peer that checks certificate dates refuses it until then (AWS IAM documents that it does not; unconfirmed for IAM Identity Center and Entra)",
+    "Check the clock of the machine that made the certificate, or wait until notBefore; during a rollover keep the current certificate listed until then",
+    "RFC 5280: Internet X.509 Public Key Infrastructure Certificate and CRL Profile, section 4.1.2.5 <https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5>; AWS IAM User Guide: Create a SAML identity provider in IAM <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html>"
 );
 rule!(EXPIRING, "x509.expiring", Warning,
     "certificate expires within --warn-days (default 30)",
@@ -298,6 +302,16 @@ pub(crate) fn describe(f: &CertFacts) -> String {
     format!("{} (SHA-1 thumbprint {})", f.subject, f.sha1_thumbprint)
 }
 
+/// Whether web sign-in verifies this key: the signing key of an IdP role (SAML 2.0 or
+/// WS-Federation security token service). Other keys (an SP's, an attribute authority's,
+/// encryption keys) are used by peers only for requests, encryption or queries.
+fn signs_sign_in(r: &Role, k: &KeyDescriptor) -> bool {
+    matches!(
+        r.kind,
+        RoleKind::IdpSso | RoleKind::WsFedSecurityTokenService
+    ) && k.usage.signing()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn cert(
     cx: &mut Cx<'_>,
@@ -339,6 +353,18 @@ fn cert(
         ));
     } else if f.not_after < at && r.kind == RoleKind::IdpSso && k.usage == KeyUse::Encryption {
         cx.push(EXPIRED_IDP_ENCRYPTION.at(
+            ent,
+            loc(),
+            format!(
+                "{what} expired on {} (notAfter {}), {} days before {}{also}",
+                day(f.not_after),
+                rfc(f.not_after),
+                (at - f.not_after).num_days(),
+                day(at)
+            ),
+        ));
+    } else if f.not_after < at && !signs_sign_in(r, k) {
+        cx.push(EXPIRED_OTHER.at(
             ent,
             loc(),
             format!(
