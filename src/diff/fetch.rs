@@ -40,6 +40,9 @@ pub struct FetchOptions {
     /// is published on the Internet, and a URL taken from a pull request must not make the
     /// fetch a request forger inside the network it runs in.
     pub allow_private_network: bool,
+    /// Tests only: loopback addresses pass the guard while every other non-public address
+    /// is refused, so a redirect chain can start at a local test server.
+    pub(crate) test_loopback_passes_guard: bool,
 }
 
 impl Default for FetchOptions {
@@ -49,6 +52,7 @@ impl Default for FetchOptions {
             max_redirects: 5,
             insecure_allow_http_loopback: false,
             allow_private_network: false,
+            test_loopback_passes_guard: false,
         }
     }
 }
@@ -110,6 +114,9 @@ pub fn fetch(url: &str, opts: &FetchOptions, limits: &Limits) -> Result<Vec<u8>,
     let env_proxy = ureq::Proxy::try_from_env();
     let mut current = check_url(url, opts)?;
     let mut hops = 0u32;
+    let guard = netguard::Guard {
+        loopback: opts.test_loopback_passes_guard,
+    };
     loop {
         let shown = redact_url(current.as_str());
         let proxy = if is_loopback(&current) {
@@ -118,7 +125,7 @@ pub fn fetch(url: &str, opts: &FetchOptions, limits: &Limits) -> Result<Vec<u8>,
             env_proxy.clone()
         };
         if !opts.allow_private_network {
-            netguard::precheck(&current, proxy.as_ref(), timeout).map_err(|why| {
+            netguard::precheck(guard, &current, proxy.as_ref(), timeout).map_err(|why| {
                 let what = if hops == 0 {
                     format!("cannot fetch {shown}: {}", refused(&why))
                 } else {
@@ -144,7 +151,7 @@ pub fn fetch(url: &str, opts: &FetchOptions, limits: &Limits) -> Result<Vec<u8>,
             ureq::Agent::with_parts(
                 config,
                 ureq::unversioned::transport::DefaultConnector::default(),
-                GuardedResolver::default(),
+                GuardedResolver::new(guard),
             )
         };
         let mut resp = agent.get(current.as_str()).call().map_err(|e| {
@@ -276,5 +283,179 @@ mod tests {
         assert!(check_url("http://example.org/x", &t).is_err());
         assert!(is_url("HTTPS://x"));
         assert!(!is_url("azure.xml"));
+    }
+
+    /// A server on 127.0.0.1 that answers each connection with the next of `responses`;
+    /// returns its base URL and a handle giving the number of connections it accepted.
+    /// The listener is non-blocking, so a run with fewer connections ends too.
+    fn serve(responses: Vec<String>) -> (String, std::thread::JoinHandle<usize>) {
+        use std::io::{Read, Write};
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.set_nonblocking(true).unwrap();
+        let base = format!("http://{}", l.local_addr().unwrap());
+        let h = std::thread::spawn(move || {
+            let mut served = 0;
+            let mut idle = 0;
+            let mut queue = responses.into_iter().peekable();
+            // Up to 5 s without a connection.
+            while idle < 500 {
+                match l.accept() {
+                    Ok((mut c, _)) => {
+                        idle = 0;
+                        served += 1;
+                        c.set_nonblocking(false).unwrap();
+                        let mut buf = [0u8; 4096];
+                        let _ = c.read(&mut buf);
+                        let Some(r) = queue.next() else { break };
+                        let _ = c.write_all(r.as_bytes());
+                        if queue.peek().is_none() {
+                            break;
+                        }
+                    }
+                    Err(_) => {
+                        idle += 1;
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                }
+            }
+            served
+        });
+        (base, h)
+    }
+
+    fn redirect(to: &str) -> String {
+        format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    }
+
+    fn ok(body: &str) -> String {
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    }
+
+    #[test]
+    fn loopback_is_refused_before_any_connection_unless_allowed() {
+        let (base, h) = serve(vec![ok("<x/>")]);
+        let o = FetchOptions {
+            insecure_allow_http_loopback: true,
+            ..FetchOptions::default()
+        };
+        let e = fetch(&format!("{base}/x"), &o, &Limits::default()).unwrap_err();
+        let m = e.to_string();
+        assert!(
+            m.contains("refused: 127.0.0.1 is a loopback address"),
+            "{m}"
+        );
+        assert!(m.contains("--allow-private-network"), "{m}");
+        // Through the resolver (a host name): the same refusal.
+        let port = base.rsplit(':').next().unwrap();
+        let e = fetch(
+            &format!("http://localhost:{port}/x"),
+            &o,
+            &Limits::default(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("localhost resolves to"), "{e}");
+        assert!(e.to_string().contains("loopback address"), "{e}");
+        let allowed = FetchOptions {
+            allow_private_network: true,
+            ..o
+        };
+        let body = fetch(&format!("{base}/x"), &allowed, &Limits::default()).unwrap();
+        assert_eq!(body, b"<x/>");
+        assert_eq!(h.join().unwrap(), 1, "only the allowed fetch connected");
+    }
+
+    #[test]
+    fn every_redirect_hop_is_checked() {
+        let o = FetchOptions {
+            insecure_allow_http_loopback: true,
+            test_loopback_passes_guard: true,
+            ..FetchOptions::default()
+        };
+        // A hop to a loopback path is followed (the test guard lets loopback through).
+        let (base, h) = serve(vec![redirect("/next"), ok("<y/>")]);
+        assert_eq!(
+            fetch(&format!("{base}/x"), &o, &Limits::default()).unwrap(),
+            b"<y/>"
+        );
+        assert_eq!(h.join().unwrap(), 2);
+        // Hops to non-public IP literals are refused before connecting (no traffic leaves
+        // loopback), and credentials in the Location are not echoed.
+        for (to, why) in [
+            (
+                "https://10.0.0.1/x",
+                "10.0.0.1 is a private (RFC 1918) address",
+            ),
+            (
+                "https://bob:hunter22@192.168.1.1/",
+                "192.168.1.1 is a private",
+            ),
+            ("https://169.254.169.254/latest/meta-data/", "link-local"),
+            ("https://100.64.0.1/", "carrier-grade NAT"),
+            ("https://[fd00::1]/", "unique-local"),
+            ("https://[fe80::1]/", "link-local (fe80::/10)"),
+            ("https://[::ffff:10.0.0.1]/", "IPv4-mapped non-public"),
+            ("https://0.0.0.0/", "unspecified"),
+            ("https://224.0.0.1/", "multicast"),
+        ] {
+            let (base, h) = serve(vec![redirect(to)]);
+            let e = fetch(&format!("{base}/x"), &o, &Limits::default()).unwrap_err();
+            let m = e.to_string();
+            assert!(m.contains("redirect to "), "{to}: {m}");
+            assert!(m.contains(why), "{to}: {m}");
+            assert!(!m.contains("hunter22") && !m.contains("bob"), "{m}");
+            assert_eq!(h.join().unwrap(), 1, "{to}");
+        }
+    }
+
+    #[test]
+    fn credentials_are_never_echoed() {
+        let (base, h) = serve(vec![]);
+        let port = base.rsplit(':').next().unwrap();
+        for u in [
+            format!("https://alice:s3cr3tpw@127.0.0.1:{port}/x"),
+            format!("http://alice:s3cr3tpw@127.0.0.1:{port}/x"),
+            "https://alice:s3cr3tpw@[bad/x".to_string(),
+            "ftp://alice:s3cr3tpw@example.org/x".to_string(),
+        ] {
+            let e = fetch(&u, &FetchOptions::default(), &Limits::default()).unwrap_err();
+            let m = e.to_string();
+            assert!(!m.contains("s3cr3tpw") && !m.contains("alice"), "{m}");
+            assert!(m.contains("***@"), "{m}");
+        }
+        // Allowed to connect, the server closes at once: the network error is redacted too.
+        let o = FetchOptions {
+            allow_private_network: true,
+            insecure_allow_http_loopback: true,
+            ..FetchOptions::default()
+        };
+        let e = fetch(
+            &format!("http://alice:s3cr3tpw@127.0.0.1:{port}/x"),
+            &o,
+            &Limits::default(),
+        )
+        .unwrap_err();
+        let m = e.to_string();
+        assert!(!m.contains("s3cr3tpw") && !m.contains("alice"), "{m}");
+        assert!(m.starts_with("cannot fetch http://***@127.0.0.1:"), "{m}");
+        assert_eq!(h.join().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_huge_timeout_is_capped_not_a_panic() {
+        let (base, h) = serve(vec![ok("<z/>")]);
+        let o = FetchOptions {
+            timeout: Duration::from_secs(u64::MAX),
+            allow_private_network: true,
+            insecure_allow_http_loopback: true,
+            ..FetchOptions::default()
+        };
+        assert_eq!(
+            fetch(&format!("{base}/x"), &o, &Limits::default()).unwrap(),
+            b"<z/>"
+        );
+        assert_eq!(h.join().unwrap(), 1);
     }
 }

@@ -146,14 +146,31 @@ pub(crate) fn refused_message(e: &ureq::Error) -> Option<String> {
     }
 }
 
-/// Checks every address of `addrs` for `host`: the first non-public one is refused.
-fn check_all(host: &str, addrs: impl IntoIterator<Item = SocketAddr>) -> Result<(), String> {
-    for sa in addrs {
-        if let Some(why) = non_public(sa.ip()) {
-            return Err(refusal(host, sa.ip(), why));
+/// What the guard lets through besides public addresses.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Guard {
+    /// Loopback addresses pass (tests only: a redirect chain can start at a local test
+    /// server while every other non-public address is still refused).
+    pub(crate) loopback: bool,
+}
+
+impl Guard {
+    /// Checks every address of `addrs` for `host`: the first refused one is an error.
+    fn check_all(
+        self,
+        host: &str,
+        addrs: impl IntoIterator<Item = SocketAddr>,
+    ) -> Result<(), String> {
+        for sa in addrs {
+            if self.loopback && sa.ip().to_canonical().is_loopback() {
+                continue;
+            }
+            if let Some(why) = non_public(sa.ip()) {
+                return Err(refusal(host, sa.ip(), why));
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// A resolver that refuses non-public addresses of the target (not of a proxy the
@@ -161,6 +178,16 @@ fn check_all(host: &str, addrs: impl IntoIterator<Item = SocketAddr>) -> Result<
 #[derive(Debug, Default)]
 pub(crate) struct GuardedResolver {
     inner: DefaultResolver,
+    guard: Guard,
+}
+
+impl GuardedResolver {
+    pub(crate) fn new(guard: Guard) -> GuardedResolver {
+        GuardedResolver {
+            inner: DefaultResolver::default(),
+            guard,
+        }
+    }
 }
 
 impl Resolver for GuardedResolver {
@@ -176,7 +203,9 @@ impl Resolver for GuardedResolver {
         if config.proxy().is_some_and(|p| p.uri() == uri) {
             return Ok(addrs);
         }
-        check_all(uri.host().unwrap_or(""), addrs.iter().copied()).map_err(refused_error)?;
+        self.guard
+            .check_all(uri.host().unwrap_or(""), addrs.iter().copied())
+            .map_err(refused_error)?;
         Ok(addrs)
     }
 }
@@ -185,14 +214,19 @@ impl Resolver for GuardedResolver {
 /// proxy will resolve it (then the proxy connects, so this is the only check there is and
 /// it is best effort: the proxy's own DNS answer may differ).
 pub(crate) fn precheck(
+    guard: Guard,
     u: &url::Url,
     proxy: Option<&ureq::Proxy>,
     timeout: Duration,
 ) -> Result<(), String> {
     let port = u.port_or_known_default().unwrap_or(443);
     match u.host() {
-        Some(url::Host::Ipv4(a)) => check_all(&a.to_string(), [SocketAddr::new(a.into(), port)]),
-        Some(url::Host::Ipv6(a)) => check_all(&a.to_string(), [SocketAddr::new(a.into(), port)]),
+        Some(url::Host::Ipv4(a)) => {
+            guard.check_all(&a.to_string(), [SocketAddr::new(a.into(), port)])
+        }
+        Some(url::Host::Ipv6(a)) => {
+            guard.check_all(&a.to_string(), [SocketAddr::new(a.into(), port)])
+        }
         Some(url::Host::Domain(d)) => {
             let proxied = proxy.is_some_and(|p| {
                 !p.resolve_target()
@@ -206,7 +240,7 @@ pub(crate) fn precheck(
             }
             let addrs = resolve_within(format!("{d}:{port}"), timeout)
                 .map_err(|e| format!("cannot resolve {d}: {e}"))?;
-            check_all(d, addrs)
+            guard.check_all(d, addrs)
         }
         None => Err("the URL has no host".into()),
     }
@@ -398,13 +432,19 @@ mod tests {
             "https://2130706433/",
         ] {
             let url = url::Url::parse(u).unwrap();
-            assert!(precheck(&url, None, t).is_err(), "{u}");
+            assert!(precheck(Guard::default(), &url, None, t).is_err(), "{u}");
         }
         let url = url::Url::parse("https://1.1.1.1/").unwrap();
-        assert!(precheck(&url, None, t).is_ok());
+        assert!(precheck(Guard::default(), &url, None, t).is_ok());
         // A host name without a proxy is checked by the resolver, not here.
         let url = url::Url::parse("https://localhost/").unwrap();
-        assert!(precheck(&url, None, t).is_ok());
+        assert!(precheck(Guard::default(), &url, None, t).is_ok());
+        // The test guard lets loopback through, and nothing else.
+        let g = Guard { loopback: true };
+        let ok = url::Url::parse("https://[::ffff:127.0.0.1]/").unwrap();
+        assert!(precheck(g, &ok, None, t).is_ok());
+        let no = url::Url::parse("https://10.0.0.1/").unwrap();
+        assert!(precheck(g, &no, None, t).is_err());
     }
 
     #[test]
