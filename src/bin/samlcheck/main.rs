@@ -1,6 +1,7 @@
 //! The `samlcheck` command line: arguments, one clock read, a library call, a report, an
 //! exit code. Logic a library user would need lives in the library.
 
+mod atomic;
 mod common;
 mod diff;
 mod lint;
