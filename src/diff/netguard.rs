@@ -476,4 +476,55 @@ mod tests {
         );
         assert_eq!(scrub("nothing", "https://h/"), "nothing");
     }
+
+    #[test]
+    fn the_resolver_refuses_the_target_but_not_the_operators_proxy() {
+        use ureq::http::Uri;
+        let r = GuardedResolver::default();
+        let target: Uri = "https://127.0.0.1:1/x".parse().unwrap();
+        let plain = ureq::config::Config::default();
+        let e = r
+            .resolve(&target, &plain, NextTimeout::default())
+            .unwrap_err();
+        assert_eq!(
+            refused_message(&e).as_deref(),
+            Some("127.0.0.1 is a loopback address")
+        );
+        let v6: Uri = "https://[::ffff:169.254.169.254]:1/x".parse().unwrap();
+        let e = r.resolve(&v6, &plain, NextTimeout::default()).unwrap_err();
+        assert!(refused_message(&e).is_some(), "{e}");
+        // A proxy on loopback, set by the operator: its address passes, the target does not.
+        let proxy = ureq::Proxy::new("http://127.0.0.1:9").unwrap();
+        let with_proxy = ureq::config::Config::builder()
+            .proxy(Some(proxy.clone()))
+            .build();
+        assert!(r
+            .resolve(proxy.uri(), &with_proxy, NextTimeout::default())
+            .is_ok());
+        assert!(r
+            .resolve(&target, &with_proxy, NextTimeout::default())
+            .is_err());
+        // The test guard lets loopback through.
+        let lo = GuardedResolver::new(Guard { loopback: true });
+        assert!(lo.resolve(&target, &plain, NextTimeout::default()).is_ok());
+        assert!(refused_message(&ureq::Error::HostNotFound).is_none());
+    }
+
+    #[test]
+    fn behind_a_proxy_the_target_name_is_resolved_and_checked_first() {
+        let t = Duration::from_secs(5);
+        let proxy = ureq::Proxy::new("http://127.0.0.1:9").unwrap();
+        let u = url::Url::parse("https://localhost:8443/x").unwrap();
+        let e = precheck(Guard::default(), &u, Some(&proxy), t).unwrap_err();
+        assert!(e.starts_with("localhost resolves to "), "{e}");
+        // A host the proxy does not handle (NO_PROXY) is connected to directly, so the
+        // resolver checks it instead.
+        let bypass = ureq::Proxy::builder(ureq::ProxyProtocol::Http)
+            .host("127.0.0.1")
+            .port(9)
+            .no_proxy("localhost")
+            .build()
+            .unwrap();
+        assert!(precheck(Guard::default(), &u, Some(&bypass), t).is_ok());
+    }
 }
