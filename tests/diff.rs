@@ -929,6 +929,7 @@ fn redirect(to: &str) -> Vec<u8> {
 fn loopback() -> FetchOptions {
     let mut o = FetchOptions::default();
     o.insecure_allow_http_loopback = true;
+    o.allow_private_network = true;
     o.timeout = std::time::Duration::from_secs(20);
     o
 }
@@ -1195,6 +1196,7 @@ mod cli {
                 &o,
                 &format!("{base}/federationmetadata.xml"),
                 "--insecure-allow-http-loopback",
+                "--allow-private-network",
                 "--fail-on",
                 "action",
             ])

@@ -968,7 +968,12 @@ fn cli_writes_only_with_o_and_prints_a_summary() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
-    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.ends_with(".tmp") && !n.contains(".samlcheck-tmp-")),
+        "{names:?}"
+    );
 }
 
 #[test]

@@ -38,9 +38,10 @@ mod cert;
 mod endpoint;
 mod entity;
 mod fetch;
+mod netguard;
 mod rules;
 
-pub use fetch::{fetch, is_url, load, FetchOptions};
+pub use fetch::{fetch, is_url, load, non_public, redact_url, FetchOptions, MAX_TIMEOUT};
 pub(crate) use rules::RULES;
 
 use crate::finding::{Finding, Location, Severity};

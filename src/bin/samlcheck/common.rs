@@ -4,6 +4,34 @@ use chrono::{DateTime, Utc};
 use std::io::Write;
 use std::process::ExitCode;
 
+/// `--timeout` for a fetch: 1 to 3600 seconds (an hour; a real fetch takes seconds).
+pub const TIMEOUT_SECS: (i128, i128) = (1, 3600);
+/// `--warn-days` and other day counts: 0 to 36500 (a hundred years, beyond any
+/// certificate's lifetime).
+pub const DAYS: (i128, i128) = (0, 36500);
+
+/// A whole number in `lo..=hi`; anything else (a fraction, a number too big for any type)
+/// is refused with a message giving the range. With clap this is an argument error (exit
+/// 2): `invalid value '99999999999' for '--timeout <SECONDS>': expected a whole number of
+/// seconds from 1 to 3600`.
+fn in_range<T: TryFrom<i128>>(s: &str, (lo, hi): (i128, i128), unit: &str) -> Result<T, String> {
+    let msg = || format!("expected a whole number of {unit} from {lo} to {hi}");
+    match s.trim().parse::<i128>() {
+        Ok(n) if (lo..=hi).contains(&n) => T::try_from(n).map_err(|_| msg()),
+        _ => Err(msg()),
+    }
+}
+
+/// A clap value parser for a number of seconds in [`TIMEOUT_SECS`].
+pub fn timeout_secs() -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync + 'static {
+    |s: &str| in_range(s, TIMEOUT_SECS, "seconds")
+}
+
+/// A clap value parser for a number of days in [`DAYS`].
+pub fn days() -> impl Fn(&str) -> Result<i64, String> + Clone + Send + Sync + 'static {
+    |s: &str| in_range(s, DAYS, "days")
+}
+
 /// Options every subcommand takes.
 #[derive(clap::Args, Debug)]
 pub struct Global {

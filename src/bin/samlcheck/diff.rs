@@ -23,10 +23,16 @@ pub struct Args {
     /// of OLD.
     #[arg(long, value_name = "FINGERPRINT")]
     pub known_cert: Vec<String>,
-    /// Timeout for fetching a URL, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    /// Timeout for fetching a URL, in seconds (1 to 3600).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = crate::common::timeout_secs())]
     pub timeout: u64,
-    /// Allow plain http:// to a loopback address (tests only).
+    /// Allow a URL, or a redirect, to reach a loopback, private, link-local, unique-local
+    /// or other non-public address (refused by default: a CI gate must not fetch from
+    /// inside its own network on behalf of a pull request).
+    #[arg(long)]
+    pub allow_private_network: bool,
+    /// Allow plain http:// to a loopback address (tests only; needs
+    /// --allow-private-network too).
     #[arg(long, hide = true)]
     pub insecure_allow_http_loopback: bool,
 }
@@ -50,8 +56,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     }
     let limits = Limits::default();
     let mut fetch = FetchOptions::default();
-    fetch.timeout = std::time::Duration::from_secs(args.timeout.max(1));
+    fetch.timeout = std::time::Duration::from_secs(args.timeout);
     fetch.insecure_allow_http_loopback = args.insecure_allow_http_loopback;
+    fetch.allow_private_network = args.allow_private_network;
     let load = |src: &str| {
         diff::load(src, &limits, &fetch).map_err(|e| {
             if diff::is_url(src) {
@@ -74,7 +81,12 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         opts.known_certs = Some(args.known_cert.clone());
     }
     let d = diff::diff(&old, &new, &opts);
-    let findings = d.findings(&args.old, &args.new);
+    // A URL's user:password never reaches the output.
+    let names = Names {
+        old: shown(&args.old),
+        new: shown(&args.new),
+    };
+    let findings = d.findings(&names.old, &names.new);
     let fails = match args.fail_on {
         DiffFailOn::Never => false,
         DiffFailOn::Any => d.content_changed,
@@ -90,11 +102,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         return code;
     }
     let out = match ctx.format {
-        Format::Json => json(args, &d, &findings),
+        Format::Json => json(&names, &d, &findings),
         Format::Sarif | Format::Junit => {
             let mut r = samlcheck::report::Report::new("diff", ctx.at);
             r.files.push(samlcheck::report::FileReport {
-                file: args.new.clone(),
+                file: names.new.clone(),
                 entities: new.entity_ids(),
                 findings: findings.clone(),
             });
@@ -104,7 +116,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
                 Err(m) => return usage_error(&m),
             }
         }
-        _ => text(args, &d, ctx.color),
+        _ => text(&names, &d, ctx.color),
     };
     match emit(&out) {
         Ok(()) => code,
@@ -126,7 +138,22 @@ struct JsonOut<'a> {
     findings: &'a [Finding],
 }
 
-fn json(args: &Args, d: &Diff, findings: &[Finding]) -> String {
+/// OLD and NEW as shown in the output.
+struct Names {
+    old: String,
+    new: String,
+}
+
+/// A source as shown: a URL without its user information.
+fn shown(src: &str) -> String {
+    if diff::is_url(src) {
+        diff::redact_url(src)
+    } else {
+        src.to_string()
+    }
+}
+
+fn json(args: &Names, d: &Diff, findings: &[Finding]) -> String {
     let o = JsonOut {
         tool: "samlcheck",
         version: env!("CARGO_PKG_VERSION"),
@@ -155,7 +182,7 @@ fn paint(class: Class, color: bool) -> String {
     format!("\x1b[{code}m{label:<11}\x1b[0m")
 }
 
-fn text(args: &Args, d: &Diff, color: bool) -> String {
+fn text(args: &Names, d: &Diff, color: bool) -> String {
     let mut s = String::new();
     use samlcheck::report::escape_text as esc;
     let _ = writeln!(s, "diff {} -> {}", esc(&args.old), esc(&args.new));

@@ -13,11 +13,11 @@ pub struct Args {
     /// Metadata files (an EntityDescriptor or an EntitiesDescriptor aggregate each).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Report certificates that expire within this many days.
-    #[arg(long, value_name = "N", default_value_t = 30)]
+    /// Report certificates that expire within this many days (0 to 36500).
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = crate::common::days())]
     pub warn_days: i64,
-    /// Report a validUntil further ahead than this many days.
-    #[arg(long, value_name = "N", default_value_t = 366)]
+    /// Report a validUntil further ahead than this many days (0 to 36500).
+    #[arg(long, value_name = "N", default_value_t = 366, value_parser = crate::common::days())]
     pub far_future_days: i64,
     /// Exit 1 when a finding reaches this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]

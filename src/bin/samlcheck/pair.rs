@@ -14,8 +14,8 @@ pub struct Args {
     /// The two metadata files, SP and IdP in either order.
     #[arg(num_args = 2, value_names = ["FILE_A", "FILE_B"], required = true)]
     pub files: Vec<PathBuf>,
-    /// Warn when a certificate expires within this many days.
-    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    /// Warn when a certificate expires within this many days (0 to 36500).
+    #[arg(long, default_value_t = 30, value_name = "DAYS", value_parser = common::days())]
     pub warn_days: i64,
     /// The lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]

@@ -16,7 +16,9 @@ pub struct Args {
     /// Where to write the result (`-` for standard output). Required unless --in-place.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<String>,
-    /// Replace FILE itself (through a temporary file and a rename: a failure loses nothing).
+    /// Replace FILE itself, through a temporary file `.FILE.samlcheck-tmp-PID` and a rename: a
+    /// failure or an interrupt loses nothing and leaves no temporary file; the new file keeps
+    /// FILE's mode, owner and group (owner: as root).
     #[arg(long, conflicts_with = "output")]
     pub in_place: bool,
     /// Drop the UTF-8 byte order mark (AWS IAM refuses files that start with one).
@@ -248,9 +250,24 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             }
         }
         Target::File(path) => {
-            if let Err(e) = write_atomically(path, &out.bytes, args.in_place.then_some(&args.file))
-            {
-                return crate::common::input_error(&format!("{}: {e}", path.display()));
+            // --in-place: the new file keeps the original's mode, owner and group (the path
+            // is the real file when the input is a symbolic link).
+            let keep = args.in_place.then_some(path.as_path());
+            match crate::atomic::write(path, &out.bytes, keep) {
+                Ok(w) => {
+                    for p in &w.removed {
+                        if !ctx.quiet {
+                            eprintln!(
+                                "samlcheck: removed {}, a temporary file an interrupted run left",
+                                p.display()
+                            );
+                        }
+                    }
+                    for m in &w.warnings {
+                        eprintln!("samlcheck: warning: {m}");
+                    }
+                }
+                Err(e) => return crate::common::input_error(&format!("{}: {e}", path.display())),
             }
             if !ctx.quiet {
                 if let Err(code) = crate::common::emit(&summary) {
@@ -319,38 +336,6 @@ fn summary(out: &rewrite::Rewritten, ctx: &Ctx, file: &str, target: &Target) -> 
         out.bytes.len()
     ));
     s
-}
-
-/// Writes through a temporary file in the same directory and a rename; the original (for
-/// --in-place) keeps its permissions. On failure the temporary file is removed and the
-/// destination is untouched.
-fn write_atomically(path: &Path, bytes: &[u8], original: Option<&PathBuf>) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.samlcheck-{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        if let Some(orig) = original {
-            let perms = std::fs::metadata(orig)?.permissions();
-            std::fs::set_permissions(&tmp, perms)?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        e.to_string()
-    })
 }
 
 /// Writes the document to standard output; a closed pipe is not an error.

@@ -12,8 +12,8 @@ use std::process::ExitCode;
 pub struct Args {
     /// The metadata file.
     pub file: PathBuf,
-    /// Mark certificates that expire within this many days.
-    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    /// Mark certificates that expire within this many days (0 to 36500).
+    #[arg(long, default_value_t = 30, value_name = "DAYS", value_parser = crate::common::days())]
     pub warn_days: i64,
 }
 

@@ -36,8 +36,9 @@ pub struct Args {
     /// A trusted certificate fingerprint, SHA-256 or SHA-1 hex (colons allowed); repeatable.
     #[arg(long = "fingerprint", value_name = "HEX")]
     pub fingerprints: Vec<String>,
-    /// Warn when a signing or pinned certificate expires within this many days of --at.
-    #[arg(long, value_name = "N", default_value_t = 30)]
+    /// Warn when a signing or pinned certificate expires within this many days of --at (0
+    /// to 36500).
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = crate::common::days())]
     pub warn_days: i64,
     /// Also exit 1 when a finding reaches this severity (`warning`: fail on what weakens
     /// the verdict, such as an expired signer or SHA-1). A signature that does not verify
