@@ -58,38 +58,130 @@ fn is_name_char(c: char) -> bool {
 
 /// `xmlns:p=""` undeclares a prefix, which Namespaces in XML 1.0 forbids (constraint "No
 /// Prefix Undeclaring"); roxmltree accepts it, and then `p:x` below it has no namespace and
-/// no serialization of it parses again. `quote` is the offset of the empty value's opening
-/// quote.
-fn undeclared_prefix(text: &str, quote: usize) -> Result<(), Error> {
+/// no serialization of it parses again. `name_at` is the offset of the attribute name.
+fn undeclared_prefix(text: &str, name: &[u8], name_at: usize) -> Error {
+    Error::Xml {
+        what: format!(
+            "namespace prefix `{}` declared with an empty URI (undeclaring a prefix is not allowed in XML 1.0)",
+            String::from_utf8_lossy(name.get(6..).unwrap_or(&[]))
+        )
+        .into(),
+        pos: LineIndex::new(text).pos(text, name_at),
+    }
+}
+
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Offset of the first byte at or after `i` for which `stop` holds (or the end).
+fn until(b: &[u8], mut i: usize, stop: impl Fn(u8) -> bool) -> usize {
+    while b.get(i).is_some_and(|c| !stop(*c)) {
+        i += 1;
+    }
+    i
+}
+
+/// What the walk of one start tag found.
+struct Tag {
+    /// Offset just past the tag (past `>`, or at a `<` or the end when malformed).
+    end: usize,
+    self_closing: bool,
+    /// Namespace declarations on the element.
+    namespaces: u32,
+}
+
+/// Walks one start tag from its `<` at `start`, forward only: every byte is looked at once
+/// (names and white space byte by byte, values by `memchr`). Counts attributes and
+/// namespace declarations against their limits. A malformed tag ends the walk early;
+/// roxmltree then says where it is wrong.
+fn start_tag(text: &str, start: usize, limits: &Limits) -> Result<Tag, Error> {
     let b = text.as_bytes();
-    let mut j = quote;
-    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
-    while j > 0 && b.get(j - 1).copied().is_some_and(ws) {
-        j -= 1;
+    let lines = || LineIndex::new(text);
+    let name_stop = |c: u8| is_ws(c) || matches!(c, b'=' | b'>' | b'/' | b'<' | b'"' | b'\'');
+    let mut i = until(b, start + 1, name_stop);
+    let mut attributes: u32 = 0;
+    let mut namespaces: u32 = 0;
+    loop {
+        i = until(b, i, |c| !is_ws(c));
+        match b.get(i).copied() {
+            None | Some(b'<') => {
+                return Ok(Tag {
+                    end: i,
+                    self_closing: false,
+                    namespaces,
+                })
+            }
+            Some(b'>') => {
+                return Ok(Tag {
+                    end: i + 1,
+                    self_closing: false,
+                    namespaces,
+                })
+            }
+            Some(b'/') if b.get(i + 1) == Some(&b'>') => {
+                return Ok(Tag {
+                    end: i + 2,
+                    self_closing: true,
+                    namespaces,
+                })
+            }
+            Some(b'/') => {
+                i += 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        // An attribute: name, optional white space, '=', optional white space, value.
+        let name_at = i;
+        i = until(b, i, name_stop);
+        let name = b.get(name_at..i).unwrap_or(&[]);
+        let is_ns = name == b"xmlns" || name.starts_with(b"xmlns:");
+        if is_ns {
+            namespaces = namespaces.saturating_add(1);
+            if namespaces > limits.max_namespaces_per_element {
+                return Err(Error::LimitExceeded {
+                    what: "namespace declarations on one element",
+                    limit: u64::from(limits.max_namespaces_per_element),
+                    pos: lines().pos(text, name_at),
+                });
+            }
+        } else {
+            attributes = attributes.saturating_add(1);
+            if attributes > limits.max_attributes_per_element {
+                return Err(Error::LimitExceeded {
+                    what: "attributes on one element",
+                    limit: u64::from(limits.max_attributes_per_element),
+                    pos: lines().pos(text, name_at),
+                });
+            }
+        }
+        i = until(b, i, |c| !is_ws(c));
+        if b.get(i) == Some(&b'=') {
+            i = until(b, i + 1, |c| !is_ws(c));
+        }
+        let Some(q @ (b'"' | b'\'')) = b.get(i).copied() else {
+            // No value where one must be: malformed, or a lone name character; step on.
+            if i == name_at {
+                i += 1;
+            }
+            continue;
+        };
+        let vstart = i + 1;
+        let vend =
+            memchr::memchr(q, b.get(vstart..).unwrap_or(&[])).map_or(b.len(), |p| vstart + p);
+        if (vend - vstart) as u64 > limits.max_attribute_len {
+            return Err(Error::LimitExceeded {
+                what: "attribute value length",
+                limit: limits.max_attribute_len,
+                pos: lines().pos(text, vstart),
+            });
+        }
+        if vend == vstart && name.starts_with(b"xmlns:") {
+            return Err(undeclared_prefix(text, name, name_at));
+        }
+        i = vend + 1;
     }
-    if j == 0 || b.get(j - 1) != Some(&b'=') {
-        return Ok(());
-    }
-    j -= 1;
-    while j > 0 && b.get(j - 1).copied().is_some_and(ws) {
-        j -= 1;
-    }
-    let end = j;
-    while j > 0 && !b.get(j - 1).copied().is_some_and(|c| ws(c) || c == b'<') {
-        j -= 1;
-    }
-    let name = b.get(j..end).unwrap_or(&[]);
-    if name.starts_with(b"xmlns:") {
-        return Err(Error::Xml {
-            what: format!(
-                "namespace prefix `{}` declared with an empty URI (undeclaring a prefix is not allowed in XML 1.0)",
-                String::from_utf8_lossy(name.get(6..).unwrap_or(&[]))
-            )
-            .into(),
-            pos: LineIndex::new(text).pos(text, j),
-        });
-    }
-    Ok(())
 }
 
 /// Scans `text` and returns the first limit, DTD or reserved-name problem found.
@@ -97,6 +189,9 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
     let b = text.as_bytes();
     let mut i = 0usize;
     let mut depth: u32 = 0;
+    // Namespace declarations in scope at each open element (declarations on it and on its
+    // ancestors); its length is `depth`, so at most `max_depth`.
+    let mut in_scope: Vec<u32> = Vec::new();
     let lines = || LineIndex::new(text);
     while i < b.len() {
         // Character data up to the next '<'.
@@ -141,47 +236,23 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
             i += 2;
         } else if rest.starts_with(b"</") {
             depth = depth.saturating_sub(1);
+            in_scope.pop();
             i = memchr::memchr(b'>', b.get(i..).unwrap_or(&[])).map_or(b.len(), |p| i + p + 1);
         } else {
-            // A start tag: walk attributes, honouring quotes, to its end.
+            // A start tag.
             let start = i;
-            i += 1;
-            let mut self_closing = false;
-            while i < b.len() {
-                match b.get(i).copied() {
-                    Some(q @ (b'"' | b'\'')) => {
-                        let vstart = i + 1;
-                        let vend = memchr::memchr(q, b.get(vstart..).unwrap_or(&[]))
-                            .map_or(b.len(), |p| vstart + p);
-                        if (vend - vstart) as u64 > limits.max_attribute_len {
-                            return Err(Error::LimitExceeded {
-                                what: "attribute value length",
-                                limit: limits.max_attribute_len,
-                                pos: lines().pos(text, vstart),
-                            });
-                        }
-                        if vend == vstart {
-                            undeclared_prefix(text, i)?;
-                        }
-                        i = vend + 1;
-                    }
-                    Some(b'>') => {
-                        self_closing = i > start + 1 && b.get(i - 1) == Some(&b'/');
-                        i += 1;
-                        break;
-                    }
-                    Some(b'<') => break, // malformed; roxmltree will say where
-                    _ => {
-                        // Jump to the next quote, '>' or '<' (names and spaces need no look).
-                        let rest = b.get(i..).unwrap_or(&[]);
-                        let next =
-                            memchr::memchr3(b'"', b'\'', b'>', rest).map_or(b.len(), |p| i + p);
-                        let lt = memchr::memchr(b'<', b.get(i..next).unwrap_or(&[])).map(|p| i + p);
-                        i = lt.unwrap_or(next).max(i + 1);
-                    }
-                }
+            let tag = start_tag(text, start, limits)?;
+            i = tag.end.max(i + 1);
+            let inherited = in_scope.last().copied().unwrap_or(0);
+            let scope = inherited.saturating_add(tag.namespaces);
+            if scope > limits.max_namespaces_in_scope {
+                return Err(Error::LimitExceeded {
+                    what: "namespace declarations in scope",
+                    limit: u64::from(limits.max_namespaces_in_scope),
+                    pos: lines().pos(text, start),
+                });
             }
-            if !self_closing {
+            if !tag.self_closing {
                 depth = depth.saturating_add(1);
                 if depth > limits.max_depth {
                     return Err(Error::LimitExceeded {
@@ -190,6 +261,7 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
                         pos: lines().pos(text, start),
                     });
                 }
+                in_scope.push(scope);
             }
         }
     }
@@ -308,5 +380,54 @@ mod tests {
         assert!(prescan("<a x='12345'/>", &limits).is_err());
         assert!(prescan("<a>12345</a>", &limits).is_err());
         assert!(prescan("<a x='1234'>1234</a>", &limits).is_ok());
+    }
+
+    #[test]
+    fn attribute_and_namespace_counts() {
+        let limits = Limits {
+            max_attributes_per_element: 2,
+            max_namespaces_per_element: 2,
+            max_namespaces_in_scope: 3,
+            ..Limits::default()
+        };
+        let ok = [
+            "<a x='1' y = \"2\" xmlns='u' xmlns:p='v'/>",
+            "<a xmlns:p='u' xmlns:q='u'><b xmlns:r='u'/><c xmlns:r='u'/></a>",
+            "<a xmlns:p='u' xmlns:q='u'><b xmlns:r='u'/></a><z xmlns:a='u' xmlns:b='u'/>",
+        ];
+        for s in ok {
+            assert!(prescan(s, &limits).is_ok(), "{s}");
+        }
+        for (s, what, col) in [
+            ("<a x='1' y='2' z='3'/>", "attributes on one element", 16),
+            (
+                "<a xmlns='u' xmlns:p='v' xmlns:q='w'/>",
+                "namespace declarations on one element",
+                26,
+            ),
+            (
+                "<a xmlns:p='u' xmlns:q='u'><b><c xmlns:r='u' xmlns:s='u'/></b></a>",
+                "namespace declarations in scope",
+                31,
+            ),
+        ] {
+            let e = prescan(s, &limits).unwrap_err();
+            assert!(
+                matches!(e, Error::LimitExceeded { what: w, .. } if w == what),
+                "{s}: {e}"
+            );
+            assert_eq!(e.pos().unwrap().col, col, "{s}: {e}");
+        }
+    }
+
+    #[test]
+    fn malformed_attribute_runs_end_in_linear_time() {
+        // `=""` repeated after one name used to be walked back to the name for every empty
+        // value; now the walk is forward only and stops at the attribute limit.
+        let s = format!("<a b{}/>", "=\"\"".repeat(100_000));
+        let e = prescan(&s, &Limits::default()).unwrap_err();
+        assert!(e.to_string().contains("attributes on one element"), "{e}");
+        let s = format!("<a xmlns:b{}/>", "=\"\"".repeat(100_000));
+        assert!(prescan(&s, &Limits::default()).is_err());
     }
 }
