@@ -31,16 +31,18 @@ pub struct Limits {
     /// the earlier ones of its element (quadratic in this number), so it is checked before
     /// the tree is built.
     pub max_attributes_per_element: u32,
-    /// Most namespace declarations (`xmlns`, `xmlns:p`) on one element. Default 128: real
-    /// metadata declares at most about 20 on one element (19 in the corpus). roxmltree
-    /// checks each declaration against the earlier ones of its element (quadratic).
+    /// Most namespace declarations (`xmlns`, `xmlns:p`) on one element. Default 64: real
+    /// metadata declares at most about 20 on one element (19 in the corpus of real files,
+    /// aggregates included). roxmltree checks each declaration against the earlier ones of
+    /// its element (quadratic in this number).
     pub max_namespaces_per_element: u32,
-    /// Most namespace declarations in scope at one element: the declarations on it and on
-    /// all its ancestors, a re-declared prefix counted again. Default 256: the corpus has at
-    /// most 19, and a federation aggregate declares about 10 on its root and 10 to 20 per
-    /// entity. roxmltree copies the inherited declarations into every element that declares
-    /// one and searches them for every prefixed name, so its work is this number times the
-    /// number of elements; the cap keeps that linear in the input.
+    /// Most namespace prefixes in scope at one element (declared on it or an ancestor; a
+    /// re-declared prefix counts once). Default 64: at most 19 in the corpus of real files;
+    /// a federation aggregate declares about 10 on its root and 10 to 20 per entity, mostly
+    /// the same prefixes. roxmltree copies the prefixes in scope into every element that
+    /// declares one, comparing each with those copied so far (this number squared, per
+    /// element), and searches them for every prefixed name; the cap keeps that linear in
+    /// the input (at 256 a 1 MB file of such elements took 4 s).
     pub max_namespaces_in_scope: u32,
 }
 
@@ -54,8 +56,8 @@ impl Default for Limits {
             max_text_len: 16 * 1024 * 1024,
             // #15 reader
             max_attributes_per_element: 256,
-            max_namespaces_per_element: 128,
-            max_namespaces_in_scope: 256,
+            max_namespaces_per_element: 64,
+            max_namespaces_in_scope: 64,
         }
     }
 }

@@ -152,33 +152,40 @@ fn namespace_declarations_per_element_cap() {
 fn namespace_declarations_in_scope_cap() {
     let l = Limits::default().max_namespaces_in_scope as usize;
     let per = Limits::default().max_namespaces_per_element as usize;
-    // The root declares `md` and per - 1 more (the per-element cap), a child 100, a
-    // grandchild the rest.
-    let at = levels(&[per - 1, 100, l - per - 100]);
-    assert!(parse(&at).is_ok());
+    assert!(
+        l <= per + 1,
+        "the in-scope cap is reachable one element at a time"
+    );
+    let (a, b) = (l / 2 - 1, l / 4);
+    assert!(parse(&levels(&[a, b, l - 1 - a - b])).is_ok());
     capped(
-        &levels(&[per - 1, 100, l - per - 99]),
+        &levels(&[a, b, l - a - b]),
         "namespace declarations in scope",
     );
     // Many declarations inherited by many elements: accepted under the cap with a model of
     // linear size, refused past it.
     linear(
         [1000, 4000, 16_000].map(|n| {
-            let s = inherited(100, n);
+            let s = inherited(per - 4, n);
             (s.len(), model_size(&s))
         }),
         4,
     );
+    // A prefix declared again at every level counts once; new prefixes at every level add up.
+    let again = format!(
+        "<a xmlns:md=\"{MD}\">{}{}</a>",
+        "<b xmlns:p=\"u\" xmlns:q=\"u\">".repeat(200),
+        "</b>".repeat(200)
+    );
+    assert!(matches!(parse(&again), Err(Error::NotMetadata { .. })));
     let deep = format!(
-        "<a xmlns:md=\"{MD}\">{}{}",
-        "<b xmlns:p=\"u\" xmlns:q=\"u\">".repeat(l / 2),
-        "</b>".repeat(l / 2)
+        "<a xmlns:md=\"{MD}\">{}{}</a>",
+        (0..l)
+            .map(|i| format!("<b xmlns:p{i}=\"u\">"))
+            .collect::<String>(),
+        "</b>".repeat(l)
     );
-    let e = parse(&format!("{deep}</a>")).unwrap_err();
-    assert!(
-        e.to_string().contains("namespace declarations in scope"),
-        "{e}"
-    );
+    capped(&deep, "namespace declarations in scope");
 }
 
 #[test]
@@ -267,8 +274,8 @@ fn cli_at_and_past_each_new_limit() {
             "namespace declarations on one element",
         ),
         (
-            levels(&[per - 1, 100, s - per - 100]),
-            levels(&[per - 1, 100, s - per - 99]),
+            levels(&[s / 2 - 1, s / 4, s - 1 - (s / 2 - 1) - s / 4]),
+            levels(&[s / 2 - 1, s / 4, s - (s / 2 - 1) - s / 4]),
             "namespace declarations in scope",
         ),
     ] {

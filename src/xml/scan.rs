@@ -8,6 +8,7 @@
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::xml::LineIndex;
+use std::collections::HashMap;
 
 /// A processing instruction target may not be `xml` in any case (XML 1.0 section 2.6):
 /// only the XML declaration, at the very start and followed by a space, has that name.
@@ -87,15 +88,18 @@ struct Tag {
     /// Offset just past the tag (past `>`, or at a `<` or the end when malformed).
     end: usize,
     self_closing: bool,
-    /// Namespace declarations on the element.
-    namespaces: u32,
 }
 
 /// Walks one start tag from its `<` at `start`, forward only: every byte is looked at once
 /// (names and white space byte by byte, values by `memchr`). Counts attributes and
 /// namespace declarations against their limits. A malformed tag ends the walk early;
 /// roxmltree then says where it is wrong.
-fn start_tag(text: &str, start: usize, limits: &Limits) -> Result<Tag, Error> {
+fn start_tag<'t>(
+    text: &'t str,
+    start: usize,
+    limits: &Limits,
+    prefixes: &mut Vec<&'t [u8]>,
+) -> Result<Tag, Error> {
     let b = text.as_bytes();
     let lines = || LineIndex::new(text);
     let name_stop = |c: u8| is_ws(c) || matches!(c, b'=' | b'>' | b'/' | b'<' | b'"' | b'\'');
@@ -109,21 +113,18 @@ fn start_tag(text: &str, start: usize, limits: &Limits) -> Result<Tag, Error> {
                 return Ok(Tag {
                     end: i,
                     self_closing: false,
-                    namespaces,
                 })
             }
             Some(b'>') => {
                 return Ok(Tag {
                     end: i + 1,
                     self_closing: false,
-                    namespaces,
                 })
             }
             Some(b'/') if b.get(i + 1) == Some(&b'>') => {
                 return Ok(Tag {
                     end: i + 2,
                     self_closing: true,
-                    namespaces,
                 })
             }
             Some(b'/') => {
@@ -138,6 +139,7 @@ fn start_tag(text: &str, start: usize, limits: &Limits) -> Result<Tag, Error> {
         let name = b.get(name_at..i).unwrap_or(&[]);
         let is_ns = name == b"xmlns" || name.starts_with(b"xmlns:");
         if is_ns {
+            prefixes.push(name.get(6..).unwrap_or(&[]));
             namespaces = namespaces.saturating_add(1);
             if namespaces > limits.max_namespaces_per_element {
                 return Err(Error::LimitExceeded {
@@ -189,9 +191,13 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
     let b = text.as_bytes();
     let mut i = 0usize;
     let mut depth: u32 = 0;
-    // Namespace declarations in scope at each open element (declarations on it and on its
-    // ancestors); its length is `depth`, so at most `max_depth`.
-    let mut in_scope: Vec<u32> = Vec::new();
+    // Namespace prefixes in scope, as roxmltree keeps them (a re-declared prefix replaces
+    // the inherited one): `log` holds the prefixes declared on the open elements, `marks`
+    // where each open element's start in `log`, `bound` how many times each is declared.
+    let mut log: Vec<&[u8]> = Vec::new();
+    let mut marks: Vec<usize> = Vec::new();
+    let mut bound: HashMap<&[u8], u32> = HashMap::new();
+    let mut in_scope: u32 = 0;
     let lines = || LineIndex::new(text);
     while i < b.len() {
         // Character data up to the next '<'.
@@ -236,23 +242,33 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
             i += 2;
         } else if rest.starts_with(b"</") {
             depth = depth.saturating_sub(1);
-            in_scope.pop();
+            if let Some(mark) = marks.pop() {
+                unbind(&mut log, mark, &mut bound, &mut in_scope);
+            }
             i = memchr::memchr(b'>', b.get(i..).unwrap_or(&[])).map_or(b.len(), |p| i + p + 1);
         } else {
             // A start tag.
             let start = i;
-            let tag = start_tag(text, start, limits)?;
+            let mark = log.len();
+            let tag = start_tag(text, start, limits, &mut log)?;
             i = tag.end.max(i + 1);
-            let inherited = in_scope.last().copied().unwrap_or(0);
-            let scope = inherited.saturating_add(tag.namespaces);
-            if scope > limits.max_namespaces_in_scope {
+            for p in log.get(mark..).unwrap_or(&[]) {
+                let c = bound.entry(p).or_insert(0);
+                if *c == 0 {
+                    in_scope = in_scope.saturating_add(1);
+                }
+                *c = c.saturating_add(1);
+            }
+            if in_scope > limits.max_namespaces_in_scope {
                 return Err(Error::LimitExceeded {
                     what: "namespace declarations in scope",
                     limit: u64::from(limits.max_namespaces_in_scope),
                     pos: lines().pos(text, start),
                 });
             }
-            if !tag.self_closing {
+            if tag.self_closing {
+                unbind(&mut log, mark, &mut bound, &mut in_scope);
+            } else {
                 depth = depth.saturating_add(1);
                 if depth > limits.max_depth {
                     return Err(Error::LimitExceeded {
@@ -261,11 +277,23 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
                         pos: lines().pos(text, start),
                     });
                 }
-                in_scope.push(scope);
+                marks.push(mark);
             }
         }
     }
     Ok(())
+}
+
+/// Forgets the declarations of an element that ends (those in `log` from `mark`).
+fn unbind(log: &mut Vec<&[u8]>, mark: usize, bound: &mut HashMap<&[u8], u32>, in_scope: &mut u32) {
+    for p in log.drain(mark..) {
+        if let Some(c) = bound.get_mut(p) {
+            *c = c.saturating_sub(1);
+            if *c == 0 {
+                *in_scope = in_scope.saturating_sub(1);
+            }
+        }
+    }
 }
 
 fn skip_past(b: &[u8], from: usize, pat: &[u8]) -> usize {
