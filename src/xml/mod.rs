@@ -461,4 +461,27 @@ mod tests {
         let b = doc.root().children().find(|n| n.has_tag_name("b")).unwrap();
         assert_eq!(doc.node_pos(b), Pos::new(2, 7, 11));
     }
+
+    #[test]
+    fn paths_are_bounded_and_indexed() {
+        let long = "n".repeat(300);
+        let s = format!("<a><{long}><b><c/><c/><d/></b></{long}></a>");
+        let doc = XmlDoc::parse(&s, &Limits::default()).unwrap();
+        let b = doc
+            .root()
+            .descendants()
+            .find(|n| n.has_tag_name("b"))
+            .unwrap();
+        let kids: Vec<_> = b.children().collect();
+        assert_eq!(element_path(kids[1]), "/…/b/c[2]");
+        assert_eq!(element_path(kids[2]), "/…/b/d");
+        let mut cache = PathCache::default();
+        assert_eq!(cache.path(kids[0]), "/…/b/c[1]");
+        assert_eq!(cache.path(kids[2]), "/…/b/d");
+        let doc = XmlDoc::parse("<a><b/><c/><b/></a>", &Limits::default()).unwrap();
+        let kids: Vec<_> = doc.root().children().collect();
+        assert_eq!(element_path(kids[0]), "/a/b[1]");
+        assert_eq!(PathCache::default().path(kids[2]), "/a/b[2]");
+        assert_eq!(PathCache::default().path(kids[1]), "/a/c");
+    }
 }
