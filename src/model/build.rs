@@ -391,8 +391,9 @@ fn role(cx: &Ctx<'_, '_>, n: Node<'_, '_>, kind: RoleKind, path: String) -> Role
             (Some(ns::MD), "KeyDescriptor") => r.keys.push(key_descriptor(cx, k, p)),
             (Some(ns::MD), "NameIDFormat") => r.nameid_formats.push(text(cx, k, p)),
             (Some(ns::MD), "Extensions") => {
-                r.extensions = extensions(cx, k, &p);
-                for (d, dp) in kids(k, &p) {
+                let ks = kids(k, &p);
+                r.extensions = extensions_of(cx, &ks);
+                for (d, dp) in ks {
                     if let Some(kind) = endpoint_kind(d) {
                         r.endpoints.push(endpoint(cx, d, kind, dp));
                     }
@@ -566,13 +567,19 @@ fn contact(cx: &Ctx<'_, '_>, n: Node<'_, '_>, path: String) -> Contact {
 }
 
 fn extensions(cx: &Ctx<'_, '_>, n: Node<'_, '_>, path: &str) -> Extensions {
+    extensions_of(cx, &kids(n, path))
+}
+
+/// [`extensions`] from the children of `md:Extensions`, already listed.
+fn extensions_of(cx: &Ctx<'_, '_>, ks: &[(Node<'_, '_>, String)]) -> Extensions {
     let mut x = Extensions {
         present: true,
         ..Extensions::default()
     };
-    for (k, p) in kids(n, path) {
+    for (k, p) in ks {
+        let (k, p) = (*k, p.as_str());
         if xml::is(k, ns::MDUI, "UIInfo") {
-            for (d, dp) in kids(k, &p) {
+            for (d, dp) in kids(k, p) {
                 if xml::is(d, ns::MDUI, "DisplayName") {
                     let lang = d.attribute((ns::XML, "lang")).map(str::to_string);
                     x.display_names.push((lang, text(cx, d, dp)));
@@ -582,13 +589,13 @@ fn extensions(cx: &Ctx<'_, '_>, n: Node<'_, '_>, path: &str) -> Extensions {
             x.registration_authority = attr(cx, k, "registrationAuthority");
             x.registration_instant = attr(cx, k, "registrationInstant");
         } else if xml::is(k, ns::MDATTR, "EntityAttributes") {
-            for (a, ap) in kids(k, &p) {
+            for (a, ap) in kids(k, p) {
                 if xml::is(a, ns::SAML, "Attribute") {
                     x.entity_attributes.push(saml_attribute(cx, a, ap));
                 }
             }
         } else if xml::is(k, ns::SHIBMD, "Scope") {
-            x.scopes.push(text(cx, k, p));
+            x.scopes.push(text(cx, k, p.to_string()));
         }
     }
     x
