@@ -24,6 +24,26 @@ pub struct Limits {
     /// Longest run of character data between two markup tags, in bytes. Default 16 MiB:
     /// base64 certificates and logos are at most a few hundred KiB.
     pub max_text_len: u64,
+    // #15 reader
+    /// Most attributes on one element, namespace declarations not counted. Default 256:
+    /// the files in the corpus of real metadata (aggregates included) carry at most 6, SAML
+    /// metadata elements define at most about 10. roxmltree checks each attribute against
+    /// the earlier ones of its element (quadratic in this number), so it is checked before
+    /// the tree is built.
+    pub max_attributes_per_element: u32,
+    /// Most namespace declarations (`xmlns`, `xmlns:p`) on one element. Default 64: real
+    /// metadata declares at most about 20 on one element (19 in the corpus of real files,
+    /// aggregates included). roxmltree checks each declaration against the earlier ones of
+    /// its element (quadratic in this number).
+    pub max_namespaces_per_element: u32,
+    /// Most namespace prefixes in scope at one element (declared on it or an ancestor; a
+    /// re-declared prefix counts once). Default 64: at most 19 in the corpus of real files;
+    /// a federation aggregate declares about 10 on its root and 10 to 20 per entity, mostly
+    /// the same prefixes. roxmltree copies the prefixes in scope into every element that
+    /// declares one, comparing each with those copied so far (this number squared, per
+    /// element), and searches them for every prefixed name; the cap keeps that linear in
+    /// the input (at 256 a 1 MB file of such elements took 4 s).
+    pub max_namespaces_in_scope: u32,
 }
 
 impl Default for Limits {
@@ -34,6 +54,10 @@ impl Default for Limits {
             max_nodes: 40_000_000,
             max_attribute_len: 1024 * 1024,
             max_text_len: 16 * 1024 * 1024,
+            // #15 reader
+            max_attributes_per_element: 256,
+            max_namespaces_per_element: 64,
+            max_namespaces_in_scope: 64,
         }
     }
 }

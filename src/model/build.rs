@@ -145,32 +145,41 @@ fn duration(cx: &Ctx<'_, '_>, n: Node<'_, '_>) -> Option<Duration> {
     })
 }
 
+/// `parent_path` shortened to at most about [`xml::PATH_MAX`] bytes: past it the outer
+/// segments become `/…`, so that a path costs the same at any depth of nested groups.
+fn bounded(parent_path: &str) -> std::borrow::Cow<'_, str> {
+    if parent_path.len() <= xml::PATH_MAX {
+        return parent_path.into();
+    }
+    let from = parent_path.len().saturating_sub(xml::PATH_MAX / 2);
+    let tail = parent_path
+        .char_indices()
+        .skip_while(|(i, _)| *i < from)
+        .find(|(_, c)| *c == '/')
+        .and_then(|(i, _)| parent_path.get(i..))
+        .unwrap_or("");
+    format!("/…{tail}").into()
+}
+
 /// Element children with their paths (`/parent/Local[n]`, the index only when repeated).
+/// Names are counted in a map, so many distinct child names cost one step each.
 fn kids<'a, 'i>(parent: Node<'a, 'i>, parent_path: &str) -> Vec<(Node<'a, 'i>, String)> {
     let elems: Vec<Node<'a, 'i>> = parent.children().filter(Node::is_element).collect();
-    let mut out = Vec::with_capacity(elems.len());
-    let mut counts: Vec<(&str, usize)> = Vec::new();
+    let parent_path = bounded(parent_path);
+    let mut counts: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(elems.len());
+    let mut idx = Vec::with_capacity(elems.len());
     for n in &elems {
-        let name = n.tag_name().name();
-        let idx = match counts.iter_mut().find(|(k, _)| *k == name) {
-            Some((_, c)) => {
-                *c += 1;
-                *c
-            }
-            None => {
-                counts.push((name, 1));
-                1
-            }
-        };
-        out.push((*n, idx));
+        let c = counts.entry(n.tag_name().name()).or_insert(0);
+        *c += 1;
+        idx.push(*c);
     }
-    out.into_iter()
+    elems
+        .into_iter()
+        .zip(idx)
         .map(|(n, idx)| {
             let name = n.tag_name().name();
-            let total = counts
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map_or(1, |(_, c)| *c);
+            let total = counts.get(name).copied().unwrap_or(1);
             let path = if total > 1 {
                 format!("{parent_path}/{name}[{idx}]")
             } else {
@@ -181,10 +190,9 @@ fn kids<'a, 'i>(parent: Node<'a, 'i>, parent_path: &str) -> Vec<(Node<'a, 'i>, S
         .collect()
 }
 
-fn signature(cx: &Ctx<'_, '_>, n: Node<'_, '_>, path: &str) -> Option<SignaturePresence> {
-    let (sig, p) = kids(n, path)
-        .into_iter()
-        .find(|(k, _)| xml::is(*k, ns::DS, "Signature"))?;
+fn signature(cx: &Ctx<'_, '_>, ks: &[(Node<'_, '_>, String)]) -> Option<SignaturePresence> {
+    let (sig, p) = ks.iter().find(|(k, _)| xml::is(*k, ns::DS, "Signature"))?;
+    let (sig, p) = (*sig, p.clone());
     let reference_uri = xml::child(sig, ns::DS, "SignedInfo")
         .and_then(|si| xml::child(si, ns::DS, "Reference"))
         .and_then(|r| r.attribute("URI"))
@@ -203,22 +211,23 @@ fn group(
     md: &mut Metadata,
 ) {
     let idx = md.groups.len();
-    let ext = kids(n, &path)
-        .into_iter()
+    let ks = kids(n, &path);
+    let ext = ks
+        .iter()
         .find(|(k, _)| xml::is(*k, ns::MD, "Extensions"))
-        .map(|(k, p)| extensions(cx, k, &p))
+        .map(|(k, p)| extensions(cx, *k, p))
         .unwrap_or_default();
     md.groups.push(EntitiesDescriptor {
         name: attr(cx, n, "Name"),
         id: attr(cx, n, "ID"),
         valid_until: timestamp(cx, n),
         cache_duration: duration(cx, n),
-        signature: signature(cx, n, &path),
+        signature: signature(cx, &ks),
         parent,
         extensions: ext,
         place: place(cx, n, path.clone()),
     });
-    for (k, p) in kids(n, &path) {
+    for (k, p) in ks {
         if xml::is(k, ns::MD, "EntitiesDescriptor") {
             group(cx, k, Some(idx), p, md);
         } else if xml::is(k, ns::MD, "EntityDescriptor") {
@@ -234,12 +243,13 @@ fn entity(
     group: Option<usize>,
     path: String,
 ) -> EntityDescriptor {
+    let ks = kids(n, &path);
     let mut e = EntityDescriptor {
         entity_id: attr(cx, n, "entityID"),
         id: attr(cx, n, "ID"),
         valid_until: timestamp(cx, n),
         cache_duration: duration(cx, n),
-        signature: signature(cx, n, &path),
+        signature: signature(cx, &ks),
         group,
         roles: Vec::new(),
         affiliation: false,
@@ -247,9 +257,9 @@ fn entity(
         contacts: Vec::new(),
         extensions: Extensions::default(),
         flavor: crate::flavor::Flavor::Generic,
-        place: place(cx, n, path.clone()),
+        place: place(cx, n, path),
     };
-    for (k, p) in kids(n, &path) {
+    for (k, p) in ks {
         if k.tag_name().namespace() != Some(ns::MD) {
             continue;
         }
@@ -381,8 +391,9 @@ fn role(cx: &Ctx<'_, '_>, n: Node<'_, '_>, kind: RoleKind, path: String) -> Role
             (Some(ns::MD), "KeyDescriptor") => r.keys.push(key_descriptor(cx, k, p)),
             (Some(ns::MD), "NameIDFormat") => r.nameid_formats.push(text(cx, k, p)),
             (Some(ns::MD), "Extensions") => {
-                r.extensions = extensions(cx, k, &p);
-                for (d, dp) in kids(k, &p) {
+                let ks = kids(k, &p);
+                r.extensions = extensions_of(cx, &ks);
+                for (d, dp) in ks {
                     if let Some(kind) = endpoint_kind(d) {
                         r.endpoints.push(endpoint(cx, d, kind, dp));
                     }
@@ -556,13 +567,19 @@ fn contact(cx: &Ctx<'_, '_>, n: Node<'_, '_>, path: String) -> Contact {
 }
 
 fn extensions(cx: &Ctx<'_, '_>, n: Node<'_, '_>, path: &str) -> Extensions {
+    extensions_of(cx, &kids(n, path))
+}
+
+/// [`extensions`] from the children of `md:Extensions`, already listed.
+fn extensions_of(cx: &Ctx<'_, '_>, ks: &[(Node<'_, '_>, String)]) -> Extensions {
     let mut x = Extensions {
         present: true,
         ..Extensions::default()
     };
-    for (k, p) in kids(n, path) {
+    for (k, p) in ks {
+        let (k, p) = (*k, p.as_str());
         if xml::is(k, ns::MDUI, "UIInfo") {
-            for (d, dp) in kids(k, &p) {
+            for (d, dp) in kids(k, p) {
                 if xml::is(d, ns::MDUI, "DisplayName") {
                     let lang = d.attribute((ns::XML, "lang")).map(str::to_string);
                     x.display_names.push((lang, text(cx, d, dp)));
@@ -572,13 +589,13 @@ fn extensions(cx: &Ctx<'_, '_>, n: Node<'_, '_>, path: &str) -> Extensions {
             x.registration_authority = attr(cx, k, "registrationAuthority");
             x.registration_instant = attr(cx, k, "registrationInstant");
         } else if xml::is(k, ns::MDATTR, "EntityAttributes") {
-            for (a, ap) in kids(k, &p) {
+            for (a, ap) in kids(k, p) {
                 if xml::is(a, ns::SAML, "Attribute") {
                     x.entity_attributes.push(saml_attribute(cx, a, ap));
                 }
             }
         } else if xml::is(k, ns::SHIBMD, "Scope") {
-            x.scopes.push(text(cx, k, p));
+            x.scopes.push(text(cx, k, p.to_string()));
         }
     }
     x
@@ -586,6 +603,7 @@ fn extensions(cx: &Ctx<'_, '_>, n: Node<'_, '_>, path: &str) -> Extensions {
 
 /// Collects every `ID` attribute and every value split by a comment or PI.
 fn scan_ids_and_splits(cx: &Ctx<'_, '_>, root: Node<'_, '_>, md: &mut Metadata) {
+    let mut paths = xml::PathCache::default();
     for n in root.descendants().filter(Node::is_element) {
         for a in n.attributes() {
             if a.namespace().is_none() && (a.name() == "ID") {
@@ -604,7 +622,7 @@ fn scan_ids_and_splits(cx: &Ctx<'_, '_>, root: Node<'_, '_>, md: &mut Metadata) 
                     if nonblank && pending {
                         md.split_values.push(Place {
                             pos: cx.doc.node_pos(n),
-                            path: xml::element_path(n),
+                            path: paths.path(n),
                             range: n.range(),
                         });
                         break;

@@ -218,34 +218,113 @@ pub fn text_of(node: roxmltree::Node<'_, '_>) -> (String, bool) {
     (out, interrupted)
 }
 
-/// How many same-named earlier siblings [`element_path`] counts at most, so that paths of
-/// many elements among many siblings stay linear.
+/// How many same-named siblings before and after [`element_path`] looks at, at most, so
+/// that paths of many elements among many siblings stay linear.
 const PATH_CAP: usize = 1000;
 
+/// Longest path, in bytes, before the segments nearest the root are replaced by `/…`; the
+/// element's own segment is always kept. Real paths are under 150 bytes; the bound keeps the
+/// total size of paths (one per finding, one per model element) linear in the input when
+/// elements nest deep or have long names.
+pub(crate) const PATH_MAX: usize = 200;
+
 /// An element path, `/EntitiesDescriptor/EntityDescriptor[2]/SPSSODescriptor`: local names,
-/// with a 1-based index only where a name repeats among siblings (`[>1000]` past the cap).
+/// with a 1-based index only where a name repeats among siblings (`[>1000]` past the cap;
+/// a repeat more than 1000 siblings away is not looked for). Past [`PATH_MAX`] bytes the
+/// outer segments are elided: `/…/KeyInfo/X509Data`.
 pub(crate) fn element_path(node: roxmltree::Node<'_, '_>) -> String {
-    let mut parts = Vec::new();
-    for n in node.ancestors().filter(roxmltree::Node::is_element) {
-        let name = n.tag_name().name();
+    join_path(node, |n| {
         let same = |s: &roxmltree::Node<'_, '_>| s.is_element() && s.tag_name() == n.tag_name();
         let before = n
             .prev_siblings()
             .skip(1)
-            .filter(same)
             .take(PATH_CAP)
+            .filter(same)
             .count();
-        let after = n.next_siblings().skip(1).any(|s| same(&s));
+        let after = n.next_siblings().skip(1).take(PATH_CAP).any(|s| same(&s));
         if before >= PATH_CAP {
-            parts.push(format!("{name}[>{PATH_CAP}]"));
+            Some(usize::MAX)
         } else if before > 0 || after {
-            parts.push(format!("{name}[{}]", before + 1));
+            Some(before + 1)
         } else {
-            parts.push(name.to_string());
+            None
         }
+    })
+}
+
+/// Builds a path from the element up, asking `index` for each segment's sibling index
+/// (`Some(usize::MAX)` past [`PATH_CAP`]), and stops at [`PATH_MAX`] bytes.
+fn join_path<'a, 'i>(
+    node: roxmltree::Node<'a, 'i>,
+    mut index: impl FnMut(roxmltree::Node<'a, 'i>) -> Option<usize>,
+) -> String {
+    let mut parts = Vec::new();
+    let mut len = 0usize;
+    let mut elided = false;
+    for n in node.ancestors().filter(roxmltree::Node::is_element) {
+        let name = n.tag_name().name();
+        if !parts.is_empty() && len.saturating_add(name.len()) > PATH_MAX {
+            elided = true;
+            break;
+        }
+        let part = match index(n) {
+            Some(usize::MAX) => format!("{name}[>{PATH_CAP}]"),
+            Some(i) => format!("{name}[{i}]"),
+            None => name.to_string(),
+        };
+        len = len.saturating_add(part.len() + 1);
+        parts.push(part);
+    }
+    if elided {
+        parts.push("…".to_string());
     }
     parts.reverse();
     format!("/{}", parts.join("/"))
+}
+
+/// Paths of many elements of one document: the sibling index of each element is computed
+/// once per parent (a map from name to count), so a path costs at most one step per segment
+/// kept, whatever the number of siblings.
+#[derive(Default)]
+pub(crate) struct PathCache {
+    /// Node id -> (1-based index among same-named siblings, whether the name repeats).
+    index: std::collections::HashMap<roxmltree::NodeId, (usize, bool)>,
+}
+
+impl PathCache {
+    fn fill(&mut self, parent: roxmltree::Node<'_, '_>) {
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let elems: Vec<_> = parent
+            .children()
+            .filter(roxmltree::Node::is_element)
+            .collect();
+        let mut idx = Vec::with_capacity(elems.len());
+        for e in &elems {
+            let c = counts.entry(e.tag_name().name()).or_insert(0);
+            *c += 1;
+            idx.push(*c);
+        }
+        for (e, i) in elems.iter().zip(idx) {
+            let total = counts.get(e.tag_name().name()).copied().unwrap_or(1);
+            self.index.insert(e.id(), (i, total > 1));
+        }
+    }
+
+    /// The path of `node`, as [`element_path`] writes it but with exact indexes.
+    pub(crate) fn path(&mut self, node: roxmltree::Node<'_, '_>) -> String {
+        join_path(node, |n| {
+            if !self.index.contains_key(&n.id()) {
+                match n.parent() {
+                    Some(p) => self.fill(p),
+                    None => return None,
+                }
+            }
+            match self.index.get(&n.id()) {
+                Some(&(i, true)) => Some(i),
+                _ => None,
+            }
+        })
+    }
 }
 
 /// `prefix:local` as written in the document, for messages.
@@ -381,5 +460,28 @@ mod tests {
         let doc = XmlDoc::parse(s, &Limits::default()).unwrap();
         let b = doc.root().children().find(|n| n.has_tag_name("b")).unwrap();
         assert_eq!(doc.node_pos(b), Pos::new(2, 7, 11));
+    }
+
+    #[test]
+    fn paths_are_bounded_and_indexed() {
+        let long = "n".repeat(300);
+        let s = format!("<a><{long}><b><c/><c/><d/></b></{long}></a>");
+        let doc = XmlDoc::parse(&s, &Limits::default()).unwrap();
+        let b = doc
+            .root()
+            .descendants()
+            .find(|n| n.has_tag_name("b"))
+            .unwrap();
+        let kids: Vec<_> = b.children().collect();
+        assert_eq!(element_path(kids[1]), "/…/b/c[2]");
+        assert_eq!(element_path(kids[2]), "/…/b/d");
+        let mut cache = PathCache::default();
+        assert_eq!(cache.path(kids[0]), "/…/b/c[1]");
+        assert_eq!(cache.path(kids[2]), "/…/b/d");
+        let doc = XmlDoc::parse("<a><b/><c/><b/></a>", &Limits::default()).unwrap();
+        let kids: Vec<_> = doc.root().children().collect();
+        assert_eq!(element_path(kids[0]), "/a/b[1]");
+        assert_eq!(PathCache::default().path(kids[2]), "/a/b[2]");
+        assert_eq!(PathCache::default().path(kids[1]), "/a/c");
     }
 }

@@ -8,6 +8,7 @@
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::xml::LineIndex;
+use std::collections::HashMap;
 
 /// A processing instruction target may not be `xml` in any case (XML 1.0 section 2.6):
 /// only the XML declaration, at the very start and followed by a space, has that name.
@@ -58,38 +59,131 @@ fn is_name_char(c: char) -> bool {
 
 /// `xmlns:p=""` undeclares a prefix, which Namespaces in XML 1.0 forbids (constraint "No
 /// Prefix Undeclaring"); roxmltree accepts it, and then `p:x` below it has no namespace and
-/// no serialization of it parses again. `quote` is the offset of the empty value's opening
-/// quote.
-fn undeclared_prefix(text: &str, quote: usize) -> Result<(), Error> {
+/// no serialization of it parses again. `name_at` is the offset of the attribute name.
+fn undeclared_prefix(text: &str, name: &[u8], name_at: usize) -> Error {
+    Error::Xml {
+        what: format!(
+            "namespace prefix `{}` declared with an empty URI (undeclaring a prefix is not allowed in XML 1.0)",
+            String::from_utf8_lossy(name.get(6..).unwrap_or(&[]))
+        )
+        .into(),
+        pos: LineIndex::new(text).pos(text, name_at),
+    }
+}
+
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Offset of the first byte at or after `i` for which `stop` holds (or the end).
+fn until(b: &[u8], mut i: usize, stop: impl Fn(u8) -> bool) -> usize {
+    while b.get(i).is_some_and(|c| !stop(*c)) {
+        i += 1;
+    }
+    i
+}
+
+/// What the walk of one start tag found.
+struct Tag {
+    /// Offset just past the tag (past `>`, or at a `<` or the end when malformed).
+    end: usize,
+    self_closing: bool,
+}
+
+/// Walks one start tag from its `<` at `start`, forward only: every byte is looked at once
+/// (names and white space byte by byte, values by `memchr`). Counts attributes and
+/// namespace declarations against their limits. A malformed tag ends the walk early;
+/// roxmltree then says where it is wrong.
+fn start_tag<'t>(
+    text: &'t str,
+    start: usize,
+    limits: &Limits,
+    prefixes: &mut Vec<&'t [u8]>,
+) -> Result<Tag, Error> {
     let b = text.as_bytes();
-    let mut j = quote;
-    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
-    while j > 0 && b.get(j - 1).copied().is_some_and(ws) {
-        j -= 1;
+    let lines = || LineIndex::new(text);
+    let name_stop = |c: u8| is_ws(c) || matches!(c, b'=' | b'>' | b'/' | b'<' | b'"' | b'\'');
+    let mut i = until(b, start + 1, name_stop);
+    let mut attributes: u32 = 0;
+    let mut namespaces: u32 = 0;
+    loop {
+        i = until(b, i, |c| !is_ws(c));
+        match b.get(i).copied() {
+            None | Some(b'<') => {
+                return Ok(Tag {
+                    end: i,
+                    self_closing: false,
+                })
+            }
+            Some(b'>') => {
+                return Ok(Tag {
+                    end: i + 1,
+                    self_closing: false,
+                })
+            }
+            Some(b'/') if b.get(i + 1) == Some(&b'>') => {
+                return Ok(Tag {
+                    end: i + 2,
+                    self_closing: true,
+                })
+            }
+            Some(b'/') => {
+                i += 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        // An attribute: name, optional white space, '=', optional white space, value.
+        let name_at = i;
+        i = until(b, i, name_stop);
+        let name = b.get(name_at..i).unwrap_or(&[]);
+        let is_ns = name == b"xmlns" || name.starts_with(b"xmlns:");
+        if is_ns {
+            prefixes.push(name.get(6..).unwrap_or(&[]));
+            namespaces = namespaces.saturating_add(1);
+            if namespaces > limits.max_namespaces_per_element {
+                return Err(Error::LimitExceeded {
+                    what: "namespace declarations on one element",
+                    limit: u64::from(limits.max_namespaces_per_element),
+                    pos: lines().pos(text, name_at),
+                });
+            }
+        } else {
+            attributes = attributes.saturating_add(1);
+            if attributes > limits.max_attributes_per_element {
+                return Err(Error::LimitExceeded {
+                    what: "attributes on one element",
+                    limit: u64::from(limits.max_attributes_per_element),
+                    pos: lines().pos(text, name_at),
+                });
+            }
+        }
+        i = until(b, i, |c| !is_ws(c));
+        if b.get(i) == Some(&b'=') {
+            i = until(b, i + 1, |c| !is_ws(c));
+        }
+        let Some(q @ (b'"' | b'\'')) = b.get(i).copied() else {
+            // No value where one must be: malformed, or a lone name character; step on.
+            if i == name_at {
+                i += 1;
+            }
+            continue;
+        };
+        let vstart = i + 1;
+        let vend =
+            memchr::memchr(q, b.get(vstart..).unwrap_or(&[])).map_or(b.len(), |p| vstart + p);
+        if (vend - vstart) as u64 > limits.max_attribute_len {
+            return Err(Error::LimitExceeded {
+                what: "attribute value length",
+                limit: limits.max_attribute_len,
+                pos: lines().pos(text, vstart),
+            });
+        }
+        if vend == vstart && name.starts_with(b"xmlns:") {
+            return Err(undeclared_prefix(text, name, name_at));
+        }
+        i = vend + 1;
     }
-    if j == 0 || b.get(j - 1) != Some(&b'=') {
-        return Ok(());
-    }
-    j -= 1;
-    while j > 0 && b.get(j - 1).copied().is_some_and(ws) {
-        j -= 1;
-    }
-    let end = j;
-    while j > 0 && !b.get(j - 1).copied().is_some_and(|c| ws(c) || c == b'<') {
-        j -= 1;
-    }
-    let name = b.get(j..end).unwrap_or(&[]);
-    if name.starts_with(b"xmlns:") {
-        return Err(Error::Xml {
-            what: format!(
-                "namespace prefix `{}` declared with an empty URI (undeclaring a prefix is not allowed in XML 1.0)",
-                String::from_utf8_lossy(name.get(6..).unwrap_or(&[]))
-            )
-            .into(),
-            pos: LineIndex::new(text).pos(text, j),
-        });
-    }
-    Ok(())
 }
 
 /// Scans `text` and returns the first limit, DTD or reserved-name problem found.
@@ -97,6 +191,13 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
     let b = text.as_bytes();
     let mut i = 0usize;
     let mut depth: u32 = 0;
+    // Namespace prefixes in scope, as roxmltree keeps them (a re-declared prefix replaces
+    // the inherited one): `log` holds the prefixes declared on the open elements, `marks`
+    // where each open element's start in `log`, `bound` how many times each is declared.
+    let mut log: Vec<&[u8]> = Vec::new();
+    let mut marks: Vec<usize> = Vec::new();
+    let mut bound: HashMap<&[u8], u32> = HashMap::new();
+    let mut in_scope: u32 = 0;
     let lines = || LineIndex::new(text);
     while i < b.len() {
         // Character data up to the next '<'.
@@ -141,47 +242,33 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
             i += 2;
         } else if rest.starts_with(b"</") {
             depth = depth.saturating_sub(1);
+            if let Some(mark) = marks.pop() {
+                unbind(&mut log, mark, &mut bound, &mut in_scope);
+            }
             i = memchr::memchr(b'>', b.get(i..).unwrap_or(&[])).map_or(b.len(), |p| i + p + 1);
         } else {
-            // A start tag: walk attributes, honouring quotes, to its end.
+            // A start tag.
             let start = i;
-            i += 1;
-            let mut self_closing = false;
-            while i < b.len() {
-                match b.get(i).copied() {
-                    Some(q @ (b'"' | b'\'')) => {
-                        let vstart = i + 1;
-                        let vend = memchr::memchr(q, b.get(vstart..).unwrap_or(&[]))
-                            .map_or(b.len(), |p| vstart + p);
-                        if (vend - vstart) as u64 > limits.max_attribute_len {
-                            return Err(Error::LimitExceeded {
-                                what: "attribute value length",
-                                limit: limits.max_attribute_len,
-                                pos: lines().pos(text, vstart),
-                            });
-                        }
-                        if vend == vstart {
-                            undeclared_prefix(text, i)?;
-                        }
-                        i = vend + 1;
-                    }
-                    Some(b'>') => {
-                        self_closing = i > start + 1 && b.get(i - 1) == Some(&b'/');
-                        i += 1;
-                        break;
-                    }
-                    Some(b'<') => break, // malformed; roxmltree will say where
-                    _ => {
-                        // Jump to the next quote, '>' or '<' (names and spaces need no look).
-                        let rest = b.get(i..).unwrap_or(&[]);
-                        let next =
-                            memchr::memchr3(b'"', b'\'', b'>', rest).map_or(b.len(), |p| i + p);
-                        let lt = memchr::memchr(b'<', b.get(i..next).unwrap_or(&[])).map(|p| i + p);
-                        i = lt.unwrap_or(next).max(i + 1);
-                    }
+            let mark = log.len();
+            let tag = start_tag(text, start, limits, &mut log)?;
+            i = tag.end.max(i + 1);
+            for p in log.get(mark..).unwrap_or(&[]) {
+                let c = bound.entry(p).or_insert(0);
+                if *c == 0 {
+                    in_scope = in_scope.saturating_add(1);
                 }
+                *c = c.saturating_add(1);
             }
-            if !self_closing {
+            if in_scope > limits.max_namespaces_in_scope {
+                return Err(Error::LimitExceeded {
+                    what: "namespace declarations in scope",
+                    limit: u64::from(limits.max_namespaces_in_scope),
+                    pos: lines().pos(text, start),
+                });
+            }
+            if tag.self_closing {
+                unbind(&mut log, mark, &mut bound, &mut in_scope);
+            } else {
                 depth = depth.saturating_add(1);
                 if depth > limits.max_depth {
                     return Err(Error::LimitExceeded {
@@ -190,10 +277,23 @@ pub(crate) fn prescan(text: &str, limits: &Limits) -> Result<(), Error> {
                         pos: lines().pos(text, start),
                     });
                 }
+                marks.push(mark);
             }
         }
     }
     Ok(())
+}
+
+/// Forgets the declarations of an element that ends (those in `log` from `mark`).
+fn unbind(log: &mut Vec<&[u8]>, mark: usize, bound: &mut HashMap<&[u8], u32>, in_scope: &mut u32) {
+    for p in log.drain(mark..) {
+        if let Some(c) = bound.get_mut(p) {
+            *c = c.saturating_sub(1);
+            if *c == 0 {
+                *in_scope = in_scope.saturating_sub(1);
+            }
+        }
+    }
 }
 
 fn skip_past(b: &[u8], from: usize, pat: &[u8]) -> usize {
@@ -308,5 +408,54 @@ mod tests {
         assert!(prescan("<a x='12345'/>", &limits).is_err());
         assert!(prescan("<a>12345</a>", &limits).is_err());
         assert!(prescan("<a x='1234'>1234</a>", &limits).is_ok());
+    }
+
+    #[test]
+    fn attribute_and_namespace_counts() {
+        let limits = Limits {
+            max_attributes_per_element: 2,
+            max_namespaces_per_element: 2,
+            max_namespaces_in_scope: 3,
+            ..Limits::default()
+        };
+        let ok = [
+            "<a x='1' y = \"2\" xmlns='u' xmlns:p='v'/>",
+            "<a xmlns:p='u' xmlns:q='u'><b xmlns:r='u'/><c xmlns:r='u'/></a>",
+            "<a xmlns:p='u' xmlns:q='u'><b xmlns:r='u'/></a><z xmlns:a='u' xmlns:b='u'/>",
+        ];
+        for s in ok {
+            assert!(prescan(s, &limits).is_ok(), "{s}");
+        }
+        for (s, what, col) in [
+            ("<a x='1' y='2' z='3'/>", "attributes on one element", 16),
+            (
+                "<a xmlns='u' xmlns:p='v' xmlns:q='w'/>",
+                "namespace declarations on one element",
+                26,
+            ),
+            (
+                "<a xmlns:p='u' xmlns:q='u'><b><c xmlns:r='u' xmlns:s='u'/></b></a>",
+                "namespace declarations in scope",
+                31,
+            ),
+        ] {
+            let e = prescan(s, &limits).unwrap_err();
+            assert!(
+                matches!(e, Error::LimitExceeded { what: w, .. } if w == what),
+                "{s}: {e}"
+            );
+            assert_eq!(e.pos().unwrap().col, col, "{s}: {e}");
+        }
+    }
+
+    #[test]
+    fn malformed_attribute_runs_end_in_linear_time() {
+        // `=""` repeated after one name used to be walked back to the name for every empty
+        // value; now the walk is forward only and stops at the attribute limit.
+        let s = format!("<a b{}/>", "=\"\"".repeat(100_000));
+        let e = prescan(&s, &Limits::default()).unwrap_err();
+        assert!(e.to_string().contains("attributes on one element"), "{e}");
+        let s = format!("<a xmlns:b{}/>", "=\"\"".repeat(100_000));
+        assert!(prescan(&s, &Limits::default()).is_err());
     }
 }
