@@ -494,7 +494,10 @@ fn prefix_of(qname: &str) -> &str {
 /// `xmlns:p="…"`, except `xmlns:xml`, which roxmltree does not list). roxmltree lists an
 /// element's own declarations first among its namespaces, in the order written, then the
 /// inherited ones it does not override; so these are the first ones. The tag is
-/// well-formed (the tree was built from it); the scan reads it once.
+/// well-formed (the tree was built from it); the scan reads it once. Counting one too many
+/// would only look again at an inherited binding, which the output already has in effect
+/// (no output); one too few would miss a declaration (tests/linear_c14n.rs compares the
+/// output with the straightforward algorithm on generated documents).
 fn own_declarations(text: &str, start: usize, qname_len: usize) -> usize {
     let b = text.as_bytes();
     let mut i = start.saturating_add(1).saturating_add(qname_len);

@@ -26,6 +26,8 @@ pub struct Report<'a> {
     pub root_name: String,
     /// The root element's position.
     pub root_pos: Pos,
+    /// Canonicalization work units spent on all signatures (see [`Report::c14n_units`]).
+    c14n_units: u64,
 }
 
 impl<'a> Report<'a> {
@@ -44,6 +46,12 @@ impl<'a> Report<'a> {
     /// Whether every signature verified and the root element is signed.
     pub fn all_verified(&self) -> bool {
         self.verified_root().is_some() && self.signatures.iter().all(|c| c.outcome.is_ok())
+    }
+
+    /// Canonicalization work units (canonical bytes plus namespace steps, see
+    /// [`c14n::Work`]) spent on all signatures: deterministic, for budgets and tests.
+    pub fn c14n_units(&self) -> u64 {
+        self.c14n_units
     }
 
     /// The limit that stopped verification, if one did: the document could not be
@@ -452,6 +460,7 @@ pub fn verify_with_limits<'a>(
         }
     };
     let mut spent = 0u64;
+    let mut c14n_units = 0u64;
     // The root's signatures first: whether the root verified decides how the signatures
     // nested inside it are judged.
     let mut outcomes: Vec<Option<Result<Verified<'a>, Failure>>> = vec![None; sigs.len()];
@@ -468,6 +477,7 @@ pub fn verify_with_limits<'a>(
                 Some(p) => {
                     let (outcome, units) = check(&caps, &ids, *sig, p, trust, !pass && root_ok);
                     spent = spent.saturating_add(units);
+                    c14n_units = c14n_units.saturating_add(units);
                     if matches!(outcome, Err(Failure::LimitExceeded(_))) {
                         // The document cannot be verified within the limits: stop here.
                         spent = u64::MAX;
@@ -515,6 +525,7 @@ pub fn verify_with_limits<'a>(
         is_metadata,
         root_name: crate::xml::qname(root),
         root_pos,
+        c14n_units,
     }
 }
 
