@@ -467,6 +467,30 @@ fn output_is_byte_identical_to_the_straightforward_algorithm() {
             }
         }
     }
+    // More prefixes in effect than the short list holds (the map takes over), and back.
+    for text in [
+        many_rendered(40),
+        many_in_scope(40),
+        declarations_everywhere(200),
+        format!("<w>{}<p0:z xmlns:p0=\"urn:z\"/></w>", many_rendered(30)),
+    ] {
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        for c in variants() {
+            let o = oracle::Opts {
+                exclusive: c.exclusive,
+                comments: c.with_comments,
+                list: &c.inclusive_prefixes,
+            };
+            for n in doc.descendants().filter(|n| n.is_element()).take(50) {
+                assert_eq!(
+                    ours(Subset::Element(n), None, &c),
+                    oracle::c14n(&doc, Some(n), None, &o),
+                    "{}",
+                    c.uri()
+                );
+            }
+        }
+    }
     // The generator must produce mostly well-formed documents, or this tests little.
     assert!(docs > 300, "only {docs} generated documents parsed");
     assert!(compared > 5_000, "{compared}");

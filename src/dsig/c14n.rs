@@ -191,7 +191,7 @@ pub fn canonicalize_capped(
         },
         c14n,
         excluded: excluded.map(|n| n.id()),
-        in_effect: HashMap::new(),
+        in_effect: InEffect::default(),
         undo: Vec::with_capacity(32),
         frames: Vec::with_capacity(32),
         list: c14n
@@ -412,7 +412,7 @@ struct Walker<'a, 's, 'c> {
     c14n: &'c C14n,
     excluded: Option<roxmltree::NodeId>,
     /// Namespace declarations in effect in the output: prefix to URI.
-    in_effect: HashMap<&'a str, &'a str>,
+    in_effect: InEffect<'a>,
     /// What each rendered declaration replaced (prefix, previous URI), innermost last:
     /// undone when its element closes.
     undo: Vec<(&'a str, Option<&'a str>)>,
@@ -426,6 +426,56 @@ struct Walker<'a, 's, 'c> {
     ns_steps: u64,
     /// Offset of the node whose output passed the cap.
     stopped: Option<usize>,
+}
+
+/// Prefixes in effect in the output, with their URIs: a short list while there are few
+/// (the usual case: a handful of prefixes, compared by pointer first), a map once there
+/// are more, so that a lookup never costs more than a hash.
+#[derive(Default)]
+struct InEffect<'a> {
+    few: Vec<(&'a str, &'a str)>,
+    many: Option<HashMap<&'a str, &'a str>>,
+}
+
+/// Above this many prefixes in effect, [`InEffect`] switches to a map.
+const FEW: usize = 16;
+
+impl<'a> InEffect<'a> {
+    /// The URI in effect for `prefix` (`""` when none).
+    #[inline]
+    fn get(&self, prefix: &str) -> &'a str {
+        match &self.many {
+            Some(m) => m.get(prefix).copied().unwrap_or(""),
+            None => self
+                .few
+                .iter()
+                .find(|(p, _)| same(p, prefix))
+                .map_or("", |(_, u)| u),
+        }
+    }
+
+    /// Sets `prefix` to `uri`, returning the URI it replaces.
+    fn insert(&mut self, prefix: &'a str, uri: &'a str) -> Option<&'a str> {
+        if let Some(m) = &mut self.many {
+            return m.insert(prefix, uri);
+        }
+        if let Some(e) = self.few.iter_mut().find(|(p, _)| same(p, prefix)) {
+            return Some(std::mem::replace(&mut e.1, uri));
+        }
+        self.few.push((prefix, uri));
+        if self.few.len() > FEW {
+            self.many = Some(self.few.drain(..).collect());
+        }
+        None
+    }
+
+    fn remove(&mut self, prefix: &str) {
+        if let Some(m) = &mut self.many {
+            m.remove(prefix);
+        } else if let Some(i) = self.few.iter().position(|(p, _)| same(p, prefix)) {
+            self.few.swap_remove(i);
+        }
+    }
 }
 
 /// The qualified name of an element as written in the source (`md:EntityDescriptor`).
@@ -619,7 +669,7 @@ impl<'a> Walker<'a, '_, '_> {
         if prefix == "xml" {
             return;
         }
-        let current = self.in_effect.get(prefix).copied().unwrap_or("");
+        let current = self.in_effect.get(prefix);
         if !same(current, uri) {
             self.ns_out.push((prefix, uri));
         }
@@ -785,9 +835,11 @@ impl<'a> Walker<'a, '_, '_> {
                 };
                 self.ns_steps = self.ns_steps.saturating_add(1);
                 match prev {
-                    Some(u) => self.in_effect.insert(p, u),
+                    Some(u) => {
+                        self.in_effect.insert(p, u);
+                    }
                     None => self.in_effect.remove(p),
-                };
+                }
             }
         }
     }
