@@ -345,6 +345,7 @@ fn qnames(v: &Verified<'_>, pending: &mut Vec<Pending>) {
 pub struct Coverage {
     signatures: usize,
     verified: Vec<std::ops::Range<usize>>,
+    limit: Option<crate::Error>,
 }
 
 impl Coverage {
@@ -358,7 +359,14 @@ impl Coverage {
                 .filter_map(|c| c.outcome.as_ref().ok())
                 .map(|v| v.node().range())
                 .collect(),
+            limit: report.limit_exceeded().cloned(),
         }
+    }
+
+    /// The limit that stopped verification, if one did (see
+    /// [`Report::limit_exceeded`]): the document could not be checked within the limits.
+    pub fn limit_exceeded(&self) -> Option<&crate::Error> {
+        self.limit.as_ref()
     }
 
     /// Whether the document has any `ds:Signature`.

@@ -23,6 +23,7 @@
 
 use crate::xml::ns;
 use roxmltree::{Node, NodeType};
+use std::collections::{HashMap, HashSet};
 
 /// The canonicalization algorithm URIs.
 pub mod uri {
@@ -122,6 +123,39 @@ pub enum Subset<'a, 'i> {
 
 const BUF: usize = 64 * 1024;
 
+/// Work done by one canonicalization, in deterministic units: what the verifier's budgets
+/// count, and what the complexity tests compare between input sizes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Work {
+    /// Canonical bytes produced (when the walk stopped at its cap: up to the node that
+    /// passed it).
+    pub bytes: u64,
+    /// Namespace steps: each namespace declaration or `xml:*` attribute examined, each
+    /// prefix looked up in the output's declarations, each declaration rendered or undone.
+    pub ns_steps: u64,
+    /// Comments and processing instructions met inside the root element (outside the
+    /// excluded subtree).
+    pub markup: usize,
+}
+
+impl Work {
+    /// Bytes plus namespace steps: one number for budgets.
+    pub fn units(&self) -> u64 {
+        self.bytes.saturating_add(self.ns_steps)
+    }
+}
+
+/// A canonicalization stopped because its output passed the cap it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Overflow {
+    /// Byte offset (into the document's text) of the node whose output passed the cap.
+    pub offset: usize,
+    /// The work done until then.
+    pub work: Work,
+}
+
 /// Canonicalizes `subset`, leaving out the subtree `excluded` (the enveloped signature),
 /// and streams the bytes into `sink` in chunks of up to 64 KiB.
 pub fn canonicalize(
@@ -130,30 +164,48 @@ pub fn canonicalize(
     c14n: &C14n,
     sink: &mut dyn FnMut(&[u8]),
 ) {
-    canonicalize_counting(subset, excluded, c14n, sink);
+    let _ = canonicalize_capped(subset, excluded, c14n, u64::MAX, sink);
 }
 
-/// [`canonicalize`], also returning how many comments and processing instructions it met
-/// inside the root element (outside the excluded subtree).
-pub(crate) fn canonicalize_counting(
+/// [`canonicalize`] with a cap on the canonical output: once more than `max_bytes` bytes
+/// would be produced, nothing more reaches `sink` and the walk stops at the next node
+/// boundary, returning where. Otherwise returns the work done.
+///
+/// Each element costs work proportional to what changes between it and its parent (its
+/// own attributes and namespace declarations), not to the number of namespaces in scope:
+/// the declarations in effect in the output are kept in a map with an undo log.
+pub fn canonicalize_capped(
     subset: Subset<'_, '_>,
     excluded: Option<Node<'_, '_>>,
     c14n: &C14n,
+    max_bytes: u64,
     sink: &mut dyn FnMut(&[u8]),
-) -> usize {
+) -> Result<Work, Overflow> {
     let mut w = Walker {
         markup: 0,
         out: Out {
             buf: Vec::with_capacity(BUF),
             sink,
+            written: 0,
+            max: max_bytes,
         },
         c14n,
         excluded: excluded.map(|n| n.id()),
-        rendered: Vec::with_capacity(32),
+        in_effect: InEffect::default(),
+        undo: Vec::with_capacity(32),
         frames: Vec::with_capacity(32),
+        list: c14n
+            .inclusive_prefixes
+            .iter()
+            .filter(|_| c14n.exclusive)
+            .map(String::as_str)
+            .collect(),
         ns_out: Vec::with_capacity(8),
         attrs: Vec::with_capacity(16),
+        ns_steps: 0,
+        stopped: None,
     };
+    w.ns_steps = u64::try_from(w.list.len()).unwrap_or(u64::MAX);
     match subset {
         Subset::Document(doc) => {
             let root = doc.root();
@@ -175,15 +227,31 @@ pub(crate) fn canonicalize_counting(
                         if before {
                             w.out.put(b"\n");
                         }
+                        if w.out.over() && w.stopped.is_none() {
+                            w.stopped = Some(child.range().start);
+                        }
                     }
                     _ => {}
+                }
+                if w.stopped.is_some() {
+                    break;
                 }
             }
         }
         Subset::Element(node) => w.walk(node),
     }
-    w.out.flush();
-    w.markup
+    let work = Work {
+        bytes: w.out.written.min(w.out.max),
+        ns_steps: w.ns_steps,
+        markup: w.markup,
+    };
+    match w.stopped {
+        Some(offset) => Err(Overflow { offset, work }),
+        None => {
+            w.out.flush();
+            Ok(work)
+        }
+    }
 }
 
 /// Canonical bytes as a vector (for small subsets such as `SignedInfo`, and for tests).
@@ -218,11 +286,21 @@ static ESC_ATTR: [bool; 256] = table(b"&<\"\t\n\r");
 struct Out<'s> {
     buf: Vec<u8>,
     sink: &'s mut dyn FnMut(&[u8]),
+    /// Bytes produced so far, including those refused past `max`.
+    written: u64,
+    /// Most bytes passed on to the sink.
+    max: u64,
 }
 
 impl Out<'_> {
     #[inline]
     fn put(&mut self, b: &[u8]) {
+        self.written = self
+            .written
+            .saturating_add(u64::try_from(b.len()).unwrap_or(u64::MAX));
+        if self.written > self.max {
+            return;
+        }
         if self.buf.len() + b.len() > BUF {
             self.flush();
             if b.len() > BUF {
@@ -231,6 +309,12 @@ impl Out<'_> {
             }
         }
         self.buf.extend_from_slice(b);
+    }
+
+    /// Whether the output passed its cap.
+    #[inline]
+    fn over(&self) -> bool {
+        self.written > self.max
     }
 
     fn flush(&mut self) {
@@ -327,12 +411,71 @@ struct Walker<'a, 's, 'c> {
     markup: usize,
     c14n: &'c C14n,
     excluded: Option<roxmltree::NodeId>,
-    /// Namespace declarations in effect in the output: (prefix, uri), innermost last.
-    rendered: Vec<(&'a str, &'a str)>,
-    /// For each open element, the length of `rendered` before it and its qualified name.
+    /// Namespace declarations in effect in the output: prefix to URI.
+    in_effect: InEffect<'a>,
+    /// What each rendered declaration replaced (prefix, previous URI), innermost last:
+    /// undone when its element closes.
+    undo: Vec<(&'a str, Option<&'a str>)>,
+    /// For each open element, the length of `undo` before it and its qualified name.
     frames: Vec<(usize, &'a str)>,
+    /// Exclusive only: the `InclusiveNamespaces` prefixes (`""` is `#default`).
+    list: HashSet<&'c str>,
     ns_out: Vec<(&'a str, &'a str)>,
     attrs: Vec<Attr<'a>>,
+    /// Namespace steps (see [`Work::ns_steps`]).
+    ns_steps: u64,
+    /// Offset of the node whose output passed the cap.
+    stopped: Option<usize>,
+}
+
+/// Prefixes in effect in the output, with their URIs: a short list while there are few
+/// (the usual case: a handful of prefixes, compared by pointer first), a map once there
+/// are more, so that a lookup never costs more than a hash.
+#[derive(Default)]
+struct InEffect<'a> {
+    few: Vec<(&'a str, &'a str)>,
+    many: Option<HashMap<&'a str, &'a str>>,
+}
+
+/// Above this many prefixes in effect, [`InEffect`] switches to a map.
+const FEW: usize = 16;
+
+impl<'a> InEffect<'a> {
+    /// The URI in effect for `prefix` (`""` when none).
+    #[inline]
+    fn get(&self, prefix: &str) -> &'a str {
+        match &self.many {
+            Some(m) => m.get(prefix).copied().unwrap_or(""),
+            None => self
+                .few
+                .iter()
+                .find(|(p, _)| same(p, prefix))
+                .map_or("", |(_, u)| u),
+        }
+    }
+
+    /// Sets `prefix` to `uri`, returning the URI it replaces.
+    fn insert(&mut self, prefix: &'a str, uri: &'a str) -> Option<&'a str> {
+        if let Some(m) = &mut self.many {
+            return m.insert(prefix, uri);
+        }
+        if let Some(e) = self.few.iter_mut().find(|(p, _)| same(p, prefix)) {
+            return Some(std::mem::replace(&mut e.1, uri));
+        }
+        self.few.push((prefix, uri));
+        if self.few.len() > FEW {
+            self.many = Some(self.few.drain(..).collect());
+        }
+        None
+    }
+
+    fn remove(&mut self, prefix: &str) {
+        if let Some(m) = &mut self.many {
+            m.remove(prefix);
+        } else if let Some(i) = self.few.iter().position(|(p, _)| same(p, prefix)) {
+            self.few.swap_remove(i);
+        }
+    }
 }
 
 /// The qualified name of an element as written in the source (`md:EntityDescriptor`).
@@ -370,9 +513,14 @@ fn cmp_str(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len())
 }
 
-/// Sorts a handful of items (attributes of one element) in place; stable.
+/// Sorts the attributes or namespace declarations of one element in place; stable. A
+/// handful (the usual case) by insertion, more by merging.
 #[inline]
-fn insertion_sort<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+fn small_sort<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if v.len() > 16 {
+        v.sort_by(cmp);
+        return;
+    }
     for i in 1..v.len() {
         let mut j = i;
         while j > 0 {
@@ -392,6 +540,47 @@ fn prefix_of(qname: &str) -> &str {
     qname.split_once(':').map_or("", |(p, _)| p)
 }
 
+/// How many namespace declarations the start tag at `start` writes (`xmlns="…"` and
+/// `xmlns:p="…"`, except `xmlns:xml`, which roxmltree does not list). roxmltree lists an
+/// element's own declarations first among its namespaces, in the order written, then the
+/// inherited ones it does not override; so these are the first ones. The tag is
+/// well-formed (the tree was built from it); the scan reads it once. Counting one too many
+/// would only look again at an inherited binding, which the output already has in effect
+/// (no output); one too few would miss a declaration (tests/linear_c14n.rs compares the
+/// output with the straightforward algorithm on generated documents).
+fn own_declarations(text: &str, start: usize, qname_len: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = start.saturating_add(1).saturating_add(qname_len);
+    let mut n = 0;
+    loop {
+        while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        if matches!(b.get(i), None | Some(b'>' | b'/')) {
+            return n;
+        }
+        let name_start = i;
+        while !matches!(b.get(i), None | Some(b'=' | b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        let name = b.get(name_start..i).unwrap_or_default();
+        while !matches!(b.get(i), None | Some(b'"' | b'\'')) {
+            i += 1;
+        }
+        let Some(&quote) = b.get(i) else {
+            return n;
+        };
+        i += 1;
+        match memchr::memchr(quote, b.get(i..).unwrap_or_default()) {
+            Some(p) => i += p + 1,
+            None => return n,
+        }
+        if name == b"xmlns" || (name.starts_with(b"xmlns:") && name != b"xmlns:xml") {
+            n += 1;
+        }
+    }
+}
+
 impl<'a> Walker<'a, '_, '_> {
     fn walk(&mut self, apex: Node<'a, 'a>) {
         if Some(apex.id()) == self.excluded {
@@ -403,6 +592,10 @@ impl<'a> Walker<'a, '_, '_> {
             if Some(node.id()) != self.excluded {
                 if node.is_element() {
                     self.open(node, node == apex);
+                    if self.out.over() {
+                        self.stopped = Some(node.range().start);
+                        return;
+                    }
                     if let Some(c) = node.first_child() {
                         node = c;
                         continue;
@@ -413,6 +606,10 @@ impl<'a> Walker<'a, '_, '_> {
                         self.markup += 1;
                     }
                     self.leaf(node);
+                    if self.out.over() {
+                        self.stopped = Some(node.range().start);
+                        return;
+                    }
                 }
             }
             loop {
@@ -431,6 +628,9 @@ impl<'a> Walker<'a, '_, '_> {
                     None => break 'outer,
                 }
             }
+        }
+        if self.out.over() {
+            self.stopped = Some(apex.range().start);
         }
     }
 
@@ -461,28 +661,40 @@ impl<'a> Walker<'a, '_, '_> {
         }
     }
 
-    fn lookup_rendered(&self, prefix: &str) -> &'a str {
-        self.rendered
-            .iter()
-            .rev()
-            .find(|(p, _)| same(p, prefix))
-            .map_or("", |(_, u)| u)
-    }
-
-    /// Renders `(prefix, uri)` when the output does not already have it in effect.
+    /// Notes `(prefix, uri)` for output when the output does not already have it in effect
+    /// (a prefix considered twice for one element is rendered once: see `open`).
+    #[inline]
     fn consider(&mut self, prefix: &'a str, uri: &'a str) {
-        if prefix == "xml" || self.ns_out.iter().any(|(p, _)| same(p, prefix)) {
+        self.ns_steps = self.ns_steps.saturating_add(1);
+        if prefix == "xml" {
             return;
         }
-        if !same(self.lookup_rendered(prefix), uri) {
+        let current = self.in_effect.get(prefix);
+        if !same(current, uri) {
             self.ns_out.push((prefix, uri));
         }
+    }
+
+    /// The namespace declarations `node` itself writes, as roxmltree resolved them.
+    fn own_namespaces(
+        &mut self,
+        node: Node<'a, 'a>,
+        qname: &str,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> {
+        let text = node.document().input_text();
+        let n = own_declarations(text, node.range().start, qname.len());
+        self.ns_steps = self
+            .ns_steps
+            .saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+        node.namespaces()
+            .take(n)
+            .map(|ns| (ns.name().unwrap_or(""), ns.uri()))
     }
 
     fn open(&mut self, node: Node<'a, 'a>, is_apex: bool) {
         let text = node.document().input_text();
         let qname = elem_qname(node);
-        self.frames.push((self.rendered.len(), qname));
+        self.frames.push((self.undo.len(), qname));
         self.ns_out.clear();
         self.attrs.clear();
         for a in node.attributes() {
@@ -502,32 +714,64 @@ impl<'a> Walker<'a, '_, '_> {
                     }
                 }
             }
-            for want in &self.c14n.inclusive_prefixes {
-                if want.is_empty() {
-                    self.consider("", node.default_namespace().unwrap_or(""));
-                } else if let Some(n) = node.namespaces().find(|n| n.name() == Some(want.as_str()))
-                {
-                    self.consider(n.name().unwrap_or(""), n.uri());
+            // The prefix list follows the inclusive rules: on the apex every listed prefix
+            // in scope; below it, the output already has the parent's binding of each
+            // listed prefix in effect, so only the element's own declarations can differ.
+            if !self.list.is_empty() {
+                if is_apex {
+                    for n in node.namespaces() {
+                        self.ns_steps = self.ns_steps.saturating_add(1);
+                        if let Some(name) = n.name() {
+                            if self.list.contains(name) {
+                                self.consider(name, n.uri());
+                            }
+                        }
+                    }
+                    if self.list.contains("") {
+                        self.consider("", node.default_namespace().unwrap_or(""));
+                    }
+                } else {
+                    let own: Vec<(&'a str, &'a str)> = self.own_namespaces(node, qname).collect();
+                    for (p, u) in own {
+                        if self.list.contains(p) {
+                            self.consider(p, u);
+                        }
+                    }
                 }
             }
-        } else {
+        } else if is_apex {
+            // Inclusive: every namespace in scope on the apex…
             for n in node.namespaces() {
                 self.consider(n.name().unwrap_or(""), n.uri());
             }
             self.consider("", node.default_namespace().unwrap_or(""));
-            if is_apex {
-                self.inherit_xml_attrs(node);
+            self.inherit_xml_attrs(node);
+        } else {
+            // …and below it what the element itself declares: the output already has the
+            // parent's in-scope namespaces in effect.
+            let own: Vec<(&'a str, &'a str)> = self.own_namespaces(node, qname).collect();
+            for (p, u) in own {
+                self.consider(p, u);
             }
         }
         if self.ns_out.len() > 1 {
-            insertion_sort(&mut self.ns_out, |a, b| cmp_str(a.0, b.0));
+            small_sort(&mut self.ns_out, |a, b| cmp_str(a.0, b.0));
+            self.ns_out.dedup_by(|a, b| same(a.0, b.0));
         }
         if self.attrs.len() > 1 {
-            insertion_sort(&mut self.attrs, |a, b| {
+            small_sort(&mut self.attrs, |a, b| {
                 cmp_str(a.0, b.0).then_with(|| cmp_str(a.1, b.1))
             });
         }
-        self.rendered.extend_from_slice(&self.ns_out);
+        for i in 0..self.ns_out.len() {
+            if let Some(&(p, u)) = self.ns_out.get(i) {
+                let prev = self.in_effect.insert(p, u);
+                self.undo.push((p, prev));
+            }
+        }
+        self.ns_steps = self
+            .ns_steps
+            .saturating_add(u64::try_from(self.ns_out.len()).unwrap_or(u64::MAX));
 
         self.out.put(b"<");
         self.out.put(qname.as_bytes());
@@ -560,14 +804,16 @@ impl<'a> Walker<'a, '_, '_> {
     /// that it does not itself carry (the nearest ancestor wins).
     fn inherit_xml_attrs(&mut self, node: Node<'a, 'a>) {
         let text = node.document().input_text();
+        let mut seen: HashSet<&'a str> = self
+            .attrs
+            .iter()
+            .filter(|(u, ..)| *u == ns::XML)
+            .map(|(_, l, ..)| *l)
+            .collect();
         for anc in node.ancestors().skip(1).filter(|n| n.is_element()) {
             for a in anc.attributes() {
-                if a.namespace() == Some(ns::XML)
-                    && !self
-                        .attrs
-                        .iter()
-                        .any(|(u, l, _, _)| *u == ns::XML && *l == a.name())
-                {
+                self.ns_steps = self.ns_steps.saturating_add(1);
+                if a.namespace() == Some(ns::XML) && seen.insert(a.name()) {
                     let aq = text.get(a.range_qname()).unwrap_or(a.name());
                     self.attrs.push((ns::XML, a.name(), aq, a.value()));
                 }
@@ -583,7 +829,18 @@ impl<'a> Walker<'a, '_, '_> {
             self.out.put(b"</");
             self.out.put(qname.as_bytes());
             self.out.put(b">");
-            self.rendered.truncate(len);
+            while self.undo.len() > len {
+                let Some((p, prev)) = self.undo.pop() else {
+                    break;
+                };
+                self.ns_steps = self.ns_steps.saturating_add(1);
+                match prev {
+                    Some(u) => {
+                        self.in_effect.insert(p, u);
+                    }
+                    None => self.in_effect.remove(p),
+                }
+            }
         }
     }
 }

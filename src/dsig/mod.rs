@@ -24,7 +24,9 @@ pub use algorithms::{DigestAlg, KeyKind, SignatureAlg};
 pub use assess::{verify_findings, Coverage, VerifyOptions};
 pub use sign::{sign, SignOptions, SigningKey};
 pub use trust::{CertInfo, Trust, TrustBasis};
-pub use verify::{verify, Checked, Failure, Report, SignatureInfo, Verified, Violation};
+pub use verify::{
+    verify, verify_with_limits, Checked, Failure, Report, SignatureInfo, Verified, Violation,
+};
 
 use crate::finding::{Finding, Location, Rule, Severity};
 
@@ -39,25 +41,34 @@ pub fn digest(
     c14n: &c14n::C14n,
     alg: DigestAlg,
 ) -> Vec<u8> {
-    digest_counting(subset, excluded, c14n, alg).0
+    digest_capped(subset, excluded, c14n, alg, u64::MAX)
+        .map(|(d, _)| d)
+        .unwrap_or_default()
 }
 
-/// [`digest`], also returning the number of comments and processing instructions met.
-pub(crate) fn digest_counting(
+/// [`digest`] with a cap on the canonical bytes (see [`c14n::canonicalize_capped`]), also
+/// returning the work done.
+pub(crate) fn digest_capped(
     subset: c14n::Subset<'_, '_>,
     excluded: Option<roxmltree::Node<'_, '_>>,
     c14n: &c14n::C14n,
     alg: DigestAlg,
-) -> (Vec<u8>, usize) {
+    max_bytes: u64,
+) -> Result<(Vec<u8>, c14n::Work), c14n::Overflow> {
     use std::sync::mpsc::sync_channel;
     let size = match subset {
         c14n::Subset::Document(d) => d.input_text().len(),
         c14n::Subset::Element(n) => n.range().len(),
     };
-    if size < PARALLEL_FROM {
+    let inline = |subset, excluded| {
         let mut ctx = ring::digest::Context::new(alg.ring());
-        let m = c14n::canonicalize_counting(subset, excluded, c14n, &mut |b: &[u8]| ctx.update(b));
-        return (ctx.finish().as_ref().to_vec(), m);
+        let w = c14n::canonicalize_capped(subset, excluded, c14n, max_bytes, &mut |b: &[u8]| {
+            ctx.update(b)
+        })?;
+        Ok((ctx.finish().as_ref().to_vec(), w))
+    };
+    if size < PARALLEL_FROM {
+        return inline(subset, excluded);
     }
     // Hashing runs on a second thread: canonicalization hands over 64 KiB buffers, which
     // come back for reuse, so memory stays bounded (at most 64 buffers, 4 MiB, in flight).
@@ -74,12 +85,9 @@ pub(crate) fn digest_counting(
         });
         let Ok(hasher) = hasher else {
             // No thread: hash inline.
-            let mut ctx = ring::digest::Context::new(alg.ring());
-            let m =
-                c14n::canonicalize_counting(subset, excluded, c14n, &mut |b: &[u8]| ctx.update(b));
-            return (ctx.finish().as_ref().to_vec(), m);
+            return inline(subset, excluded);
         };
-        let m = c14n::canonicalize_counting(subset, excluded, c14n, &mut |b: &[u8]| {
+        let w = c14n::canonicalize_capped(subset, excluded, c14n, max_bytes, &mut |b: &[u8]| {
             let mut v = back_rx.try_recv().unwrap_or_default();
             v.clear();
             v.extend_from_slice(b);
@@ -91,7 +99,7 @@ pub(crate) fn digest_counting(
             .join()
             .map(|d| d.as_ref().to_vec())
             .unwrap_or_default();
-        (d, m)
+        w.map(|w| (d, w))
     })
 }
 
@@ -257,7 +265,7 @@ pub fn findings(report: &Report<'_>, expect_signed: bool) -> Vec<Finding> {
                 let rule: &'static Rule = match f {
                     Failure::DigestMismatch { .. } => &DIGEST_MISMATCH,
                     Failure::UntrustedKey { .. } => &UNTRUSTED_KEY,
-                    Failure::Profile(_) => &PROFILE,
+                    Failure::Profile(_) | Failure::LimitExceeded(_) => &PROFILE,
                     _ => &INVALID,
                 };
                 out.push(rule.at(

@@ -26,6 +26,8 @@ pub struct Report<'a> {
     pub root_name: String,
     /// The root element's position.
     pub root_pos: Pos,
+    /// Canonicalization work units spent on all signatures (see [`Report::c14n_units`]).
+    c14n_units: u64,
 }
 
 impl<'a> Report<'a> {
@@ -44,6 +46,21 @@ impl<'a> Report<'a> {
     /// Whether every signature verified and the root element is signed.
     pub fn all_verified(&self) -> bool {
         self.verified_root().is_some() && self.signatures.iter().all(|c| c.outcome.is_ok())
+    }
+
+    /// Canonicalization work units (canonical bytes plus namespace steps, see
+    /// [`c14n::Work`]) spent on all signatures: deterministic, for budgets and tests.
+    pub fn c14n_units(&self) -> u64 {
+        self.c14n_units
+    }
+
+    /// The limit that stopped verification, if one did: the document could not be
+    /// verified within [`Limits`](crate::Limits) (the CLI exits 2 with this error).
+    pub fn limit_exceeded(&self) -> Option<&crate::Error> {
+        self.signatures.iter().find_map(|c| match &c.outcome {
+            Err(Failure::LimitExceeded(e)) => Some(e),
+            _ => None,
+        })
     }
 
     /// The verdict of `samlcheck verify`: the root element's one signature verified, and
@@ -167,6 +184,10 @@ pub enum Failure {
     },
     /// The signature is outside the supported profile.
     Profile(Violation),
+    /// Checking it would pass a limit of [`Limits`](crate::Limits) (canonical output of a
+    /// reference, `PrefixList` entries): the document cannot be verified within the
+    /// limits, and the signatures after it are not checked. The CLI exits 2.
+    LimitExceeded(crate::Error),
 }
 
 /// A profile rule a signature breaks (see `docs/dsig.md`).
@@ -244,8 +265,9 @@ pub enum Violation {
         /// The element.
         element: &'static str,
     },
-    /// Nested signatures would canonicalize more than four times the document: the rest
-    /// are not checked.
+    /// The signatures checked before this one already spent the document's
+    /// canonicalization budget ([`Limits::max_c14n_work_factor`](crate::Limits)): the
+    /// rest are not checked.
     WorkLimit,
     /// The signature method does not fit the key (e.g. ECDSA with an RSA certificate).
     KeyMismatch {
@@ -310,7 +332,7 @@ impl fmt::Display for Violation {
             Violation::BadBase64 { element } => write!(f, "{element} is not valid base64"),
             Violation::WorkLimit => write!(
                 f,
-                "not checked: nested signatures already cost more than four times the document's size"
+                "not checked: the signatures checked before it already spent the canonicalization budget (Limits::max_c14n_work_factor times the document's size)"
             ),
             Violation::KeyMismatch { method } => {
                 write!(f, "signature method {method} does not fit the certificate's key")
@@ -335,6 +357,7 @@ impl fmt::Display for Failure {
             ),
             Failure::NoKey { detail } => write!(f, "no usable key: {detail}"),
             Failure::Profile(v) => write!(f, "profile violation: {v}"),
+            Failure::LimitExceeded(e) => write!(f, "not checked: {e}"),
         }
     }
 }
@@ -346,7 +369,7 @@ impl Failure {
             Failure::DigestMismatch { .. } => "dsig.digest_mismatch",
             Failure::SignatureMismatch { .. } | Failure::NoKey { .. } => "dsig.invalid",
             Failure::UntrustedKey { .. } => "dsig.untrusted_key",
-            Failure::Profile(_) => "dsig.profile",
+            Failure::Profile(_) | Failure::LimitExceeded(_) => "dsig.profile",
         }
     }
 }
@@ -355,13 +378,57 @@ fn profile(v: Violation) -> Failure {
     Failure::Profile(v)
 }
 
-/// Canonicalized bytes allowed per input byte over all signatures of a document.
-const WORK_FACTOR: usize = 4;
-/// Plus this many bytes, so that small documents with a few nested signatures pass.
-const WORK_SLACK: usize = 1 << 20;
+/// Added to the document's canonicalization budget, so that small documents with a few
+/// nested signatures pass.
+const WORK_SLACK: u64 = 1 << 20;
 
-/// Verifies every signature of `doc` with the given trust anchors.
+/// Verifies every signature of `doc` with the given trust anchors, within the default
+/// [`Limits`](crate::Limits) (see [`verify_with_limits`]).
 pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
+    verify_with_limits(doc, trust, &crate::Limits::default())
+}
+
+/// What bounds the canonicalization work of one document.
+struct Caps<'d, 'a> {
+    doc: &'d XmlDoc<'a>,
+    /// [`Limits::max_prefix_list`](crate::Limits).
+    max_prefix_list: u32,
+    /// Most canonical bytes of one reference or `SignedInfo`.
+    output: u64,
+    /// Which limit sets `output`.
+    output_what: &'static str,
+}
+
+impl Caps<'_, '_> {
+    fn pos(&self, offset: usize) -> Pos {
+        self.doc.pos(offset)
+    }
+
+    /// The error for a canonicalization stopped at its cap.
+    fn overflow(&self, o: &c14n::Overflow) -> Failure {
+        Failure::LimitExceeded(crate::Error::LimitExceeded {
+            what: self.output_what,
+            limit: self.output,
+            pos: self.pos(o.offset),
+        })
+    }
+}
+
+/// Verifies every signature of `doc` with the given trust anchors, within `limits`: the
+/// canonical output of each reference (and `SignedInfo`) is capped by
+/// [`Limits::max_c14n_output_factor`](crate::Limits) times the document's size and by
+/// [`Limits::max_c14n_output_bytes`](crate::Limits), and an `InclusiveNamespaces
+/// PrefixList` by [`Limits::max_prefix_list`](crate::Limits); passing one is
+/// [`Failure::LimitExceeded`] on that signature (see [`Report::limit_exceeded`]), and the
+/// signatures after it are not checked. All signatures together may cost
+/// [`Limits::max_c14n_work_factor`](crate::Limits) times the document's size plus 1 MiB in
+/// work units; the signatures met after that are reported as not checked
+/// ([`Violation::WorkLimit`]).
+pub fn verify_with_limits<'a>(
+    doc: &'a XmlDoc<'_>,
+    trust: &Trust,
+    limits: &crate::Limits,
+) -> Report<'a> {
     let tree: &'a roxmltree::Document<'a> = doc.tree();
     let root = tree.root_element();
     let is_metadata = crate::xml::is(root, ns::MD, "EntityDescriptor")
@@ -371,12 +438,29 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
     // Nested signed elements (a signed aggregate inside a signed aggregate, ...) make the
     // same bytes canonicalized more than once; the total is capped so that a crafted
     // document cannot multiply the work by its nesting depth.
-    let budget = doc
-        .text()
-        .len()
-        .saturating_mul(WORK_FACTOR)
+    let size = u64::try_from(doc.text().len()).unwrap_or(u64::MAX);
+    let budget = size
+        .saturating_mul(limits.max_c14n_work_factor)
         .saturating_add(WORK_SLACK);
-    let mut spent = 0usize;
+    let by_factor = size.saturating_mul(limits.max_c14n_output_factor);
+    let caps = if by_factor <= limits.max_c14n_output_bytes {
+        Caps {
+            doc,
+            max_prefix_list: limits.max_prefix_list,
+            output: by_factor,
+            output_what: "canonical bytes of one signature reference (Limits::max_c14n_output_factor times the input size)",
+        }
+    } else {
+        Caps {
+            doc,
+            max_prefix_list: limits.max_prefix_list,
+            output: limits.max_c14n_output_bytes,
+            output_what:
+                "canonical bytes of one signature reference (Limits::max_c14n_output_bytes)",
+        }
+    };
+    let mut spent = 0u64;
+    let mut c14n_units = 0u64;
     // The root's signatures first: whether the root verified decides how the signatures
     // nested inside it are judged.
     let mut outcomes: Vec<Option<Result<Verified<'a>, Failure>>> = vec![None; sigs.len()];
@@ -391,8 +475,14 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
             let outcome = match sig.parent_element() {
                 Some(_) if spent > budget => Err(profile(Violation::WorkLimit)),
                 Some(p) => {
-                    spent = spent.saturating_add(p.range().len());
-                    check(tree, &ids, *sig, p, trust, !pass && root_ok)
+                    let (outcome, units) = check(&caps, &ids, *sig, p, trust, !pass && root_ok);
+                    spent = spent.saturating_add(units);
+                    c14n_units = c14n_units.saturating_add(units);
+                    if matches!(outcome, Err(Failure::LimitExceeded(_))) {
+                        // The document cannot be verified within the limits: stop here.
+                        spent = u64::MAX;
+                    }
+                    outcome
                 }
                 None => Err(profile(Violation::Misplaced {
                     parent: String::new(),
@@ -435,6 +525,7 @@ pub fn verify<'a>(doc: &'a XmlDoc<'_>, trust: &Trust) -> Report<'a> {
         is_metadata,
         root_name: crate::xml::qname(root),
         root_pos,
+        c14n_units,
     }
 }
 
@@ -508,7 +599,7 @@ fn algorithm<'a>(n: Node<'a, '_>) -> &'a str {
 }
 
 /// Reads a canonicalization method element (also used for a c14n transform).
-fn c14n_of(n: Node<'_, '_>, what: &'static str) -> Result<C14n, Failure> {
+fn c14n_of(n: Node<'_, '_>, what: &'static str, caps: &Caps<'_, '_>) -> Result<C14n, Failure> {
     let uri = algorithm(n);
     let mut c = C14n::from_uri(uri).ok_or_else(|| {
         profile(Violation::UnsupportedAlgorithm {
@@ -518,7 +609,21 @@ fn c14n_of(n: Node<'_, '_>, what: &'static str) -> Result<C14n, Failure> {
     })?;
     for child in elements(n) {
         if c.exclusive && crate::xml::is(child, ns::EXC_C14N, "InclusiveNamespaces") {
-            c = c.with_prefix_list(child.attribute("PrefixList").unwrap_or(""));
+            let list = child.attribute("PrefixList").unwrap_or("");
+            let max = caps.max_prefix_list;
+            if list
+                .split_ascii_whitespace()
+                .nth(usize::try_from(max).unwrap_or(usize::MAX))
+                .is_some()
+            {
+                return Err(Failure::LimitExceeded(crate::Error::LimitExceeded {
+                    what:
+                        "prefixes in one InclusiveNamespaces PrefixList (Limits::max_prefix_list)",
+                    limit: u64::from(max),
+                    pos: caps.pos(child.range().start),
+                }));
+            }
+            c = c.with_prefix_list(list);
         } else {
             return Err(profile(Violation::UnexpectedElement {
                 element: crate::xml::qname(child),
@@ -542,7 +647,7 @@ struct Parsed<'a> {
 }
 
 /// Reads the signature's structure by fixed position.
-fn parse<'a>(sig: Node<'a, 'a>) -> Result<Parsed<'a>, Failure> {
+fn parse<'a>(sig: Node<'a, 'a>, caps: &Caps<'_, '_>) -> Result<Parsed<'a>, Failure> {
     let mut kids = elements(sig);
     let signed_info = kids
         .next()
@@ -591,7 +696,7 @@ fn parse<'a>(sig: Node<'a, 'a>) -> Result<Parsed<'a>, Failure> {
         .ok_or(profile(Violation::Missing {
             element: "CanonicalizationMethod as the first child of SignedInfo",
         }))?;
-    let si_c14n = c14n_of(cm, "CanonicalizationMethod")?;
+    let si_c14n = c14n_of(cm, "CanonicalizationMethod", caps)?;
     let sm = si
         .next()
         .filter(|n| is_ds(*n, "SignatureMethod"))
@@ -658,7 +763,7 @@ fn parse<'a>(sig: Node<'a, 'a>) -> Result<Parsed<'a>, Failure> {
                         }));
                     }
                 } else if i == 1 && C14n::from_uri(alg).is_some() {
-                    ref_c14n = Some(c14n_of(*tr, "Transform")?);
+                    ref_c14n = Some(c14n_of(*tr, "Transform", caps)?);
                 } else {
                     return Err(profile(Violation::ForbiddenTransform {
                         uri: alg.to_string(),
@@ -731,14 +836,30 @@ fn embedded_certs(key_info: Option<Node<'_, '_>>) -> Vec<Result<CertInfo, String
     out
 }
 
+/// Checks one signature; also returns the canonicalization work units it cost.
 fn check<'a>(
-    tree: &'a roxmltree::Document<'a>,
+    caps: &Caps<'a, '_>,
     ids: &IdIndex<'a>,
     sig: Node<'a, 'a>,
     parent: Node<'a, 'a>,
     trust: &Trust,
     nested: bool,
+) -> (Result<Verified<'a>, Failure>, u64) {
+    let mut units = 0;
+    let outcome = check_counting(caps, ids, sig, parent, trust, nested, &mut units);
+    (outcome, units)
+}
+
+fn check_counting<'a>(
+    caps: &Caps<'a, '_>,
+    ids: &IdIndex<'a>,
+    sig: Node<'a, 'a>,
+    parent: Node<'a, 'a>,
+    trust: &Trust,
+    nested: bool,
+    units: &mut u64,
 ) -> Result<Verified<'a>, Failure> {
+    let tree: &'a roxmltree::Document<'a> = caps.doc.tree();
     let allowed_parent = parent == tree.root_element()
         || crate::xml::is(parent, ns::MD, "EntityDescriptor")
         || crate::xml::is(parent, ns::MD, "EntitiesDescriptor")
@@ -748,7 +869,7 @@ fn check<'a>(
             parent: crate::xml::qname(parent),
         }));
     }
-    let p = parse(sig)?;
+    let p = parse(sig, caps)?;
 
     // The reference must name the parent, by a unique ID or as the whole document.
     let subset = match reference::resolve(tree, ids, p.uri) {
@@ -781,13 +902,33 @@ fn check<'a>(
     // Keys before the expensive digest: a signature nobody could check is reported as such.
     let certs = embedded_certs(p.key_info);
 
-    let (digest, comments) = super::digest_counting(subset, Some(sig), &p.ref_c14n, p.digest_alg);
+    let (digest, work) =
+        super::digest_capped(subset, Some(sig), &p.ref_c14n, p.digest_alg, caps.output).map_err(
+            |o| {
+                *units = units.saturating_add(o.work.units());
+                caps.overflow(&o)
+            },
+        )?;
+    *units = units.saturating_add(work.units());
+    let comments = work.markup;
     if digest != p.digest {
         return Err(Failure::DigestMismatch {
             element: crate::xml::qname(parent),
         });
     }
-    let si_bytes = c14n::to_vec(Subset::Element(p.signed_info), None, &p.si_c14n);
+    let mut si_bytes = Vec::new();
+    let si_work = c14n::canonicalize_capped(
+        Subset::Element(p.signed_info),
+        None,
+        &p.si_c14n,
+        caps.output,
+        &mut |b: &[u8]| si_bytes.extend_from_slice(b),
+    )
+    .map_err(|o| {
+        *units = units.saturating_add(o.work.units());
+        caps.overflow(&o)
+    })?;
+    *units = units.saturating_add(si_work.units());
     let (signer, basis) = choose_key(&p, &si_bytes, &certs, trust, nested)?;
     Ok(Verified {
         node: parent,

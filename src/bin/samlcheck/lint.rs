@@ -102,10 +102,11 @@ fn check_file(
     let doc = samlcheck::xml::XmlDoc::parse(decoded.text(), limits)?;
     let md = Metadata::from_doc(&doc, decoded.info())?;
     let entities = md.entity_ids();
-    Ok((
-        entities,
-        samlcheck::lint::lint_document(&doc, &md, trust, opts),
-    ))
+    let (findings, coverage) = samlcheck::lint::lint_document_coverage(&doc, &md, trust, opts);
+    if let Some(e) = coverage.limit_exceeded() {
+        return Err(e.clone());
+    }
+    Ok((entities, findings))
 }
 
 /// Checks codes against the catalogue and expands `prefix.*`.

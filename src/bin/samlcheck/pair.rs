@@ -62,6 +62,9 @@ fn load(path: &std::path::Path, lint: &LintOptions) -> Result<Input, ExitCode> {
     let name = path.display().to_string();
     let (findings, coverage) =
         samlcheck::lint::lint_document_coverage(&doc, &md, &samlcheck::Trust::embedded(), lint);
+    if let Some(e) = coverage.limit_exceeded() {
+        return Err(common::input_error(&e.in_file(&name)));
+    }
     let findings = findings.into_iter().map(|f| f.in_file(&name)).collect();
     Ok(Input {
         name,

@@ -76,7 +76,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Ok(d) => d,
         Err(e) => return input_error(&e.in_file(&file)),
     };
-    let report = dsig::verify(&doc, &trust);
+    let report = dsig::verify_with_limits(&doc, &trust, &limits);
+    if let Some(e) = report.limit_exceeded() {
+        return input_error(&e.in_file(&file));
+    }
     let ok = report.is_verified();
     let mut opts = dsig::VerifyOptions::at(ctx.at);
     opts.warn_days = args.warn_days;
