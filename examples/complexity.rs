@@ -685,6 +685,11 @@ fn command_args(
     v
 }
 
+/// Samples by (dimension, command, size index 0-3).
+type Results = BTreeMap<(String, String, usize), Sample>;
+/// A base document's bytes, its `diff` partner's and the entity `check` picks.
+type BaseKey = (Vec<u8>, Vec<u8>, Option<String>);
+
 /// What one (dimension, command) showed.
 struct Row {
     samples: [Option<Sample>; 4],
@@ -827,8 +832,7 @@ fn main() {
 
     // 2. Runs: base, n and 4n for every pair first; 16n only where the first step did not
     // time out, and not when the first step's factor predicts a run over the timeout.
-    let results: Arc<Mutex<BTreeMap<(String, String, usize), Sample>>> =
-        Arc::new(Mutex::new(BTreeMap::new()));
+    let results: Arc<Mutex<Results>> = Arc::new(Mutex::new(BTreeMap::new()));
     let run_tasks = |tasks: Vec<(String, String, usize)>| {
         let queue = Arc::new(Mutex::new(tasks));
         std::thread::scope(|s| {
@@ -859,7 +863,7 @@ fn main() {
     };
     // Dimensions whose base documents are the same bytes share one base run per command.
     let mut base_of: BTreeMap<String, String> = BTreeMap::new();
-    let mut seen: BTreeMap<(Vec<u8>, Vec<u8>, Option<String>), String> = BTreeMap::new();
+    let mut seen: BTreeMap<BaseKey, String> = BTreeMap::new();
     for (d, inp) in &inputs {
         let key = (
             std::fs::read(&inp.files[0]).unwrap(),
