@@ -133,7 +133,7 @@ const DIMS: [Dim; 13] = [
     },
     Dim {
         name: "depth",
-        what: "nesting depth of 64 (quick) / 256 (full) chains under Extensions: 15, 60, 240 (limit 256)",
+        what: "64 (quick) or 256 (full) chains of nesting depth n under Extensions (max_depth is 256)",
         quick: 15,
         full: 15,
     },
