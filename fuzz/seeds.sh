@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 FX=../tests/fixtures
 C=corpus
-mkdir -p "$C/parse" "$C/lint_pair" "$C/x509_keyinfo" "$C/c14n" "$C/dsig_verify" "$C/rewrite_roundtrip"
+mkdir -p "$C/parse" "$C/lint_pair" "$C/x509_keyinfo" "$C/c14n" "$C/dsig_verify" "$C/rewrite_roundtrip" \
+    "$C/large_input"
 
 # parse: every fixture, good and broken, as is.
 for f in "$FX"/*.xml "$FX"/encodings/* "$FX"/broken/*; do
@@ -82,6 +83,51 @@ for f in "$FX"/*.xml; do
     { printf '\xc0\x01\x03'; cat "$f"; } >"$C/rewrite_roundtrip/inline-saml2only-$(basename "$f")"
 done
 
-for t in parse lint_pair x509_keyinfo c14n dsig_verify rewrite_roundtrip; do
+# large_input: every well-formed fixture, plus large documents (200 KB to 1 MB) of each
+# shape the complexity harness grows (examples/complexity.rs), at sizes that stay fast when
+# every stage is linear; libFuzzer's CopyPart and CrossOver then grow the repeated parts.
+for f in "$FX"/*.xml; do
+    if [ -f "$f" ]; then cp "$f" "$C/large_input/$(basename "$f")"; fi
+done
+L="$C/large_input"
+MDNS='xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#"'
+SIG='<ds:Signature><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#_r"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="TRANSFORM">INNER</ds:Transform></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature>'
+sig() { printf '%s' "$SIG" | sed -e "s|TRANSFORM|$1|" -e "s|INNER|$2|"; }
+EXC='http://www.w3.org/2001/10/xml-exc-c14n#'
+INC='http://www.w3.org/TR/2001/REC-xml-c14n-20010315'
+head_ed() { printf '<md:EntityDescriptor %s ID="_r" entityID="https://sts.windows.net/x/"%s>' "$MDNS" "$1"; }
+role_open='<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+role_close='<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://login.example.org/saml2"/></md:IDPSSODescriptor></md:EntityDescriptor>'
+{ head_ed ''; sig "$EXC" ''; printf '%s' "$role_open"
+  awk 'BEGIN { for (i = 0; i < 7500; i++) printf "<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://login.example.org/slo/%d\"/>", i }'
+  printf '%s' "$role_close"; } >"$L/big-elements.xml"
+{ head_ed ''; sig "$EXC" ''; printf '<md:Organization><md:OrganizationName xml:lang="en">'
+  awk 'BEGIN { for (i = 0; i < 15000; i++) printf "Contoso &amp; Partners, a long organization name: 0123456789abcdef" }'
+  printf '</md:OrganizationName></md:Organization>%s' "$role_open$role_close"; } >"$L/big-text.xml"
+{ head_ed ''; sig "$EXC" ''; printf '<md:Organization><md:OrganizationName xml:lang="en">'
+  awk 'BEGIN { for (i = 0; i < 40000; i++) printf "ab<!---->" }'
+  printf '</md:OrganizationName></md:Organization>%s' "$role_open$role_close"; } >"$L/big-comments.xml"
+{ head_ed ' xmlns:x="urn:x"'; sig "$EXC" ''; printf '<md:Extensions>'
+  awk 'BEGIN { for (c = 0; c < 300; c++) { for (i = 0; i < 240; i++) printf "<x:d>"; for (i = 0; i < 240; i++) printf "</x:d>" } }'
+  printf '</md:Extensions>%s' "$role_open$role_close"; } >"$L/big-depth.xml"
+{ printf '<md:EntitiesDescriptor %s ID="_r">' "$MDNS"; sig "$EXC" ''
+  awk 'BEGIN { for (i = 0; i < 2000; i++) printf "<md:EntityDescriptor entityID=\"https://idp%d.example.org/\"><md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"><md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"https://idp%d.example.org/sso\"/></md:IDPSSODescriptor></md:EntityDescriptor>", i, i }'
+  printf '</md:EntitiesDescriptor>'; } >"$L/big-entities.xml"
+# The super-linear shapes of issue #15, at sizes that are fast even where a stage is
+# quadratic (a few hundred repetitions), for libFuzzer to grow.
+attrs=$(awk 'BEGIN { for (i = 0; i < 500; i++) printf " a%d=\"%d\"", i, i }')
+nsdecl=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf " xmlns:p%d=\"urn:example:ns:%d\"", i, i }')
+uses=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "<p%d:e/>", i }')
+list=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "%sp%d", (i ? " " : ""), i }')
+names=$(awk 'BEGIN { for (i = 0; i < 500; i++) printf "<x:c%d/>", i }')
+{ head_ed "$attrs"; sig "$EXC" ''; printf '%s' "$role_open$role_close"; } >"$L/attributes.xml"
+{ head_ed "$nsdecl"; sig "$INC" ''; printf '<md:Extensions>%s</md:Extensions>%s' "$uses" "$role_open$role_close"; } >"$L/inscope-inclusive.xml"
+{ head_ed "$nsdecl"; sig "$EXC" "<ec:InclusiveNamespaces xmlns:ec=\"$EXC\" PrefixList=\"$list\"/>"
+  printf '<md:Extensions>%s</md:Extensions>%s' "$uses" "$role_open$role_close"; } >"$L/prefixlist.xml"
+{ head_ed ' xmlns:x="urn:x"'; sig "$EXC" ''; printf '%s%s%s' "$role_open" "$names" "$role_close"; } >"$L/childnames.xml"
+printf '<a xmlns:u="urn:%s"><u:b/><u:b/><u:b/><u:b/><u:b/><u:b/><u:b/><u:b/></a>' \
+    "$(awk 'BEGIN { for (i = 0; i < 4000; i++) printf "long-namespace-uri-" }')" >"$L/c14n-amplification.xml"
+
+for t in parse lint_pair x509_keyinfo c14n dsig_verify rewrite_roundtrip large_input; do
     echo "seeds: $t: $(find "$C/$t" -type f | wc -l) files"
 done

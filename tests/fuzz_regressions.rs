@@ -33,6 +33,8 @@ use common::check_error;
 mod c14n_check;
 #[path = "../fuzz/fuzz_targets/dsig_mutate.rs"]
 mod dsig_mutate;
+#[path = "../fuzz/fuzz_targets/large_input_check.rs"]
+mod large_input_check;
 #[path = "../fuzz/fuzz_targets/rewrite_input.rs"]
 mod rewrite_input;
 
@@ -127,6 +129,8 @@ fn replay_every_regression_input() {
             dsig_mutate::run(&data);
         } else if name.starts_with("rewrite_roundtrip-") {
             rewrite_input::run(&data);
+        } else if name.starts_with("large_input-") {
+            large_input_check::run(&data);
         } else {
             let _ = parse_path(&data);
             pair_path(&data);
@@ -328,4 +332,44 @@ fn rewrite_roundtrip_pretty_inside_mixed_content() {
         t[a..a + b].to_string()
     };
     assert_eq!(cert(&text), cert(std::str::from_utf8(input).unwrap()));
+}
+
+/// The `large_input` target's body on the shapes its seeds hold (fuzz/seeds.sh), generated
+/// here at a small size: a slow unit the target finds becomes a test like this one, with
+/// its shape generated at the size where it was slow (see fuzz/README.md, "Slow inputs").
+/// No time is asserted: the test checks the stages run to the end on each shape.
+#[test]
+fn large_input_target_on_generated_shapes() {
+    let head = |extra: &str| {
+        format!(
+            "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" xmlns:x=\"urn:x\" ID=\"_r\" entityID=\"https://sts.windows.net/x/\"{extra}>"
+        )
+    };
+    let role = "<md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"><md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"https://login.example.org/saml2\"/></md:IDPSSODescriptor></md:EntityDescriptor>";
+    let attrs: String = (0..200).map(|i| format!(" a{i}=\"{i}\"")).collect();
+    let decls: String = (0..200)
+        .map(|i| format!(" xmlns:p{i}=\"urn:example:ns:{i}\""))
+        .collect();
+    let uses: String = (0..200).map(|i| format!("<p{i}:e/>")).collect();
+    let names: String = (0..200).map(|i| format!("<x:c{i}/>")).collect();
+    let chain = "<x:d>".repeat(200) + &"</x:d>".repeat(200);
+    let shapes = [
+        format!("{}{role}", head(&attrs)),
+        format!(
+            "{}<md:Extensions>{uses}</md:Extensions>{role}",
+            head(&decls)
+        ),
+        format!(
+            "{}{}",
+            head(""),
+            role.replacen("<md:Single", &format!("{names}<md:Single"), 1)
+        ),
+        format!("{}<md:Extensions>{chain}</md:Extensions>{role}", head("")),
+    ];
+    for s in &shapes {
+        // Each shape is read whole (it is a valid document at this size).
+        let d = xml::decode_checked(s.as_bytes().to_vec(), &Limits::default()).unwrap();
+        xml::XmlDoc::parse(d.text(), &Limits::default()).unwrap();
+        large_input_check::run(s.as_bytes());
+    }
 }
