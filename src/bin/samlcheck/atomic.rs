@@ -103,7 +103,27 @@ fn remove_leftovers(dir: &Path, name: &str, out: &mut Outcome) {
 /// Writes `bytes` to `path` through a temporary file and a rename. With `keep_from` (the
 /// original, for `--in-place`), the new file gets its mode, owner and group. On failure
 /// the temporary file is gone and `path` is untouched.
+///
+/// Only a regular file is replaced: an output that exists and is something else (a
+/// character device such as `/dev/null` or `/dev/stdout`, a FIFO, a socket) is written to
+/// directly, since a rename would put a regular file in its place. A symbolic link is
+/// followed, so the file it points to is replaced and the link stays.
 pub fn write(path: &Path, bytes: &[u8], keep_from: Option<&Path>) -> Result<Outcome, String> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        if let Ok(target) = fs::canonicalize(path) {
+            return write(&target, bytes, keep_from);
+        }
+    }
+    if fs::metadata(path).is_ok_and(|m| !m.file_type().is_file() && !m.is_dir()) {
+        use std::io::Write;
+        return fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(bytes))
+            .map(|()| Outcome::default())
+            .map_err(|e| e.to_string());
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -286,6 +306,48 @@ mod signals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fifo_or_device_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        // Replacing /dev/null by a regular file (a rename over it, as root) broke the whole
+        // machine once; a FIFO stands in for a device here.
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("out.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "mkfifo is missing under CI"
+            );
+            eprintln!("skipping: mkfifo is not available");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read(&fifo).unwrap())
+        };
+        write(&fifo, b"<x/>", None).unwrap();
+        // Checked before joining: had the FIFO been replaced, the reader would wait forever.
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(reader.join().unwrap(), b"<x/>");
+        assert_eq!(
+            fs::read_dir(d.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        // A symbolic link is followed: the file it points to changes, the link stays.
+        let real = d.path().join("real.xml");
+        fs::write(&real, "old").unwrap();
+        let link = d.path().join("link.xml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write(&link, b"new", None).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(&real).unwrap(), b"new");
+    }
 
     #[test]
     fn temp_names_are_recognised_exactly() {
