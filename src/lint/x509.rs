@@ -351,32 +351,17 @@ fn cert(
                 day(v.not_after)
             ),
         ));
-    } else if f.not_after < at && r.kind == RoleKind::IdpSso && k.usage == KeyUse::Encryption {
-        cx.push(EXPIRED_IDP_ENCRYPTION.at(
-            ent,
-            loc(),
-            format!(
-                "{what} expired on {} (notAfter {}), {} days before {}{also}",
-                day(f.not_after),
-                rfc(f.not_after),
-                (at - f.not_after).num_days(),
-                day(at)
-            ),
-        ));
-    } else if f.not_after < at && !signs_sign_in(r, k) {
-        cx.push(EXPIRED_OTHER.at(
-            ent,
-            loc(),
-            format!(
-                "{what} expired on {} (notAfter {}), {} days before {}{also}",
-                day(f.not_after),
-                rfc(f.not_after),
-                (at - f.not_after).num_days(),
-                day(at)
-            ),
-        ));
     } else if f.not_after < at {
-        cx.push(EXPIRED.at(
+        // Which expiry rule: the IdP's encryption key, a key web sign-in does not verify,
+        // or the IdP's signing key with no valid one beside it.
+        let rule = if r.kind == RoleKind::IdpSso && k.usage == KeyUse::Encryption {
+            &EXPIRED_IDP_ENCRYPTION
+        } else if !signs_sign_in(r, k) {
+            &EXPIRED_OTHER
+        } else {
+            &EXPIRED
+        };
+        cx.push(rule.at(
             ent,
             loc(),
             format!(
