@@ -653,9 +653,19 @@ pub fn is_relative_uri(uri: &str) -> bool {
 /// Every namespace declaration with a relative URI in `doc`, in document order (see
 /// [`RelativeNamespace`]). Each element costs a scan of its own start tag.
 pub fn relative_namespaces(doc: &roxmltree::Document<'_>) -> Vec<RelativeNamespace> {
+    relative_with_elements(doc)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// [`relative_namespaces`] with the element of each declaration.
+pub(crate) fn relative_with_elements<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+) -> Vec<(Node<'a, 'i>, RelativeNamespace)> {
     let mut out = Vec::new();
-    relative_scan(doc, &mut |r| {
-        out.push(r);
+    relative_scan(doc, &mut |n, r| {
+        out.push((n, r));
         true
     });
     out
@@ -664,7 +674,7 @@ pub fn relative_namespaces(doc: &roxmltree::Document<'_>) -> Vec<RelativeNamespa
 /// The first namespace declaration with a relative URI in `doc`, if any.
 pub fn first_relative_namespace(doc: &roxmltree::Document<'_>) -> Option<RelativeNamespace> {
     let mut first = None;
-    relative_scan(doc, &mut |r| {
+    relative_scan(doc, &mut |_, r| {
         first = Some(r);
         false
     });
@@ -672,7 +682,10 @@ pub fn first_relative_namespace(doc: &roxmltree::Document<'_>) -> Option<Relativ
 }
 
 /// Calls `found` for each relative declaration until it returns false.
-fn relative_scan(doc: &roxmltree::Document<'_>, found: &mut dyn FnMut(RelativeNamespace) -> bool) {
+fn relative_scan<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+    found: &mut dyn FnMut(Node<'a, 'i>, RelativeNamespace) -> bool,
+) {
     let text = doc.input_text();
     for node in doc.descendants().filter(Node::is_element) {
         let qname = elem_qname(node);
@@ -698,7 +711,7 @@ fn relative_scan(doc: &roxmltree::Document<'_>, found: &mut dyn FnMut(RelativeNa
                 declaration: format!("{name}=\"{}\"", ns.uri()),
                 element: qname.to_string(),
             };
-            if !found(r) {
+            if !found(node, r) {
                 return;
             }
         }
