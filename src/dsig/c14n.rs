@@ -17,9 +17,15 @@
 //! - inclusive on a subset: the apex element also takes the `xml:*` attributes of its
 //!   ancestors that it does not override;
 //! - text escapes `&`, `<`, `>`, CR; attribute values escape `&`, `<`, `"`, TAB, LF, CR;
-//!   line endings were already normalized by the parser; CDATA is plain text;
+//!   namespace URIs are escaped like attribute values (C14N 1.0 section 2.3); line endings
+//!   in text and attribute values were normalized by the parser; CDATA is plain text;
 //! - comments only in the `#WithComments` forms; processing instructions kept; document
-//!   level nodes separated by a line feed.
+//!   level nodes separated by a line feed; in comments and processing instructions (which
+//!   the parser hands back as written) CR LF and a lone CR become LF here (XML 1.0 section
+//!   2.11, C14N 1.0 section 1: "line breaks normalized to #xA on input");
+//! - a document with a relative namespace URI (`xmlns:a="foo"`) cannot be canonicalized
+//!   (C14N 1.0 section 2.1): [`first_relative_namespace`] finds it, [`try_to_vec`] fails on
+//!   it, and verification and signing refuse such documents.
 
 use crate::xml::ns;
 use roxmltree::{Node, NodeType};
@@ -324,6 +330,23 @@ impl Out<'_> {
         }
     }
 
+    /// Comment text or processing-instruction data, which the parser hands back as
+    /// written: CR LF and a lone CR become LF (XML 1.0 section 2.11), nothing is escaped.
+    fn lines(&mut self, s: &str) {
+        let b = s.as_bytes();
+        let mut start = 0;
+        for i in memchr::memchr_iter(b'\r', b) {
+            self.put(b.get(start..i).unwrap_or_default());
+            self.put(b"\n");
+            start = if b.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
+        }
+        self.put(b.get(start..).unwrap_or_default());
+    }
+
     /// Text node content: `&`, `<`, `>` and CR escaped.
     fn text(&mut self, s: &str) {
         let b = s.as_bytes();
@@ -581,6 +604,181 @@ fn own_declarations(text: &str, start: usize, qname_len: usize) -> usize {
     }
 }
 
+/// A namespace declaration with a relative URI (`xmlns:a="foo"`, `xmlns="../x"`): Canonical
+/// XML 1.0 section 2.1 (taken over by Exclusive XML Canonicalization, section 3) says an
+/// implementation MUST report an operation failure on documents containing relative
+/// namespace URIs. The empty `xmlns=""` undeclares the default namespace and is not one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RelativeNamespace {
+    /// Byte offset of the declaration (its `xmlns` name) in the document's text.
+    pub offset: usize,
+    /// The declaration as it reads after parsing: `xmlns:a="foo"`.
+    pub declaration: String,
+    /// Qualified name of the element that carries it.
+    pub element: String,
+}
+
+impl std::fmt::Display for RelativeNamespace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the namespace declaration {} on <{}> has a relative URI (no scheme, RFC 3986 section 4.2); Canonical XML 1.0 section 2.1 requires canonicalization to fail on such a document",
+            self.declaration, self.element
+        )
+    }
+}
+
+/// Whether a namespace URI is a relative reference: not empty and not starting with a
+/// scheme (RFC 3986 section 3.1: a letter, then letters, digits, `+`, `-` or `.`, then
+/// `:`). A value without a scheme that is not even a valid relative reference (`1a:b`)
+/// counts as relative too: it is not an absolute URI either way.
+pub fn is_relative_uri(uri: &str) -> bool {
+    if uri.is_empty() {
+        return false;
+    }
+    let b = uri.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_alphabetic) {
+        return true;
+    }
+    match b
+        .iter()
+        .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))
+    {
+        Some(i) => b.get(i) != Some(&b':'),
+        None => true,
+    }
+}
+
+/// Every namespace declaration with a relative URI in `doc`, in document order (see
+/// [`RelativeNamespace`]). Each element costs a scan of its own start tag.
+pub fn relative_namespaces(doc: &roxmltree::Document<'_>) -> Vec<RelativeNamespace> {
+    relative_with_elements(doc)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// [`relative_namespaces`] with the element of each declaration.
+pub(crate) fn relative_with_elements<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+) -> Vec<(Node<'a, 'i>, RelativeNamespace)> {
+    let mut out = Vec::new();
+    relative_scan(doc, &mut |n, r| {
+        out.push((n, r));
+        true
+    });
+    out
+}
+
+/// The first namespace declaration with a relative URI in `doc`, if any.
+pub fn first_relative_namespace(doc: &roxmltree::Document<'_>) -> Option<RelativeNamespace> {
+    let mut first = None;
+    relative_scan(doc, &mut |_, r| {
+        first = Some(r);
+        false
+    });
+    first
+}
+
+/// Calls `found` for each relative declaration until it returns false.
+fn relative_scan<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+    found: &mut dyn FnMut(Node<'a, 'i>, RelativeNamespace) -> bool,
+) {
+    let text = doc.input_text();
+    for node in doc.descendants().filter(Node::is_element) {
+        let qname = elem_qname(node);
+        let start = node.range().start;
+        let n = own_declarations(text, start, qname.len());
+        for ns in node.namespaces().take(n) {
+            if !is_relative_uri(ns.uri()) {
+                continue;
+            }
+            let prefix = ns.name().unwrap_or("");
+            // Only a declaration written in this tag (an inherited one was reported on
+            // the element that wrote it).
+            let Some(offset) = declaration_offset(text, start, qname.len(), prefix) else {
+                continue;
+            };
+            let name = if prefix.is_empty() {
+                "xmlns".to_string()
+            } else {
+                format!("xmlns:{prefix}")
+            };
+            let r = RelativeNamespace {
+                offset,
+                declaration: format!("{name}=\"{}\"", ns.uri()),
+                element: qname.to_string(),
+            };
+            if !found(node, r) {
+                return;
+            }
+        }
+    }
+}
+
+/// Offset of the declaration of `prefix` (`""`: the default namespace) in the start tag at
+/// `start`, if the tag writes one.
+fn declaration_offset(text: &str, start: usize, qname_len: usize, prefix: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = start.saturating_add(1).saturating_add(qname_len);
+    loop {
+        while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        if matches!(b.get(i), None | Some(b'>' | b'/')) {
+            return None;
+        }
+        let name_start = i;
+        while !matches!(b.get(i), None | Some(b'=' | b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        let name = b.get(name_start..i).unwrap_or_default();
+        let hit = match name.strip_prefix(b"xmlns") {
+            Some(b"") => prefix.is_empty(),
+            Some(rest) => rest.strip_prefix(b":") == Some(prefix.as_bytes()) && !prefix.is_empty(),
+            None => false,
+        };
+        if hit {
+            return Some(name_start);
+        }
+        while !matches!(b.get(i), None | Some(b'"' | b'\'')) {
+            i += 1;
+        }
+        let &quote = b.get(i)?;
+        i += 1;
+        i += memchr::memchr(quote, b.get(i..).unwrap_or_default())? + 1;
+    }
+}
+
+/// [`to_vec`], failing on a document with a relative namespace URI (anywhere in the
+/// document, as libxml2 does: C14N 1.0 section 2.1 speaks of documents containing them).
+///
+/// ```
+/// use samlcheck::dsig::c14n::{try_to_vec, C14n, Subset};
+/// let doc = samlcheck::xml::XmlDoc::parse("<a xmlns:x=\"urn:x\"><?pi x\r\ny?></a>", &Default::default()).unwrap();
+/// let out = try_to_vec(Subset::Document(doc.tree()), None, &C14n::exclusive()).unwrap();
+/// assert_eq!(out, b"<a><?pi x\ny?></a>");
+/// let doc = samlcheck::xml::XmlDoc::parse("<a xmlns:x=\"foo\"/>", &Default::default()).unwrap();
+/// let err = try_to_vec(Subset::Document(doc.tree()), None, &C14n::exclusive()).unwrap_err();
+/// assert_eq!(err.declaration, "xmlns:x=\"foo\"");
+/// ```
+pub fn try_to_vec(
+    subset: Subset<'_, '_>,
+    excluded: Option<Node<'_, '_>>,
+    c14n: &C14n,
+) -> Result<Vec<u8>, RelativeNamespace> {
+    let doc = match subset {
+        Subset::Document(d) => d,
+        Subset::Element(n) => n.document(),
+    };
+    if let Some(r) = first_relative_namespace(doc) {
+        return Err(r);
+    }
+    Ok(to_vec(subset, excluded, c14n))
+}
+
 impl<'a> Walker<'a, '_, '_> {
     fn walk(&mut self, apex: Node<'a, 'a>) {
         if Some(apex.id()) == self.excluded {
@@ -643,7 +841,7 @@ impl<'a> Walker<'a, '_, '_> {
             }
             NodeType::Comment if self.c14n.with_comments => {
                 self.out.put(b"<!--");
-                self.out.put(node.text().unwrap_or("").as_bytes());
+                self.out.lines(node.text().unwrap_or(""));
                 self.out.put(b"-->");
             }
             NodeType::PI => {
@@ -652,7 +850,7 @@ impl<'a> Walker<'a, '_, '_> {
                     self.out.put(pi.target.as_bytes());
                     if let Some(v) = pi.value.filter(|v| !v.is_empty()) {
                         self.out.put(b" ");
-                        self.out.put(v.as_bytes());
+                        self.out.lines(v);
                     }
                     self.out.put(b"?>");
                 }
@@ -991,5 +1189,92 @@ mod tests {
         let deep = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
         let out = c14n(&deep, &C14n::exclusive(), None);
         assert_eq!(out, format!("{}{}", "<a>".repeat(200), "</a>".repeat(200)));
+    }
+
+    #[test]
+    fn line_breaks_in_pis_and_comments_are_normalized_in_every_mode() {
+        // Outside and inside the root, CR LF and lone CR, in PI data and comment text.
+        let xml = "<?top a\r\nb\rc?>\r\n<!--x\r\ny\rz-->\r\n<r ID=\"r\">t\r\n<?pi one\r\ntwo\r\r\nthree?><!--c\r\nd\re--><e ID=\"e\"><?in p\r\nq?><!--u\rv--></e></r>\r\n<?end\tz\r\n?>";
+        let mut modes = Vec::new();
+        for exclusive in [false, true] {
+            for with_comments in [false, true] {
+                let mut c = if exclusive {
+                    C14n::exclusive()
+                } else {
+                    C14n::inclusive()
+                };
+                c.with_comments = with_comments;
+                modes.push(c.clone());
+                modes.push(c.with_prefix_list("#default"));
+            }
+        }
+        for c in &modes {
+            let doc = c14n(xml, c, None);
+            let sub = c14n(xml, c, Some("e"));
+            for out in [&doc, &sub] {
+                assert!(!out.contains('\r'), "{c:?}: {out:?}");
+            }
+            let (com_doc, com_sub) = if c.with_comments {
+                ("<!--x\ny\nz-->\n", "<!--c\nd\ne-->")
+            } else {
+                ("", "")
+            };
+            let want = format!(
+                "<?top a\nb\nc?>\n{com_doc}<r ID=\"r\">t\n<?pi one\ntwo\n\nthree?>{com_sub}<e ID=\"e\"><?in p\nq?>{}</e></r>\n<?end z\n?>",
+                if c.with_comments { "<!--u\nv-->" } else { "" }
+            );
+            assert_eq!(doc, want, "{c:?}");
+            let want_sub = format!(
+                "<e ID=\"e\"><?in p\nq?>{}</e>",
+                if c.with_comments { "<!--u\nv-->" } else { "" }
+            );
+            assert_eq!(sub, want_sub, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn relative_namespace_uris_are_found_and_refused() {
+        for (uri, relative) in [
+            ("foo", true),
+            ("../a", true),
+            ("/abs/path", true),
+            ("//host/x", true),
+            ("#frag", true),
+            ("?q", true),
+            ("1a:b", true),
+            ("a_b:c", true),
+            ("", false),
+            ("urn:x", false),
+            ("http://e/", false),
+            ("foo:bar", false),
+            ("a+b-c.d:e", false),
+            ("urn:a&b", false),
+        ] {
+            assert_eq!(is_relative_uri(uri), relative, "{uri:?}");
+        }
+        let xml = "<r xmlns=\"urn:d\">\n <a xmlns:x=\"urn:x\" xmlns:b=\"foo\"><c xmlns=\"\"><d xmlns=\"rel/x\"/></c></a></r>";
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let all = relative_namespaces(&doc);
+        let decls: Vec<&str> = all.iter().map(|r| r.declaration.as_str()).collect();
+        assert_eq!(decls, ["xmlns:b=\"foo\"", "xmlns=\"rel/x\""]);
+        assert_eq!(all[0].offset, xml.find("xmlns:b").unwrap());
+        assert_eq!(all[0].element, "a");
+        assert_eq!(all[1].offset, xml.find("xmlns=\"rel").unwrap());
+        assert_eq!(first_relative_namespace(&doc), Some(all[0].clone()));
+        let e = try_to_vec(Subset::Document(&doc), None, &C14n::exclusive()).unwrap_err();
+        assert!(e.to_string().contains("xmlns:b=\"foo\" on <a>"), "{e}");
+        // Anywhere in the document, also outside the subset.
+        let c = doc.descendants().find(|n| n.has_tag_name("c")).unwrap();
+        assert!(try_to_vec(Subset::Element(c), None, &C14n::inclusive()).is_err());
+        // `xmlns=""` and absolute URIs are fine.
+        let doc = roxmltree::Document::parse(
+            "<r xmlns=\"urn:d\"><c xmlns=\"\" xmlns:q=\"urn:q&amp;x\"/></r>",
+        )
+        .unwrap();
+        assert!(relative_namespaces(&doc).is_empty());
+        assert_eq!(
+            try_to_vec(Subset::Document(&doc), None, &C14n::inclusive()).unwrap(),
+            b"<r xmlns=\"urn:d\"><c xmlns=\"\" xmlns:q=\"urn:q&amp;x\"></c></r>"
+        );
     }
 }

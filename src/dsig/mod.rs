@@ -165,6 +165,40 @@ pub(crate) static COMMENT_IN_SIGNED_VALUE: Rule = Rule {
     source: "XML Signature Syntax and Processing Version 1.1 (W3C), Same-Document URI-References <https://www.w3.org/TR/xmldsig-core1/>; CVE-2017-11427 (comment truncation in SAML libraries) <https://nvd.nist.gov/vuln/detail/CVE-2017-11427>",
 };
 
+pub(crate) static RELATIVE_NAMESPACE: Rule = Rule {
+    code: "dsig.relative_namespace",
+    severity: Severity::Warning,
+    summary: "A namespace declaration has a relative URI (xmlns:a=\"foo\"): XML canonicalization must fail on the document, so it cannot be signed and its signatures cannot be verified (whether AWS or Entra refuse it is unconfirmed)",
+    fix: "Use an absolute namespace URI (with a scheme, e.g. urn:example:foo or https://example.org/ns) and sign the file again",
+    source: "Canonical XML Version 1.0 (W3C), section 2.1 Data Model <https://www.w3.org/TR/2001/REC-xml-c14n-20010315#DataModel>; Exclusive XML Canonicalization Version 1.0 (W3C), section 3 <https://www.w3.org/TR/2002/REC-xml-exc-c14n-20020718/#sec-Specification>; RFC 3986: Uniform Resource Identifier (URI): Generic Syntax, section 4.2 Relative Reference <https://www.rfc-editor.org/rfc/rfc3986#section-4.2>",
+};
+
+/// The `dsig.relative_namespace` findings of a document: one on each namespace declaration
+/// with a relative URI (see [`c14n::RelativeNamespace`]), signed or not (signing it would
+/// be refused).
+pub fn relative_namespace_findings(doc: &crate::xml::XmlDoc<'_>) -> Vec<Finding> {
+    let found = c14n::relative_with_elements(doc.tree());
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let offsets: Vec<usize> = found.iter().map(|(_, r)| r.offset).collect();
+    let positions = verify::positions(doc.text(), &offsets);
+    found
+        .into_iter()
+        .zip(positions)
+        .map(|((node, r), pos)| {
+            let path = verify::element_path(node);
+            RELATIVE_NAMESPACE.at(
+                None,
+                Some(Location::new(pos, path)),
+                format!(
+                    "{r}; samlcheck sign refuses it and verify reports every signature in it as not verified, like xmlsec1"
+                ),
+            )
+        })
+        .collect()
+}
+
 /// Every `dsig.*` rule.
 /// Codes of the signature rules.
 pub fn rule_codes() -> Vec<&'static str> {
@@ -180,6 +214,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &WEAK_ALGORITHM,
     &TRUST_EMBEDDED_ONLY,
     &UNTRUSTED_KEY,
+    &RELATIVE_NAMESPACE,
     // What weakens a verdict (`verify`), nested signatures and coverage.
     &assess::NESTED_INVALID,
     &assess::CERT_EXPIRED,
@@ -265,6 +300,7 @@ pub fn findings(report: &Report<'_>, expect_signed: bool) -> Vec<Finding> {
                 let rule: &'static Rule = match f {
                     Failure::DigestMismatch { .. } => &DIGEST_MISMATCH,
                     Failure::UntrustedKey { .. } => &UNTRUSTED_KEY,
+                    Failure::RelativeNamespace { .. } => &RELATIVE_NAMESPACE,
                     Failure::Profile(_) | Failure::LimitExceeded(_) => &PROFILE,
                     _ => &INVALID,
                 };

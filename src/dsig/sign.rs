@@ -179,6 +179,15 @@ pub fn sign(text: &str, key: &SigningKey, opts: &SignOptions) -> Result<String, 
     };
     drop(doc);
     let doc = XmlDoc::parse(&text, &opts.limits)?;
+    // Canonicalization must fail on a relative namespace URI (C14N 1.0 section 2.1):
+    // whatever we signed, xmlsec1 and other libxml2-based verifiers could not check it.
+    if let Some(r) = c14n::first_relative_namespace(doc.tree()) {
+        let pos = doc.pos(r.offset);
+        return Err(Error::input(format!(
+            "cannot sign: {r} (line {}, column {}); use an absolute namespace URI",
+            pos.line, pos.col
+        )));
+    }
     let root = doc.root();
     let dups = doc
         .tree()

@@ -188,6 +188,17 @@ pub enum Failure {
     /// reference, `PrefixList` entries): the document cannot be verified within the
     /// limits, and the signatures after it are not checked. The CLI exits 2.
     LimitExceeded(crate::Error),
+    /// The document has a namespace declaration with a relative URI (`xmlns:a="foo"`):
+    /// Canonical XML 1.0 section 2.1 requires canonicalization to fail, so no signature
+    /// in it can be checked (libxml2 and xmlsec1 refuse it too).
+    RelativeNamespace {
+        /// The declaration: `xmlns:a="foo"`.
+        declaration: String,
+        /// The element that carries it.
+        element: String,
+        /// Where the declaration is.
+        pos: Pos,
+    },
 }
 
 /// A profile rule a signature breaks (see `docs/dsig.md`).
@@ -358,6 +369,16 @@ impl fmt::Display for Failure {
             Failure::NoKey { detail } => write!(f, "no usable key: {detail}"),
             Failure::Profile(v) => write!(f, "profile violation: {v}"),
             Failure::LimitExceeded(e) => write!(f, "not checked: {e}"),
+            Failure::RelativeNamespace {
+                declaration,
+                element,
+                pos,
+            } => write!(
+                f,
+                "cannot be canonicalized: the namespace declaration {declaration} on <{element}> at line {}, column {} has a relative URI (Canonical XML 1.0 section 2.1 requires canonicalization to fail on such a document)",
+                pos.line,
+                pos.col
+            ),
         }
     }
 }
@@ -370,6 +391,7 @@ impl Failure {
             Failure::SignatureMismatch { .. } | Failure::NoKey { .. } => "dsig.invalid",
             Failure::UntrustedKey { .. } => "dsig.untrusted_key",
             Failure::Profile(_) | Failure::LimitExceeded(_) => "dsig.profile",
+            Failure::RelativeNamespace { .. } => "dsig.relative_namespace",
         }
     }
 }
@@ -397,6 +419,9 @@ struct Caps<'d, 'a> {
     output: u64,
     /// Which limit sets `output`.
     output_what: &'static str,
+    /// The document's first namespace declaration with a relative URI: no signature can
+    /// be checked (looked for once, when the document has signatures).
+    relative: Option<Failure>,
 }
 
 impl Caps<'_, '_> {
@@ -443,12 +468,22 @@ pub fn verify_with_limits<'a>(
         .saturating_mul(limits.max_c14n_work_factor)
         .saturating_add(WORK_SLACK);
     let by_factor = size.saturating_mul(limits.max_c14n_output_factor);
-    let caps = if by_factor <= limits.max_c14n_output_bytes {
+    let relative = if sigs.is_empty() {
+        None
+    } else {
+        c14n::first_relative_namespace(tree).map(|r| Failure::RelativeNamespace {
+            pos: doc.pos(r.offset),
+            declaration: r.declaration,
+            element: r.element,
+        })
+    };
+    let mut caps = if by_factor <= limits.max_c14n_output_bytes {
         Caps {
             doc,
             max_prefix_list: limits.max_prefix_list,
             output: by_factor,
             output_what: "canonical bytes of one signature reference (Limits::max_c14n_output_factor times the input size)",
+            relative: None,
         }
     } else {
         Caps {
@@ -457,8 +492,10 @@ pub fn verify_with_limits<'a>(
             output: limits.max_c14n_output_bytes,
             output_what:
                 "canonical bytes of one signature reference (Limits::max_c14n_output_bytes)",
+            relative: None,
         }
     };
+    caps.relative = relative;
     let mut spent = 0u64;
     let mut c14n_units = 0u64;
     // The root's signatures first: whether the root verified decides how the signatures
@@ -899,6 +936,10 @@ fn check_counting<'a>(
         }
     };
 
+    // A document with a relative namespace URI cannot be canonicalized (C14N 1.0 2.1).
+    if let Some(f) = &caps.relative {
+        return Err(f.clone());
+    }
     // Keys before the expensive digest: a signature nobody could check is reported as such.
     let certs = embedded_certs(p.key_info);
 

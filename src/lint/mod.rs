@@ -235,6 +235,7 @@ pub fn lint_document_coverage(
     out.extend(
         crate::dsig::findings(&report, false)
             .into_iter()
+            .chain(crate::dsig::relative_namespace_findings(doc))
             .filter(|f| opts.wants(f.code)),
     );
     sort_findings(&mut out);
