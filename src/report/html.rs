@@ -166,7 +166,7 @@ fn summary(s: &mut String, r: &Report) {
     } else if w > 0 {
         (
             "warning",
-            "No errors; warnings: works today but breaks on a known date or event.",
+            "No errors. Warnings: works today but breaks on a known date or event.",
         )
     } else {
         ("ok", "No errors or warnings.")
