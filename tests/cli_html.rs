@@ -40,7 +40,9 @@ fn assert_self_contained(page: &str) {
     assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
     assert!(page.trim_end().ends_with("</html>"));
     assert!(page.contains("default-src 'none'"));
-    for external in ["<script", "<link", "<img", "<iframe", "@import", "src=\"", "url(http"] {
+    for external in [
+        "<script", "<link", "<img", "<iframe", "@import", "src=\"", "url(http",
+    ] {
         assert!(!page.contains(external), "{external} in page");
     }
 }
