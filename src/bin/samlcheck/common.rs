@@ -63,6 +63,8 @@ pub enum Format {
     Junit,
     /// Markdown (the `rules` catalogue only).
     Markdown,
+    /// One self-contained HTML page with a certificate timeline (check, lint, show, diff).
+    Html,
 }
 
 /// When to colour text output.
@@ -124,11 +126,33 @@ pub fn render(report: &samlcheck::report::Report, ctx: &Ctx) -> Result<String, S
         Format::Json => Ok(report::to_json(report, None)),
         Format::Sarif => Ok(report::to_sarif(report)),
         Format::Junit => Ok(report::to_junit(report)),
+        Format::Html => Err(format!("{HTML_ONLY}, not `samlcheck {}`", report.command)),
         Format::Markdown => Err(format!(
             "--format markdown is only for `samlcheck rules`; `samlcheck {}` writes text, json, sarif or junit",
             report.command
         )),
     }
+}
+
+/// The usage error for `--format html` elsewhere.
+pub const HTML_ONLY: &str = "--format html is only for check, lint, show and diff";
+
+/// The HTML page of a report: its certificates on the timeline, `details` as preformatted
+/// sections.
+pub fn html(
+    report: &samlcheck::report::Report,
+    certs: Vec<samlcheck::report::timeline::CertBar>,
+    warn_days: i64,
+    details: &[(&str, String)],
+) -> String {
+    let mut input = samlcheck::report::html::HtmlInput::new(report);
+    input.certificates = certs;
+    input.warn_days = warn_days;
+    input.details = details
+        .iter()
+        .map(|(h, t)| (h.to_string(), t.clone()))
+        .collect();
+    samlcheck::report::html::render(&input)
 }
 
 /// Writes a report to standard output; a closed pipe is not an error.

@@ -103,7 +103,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     }
     let out = match ctx.format {
         Format::Json => json(&names, &d, &findings),
-        Format::Sarif | Format::Junit => {
+        Format::Sarif | Format::Junit | Format::Html => {
             let mut r = samlcheck::report::Report::new("diff", ctx.at);
             r.files.push(samlcheck::report::FileReport {
                 file: names.new.clone(),
@@ -111,6 +111,12 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
                 findings: findings.clone(),
             });
             r.notes.push(d.summary());
+            if ctx.format == Format::Html {
+                let mut certs = samlcheck::report::timeline::certificates(&old, &names.old);
+                certs.extend(samlcheck::report::timeline::certificates(&new, &names.new));
+                let details = [("Changes", text(&names, &d, false))];
+                return emit_code(&crate::common::html(&r, certs, 30, &details), code);
+            }
             match crate::common::render(&r, ctx) {
                 Ok(s) => s,
                 Err(m) => return usage_error(&m),
@@ -119,6 +125,13 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         _ => text(&names, &d, ctx.color),
     };
     match emit(&out) {
+        Ok(()) => code,
+        Err(c) => c,
+    }
+}
+
+fn emit_code(out: &str, code: ExitCode) -> ExitCode {
+    match emit(out) {
         Ok(()) => code,
         Err(c) => c,
     }

@@ -2,7 +2,7 @@
 
 use crate::common::{emit, exit_for, input_error, usage_error, Ctx, FailOn, Format};
 use samlcheck::lint::LintOptions;
-use samlcheck::report::{FileReport, Report};
+use samlcheck::report::{timeline::CertBar, FileReport, Report};
 use samlcheck::{Finding, Limits, Metadata};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,14 +59,18 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         .into_iter()
         .filter(|c| opts.wants(c))
         .collect();
+    let mut certs = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
         match check_file(path, &limits, &trust, &opts) {
-            Ok((entities, findings)) => report.files.push(FileReport {
-                file: name.clone(),
-                entities,
-                findings: findings.into_iter().map(|f| f.in_file(&name)).collect(),
-            }),
+            Ok((entities, findings, bars)) => {
+                certs.extend(bars);
+                report.files.push(FileReport {
+                    file: name.clone(),
+                    entities,
+                    findings: findings.into_iter().map(|f| f.in_file(&name)).collect(),
+                });
+            }
             Err(e) => {
                 let msg = match e {
                     samlcheck::Error::Io { .. } => e.to_string(),
@@ -79,6 +83,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     let quiet_and_clean = ctx.quiet && report.all_findings().next().is_none();
     let out = match ctx.format {
         Format::Text if quiet_and_clean => String::new(),
+        Format::Html => crate::common::html(&report, certs, args.warn_days, &[]),
         _ => match crate::common::render(&report, ctx) {
             Ok(s) => s,
             Err(m) => return usage_error(&m),
@@ -97,7 +102,7 @@ fn check_file(
     limits: &Limits,
     trust: &samlcheck::Trust,
     opts: &LintOptions,
-) -> Result<(Vec<String>, Vec<Finding>), samlcheck::Error> {
+) -> Result<(Vec<String>, Vec<Finding>, Vec<CertBar>), samlcheck::Error> {
     let decoded = samlcheck::xml::read_path(path, limits)?;
     let doc = samlcheck::xml::XmlDoc::parse(decoded.text(), limits)?;
     let md = Metadata::from_doc(&doc, decoded.info())?;
@@ -106,7 +111,8 @@ fn check_file(
     if let Some(e) = coverage.limit_exceeded() {
         return Err(e.clone());
     }
-    Ok((entities, findings))
+    let bars = samlcheck::report::timeline::certificates(&md, &path.display().to_string());
+    Ok((entities, findings, bars))
 }
 
 /// Checks codes against the catalogue and expands `prefix.*`.

@@ -73,6 +73,13 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(msg) => return common::usage_error(&msg),
     };
+    let html_ok = matches!(
+        cli.command,
+        Command::Check(_) | Command::Show(_) | Command::Lint(_) | Command::Diff(_)
+    );
+    if ctx.format == common::Format::Html && !html_ok {
+        return common::usage_error(common::HTML_ONLY);
+    }
     match &cli.command {
         Command::Check(a) => pair::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),

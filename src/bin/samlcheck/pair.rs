@@ -186,6 +186,14 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
                 })),
             )
         }
+        Format::Html => {
+            let certs = [sp_in, idp_in]
+                .iter()
+                .flat_map(|i| samlcheck::report::timeline::certificates(&i.md, &i.name))
+                .collect();
+            let pair = header(&sel, sp_in, idp_in);
+            common::html(&report, certs, args.warn_days, &[("Pair", pair)])
+        }
         _ => match common::render(&report, ctx) {
             Ok(s) => s,
             Err(msg) => return common::usage_error(&msg),

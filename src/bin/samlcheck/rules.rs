@@ -14,7 +14,7 @@ pub fn run(_args: &Args, ctx: &Ctx) -> ExitCode {
         Format::Text => text(&rules),
         Format::Markdown => markdown(&rules),
         Format::Json => json(&rules),
-        Format::Sarif | Format::Junit => {
+        Format::Sarif | Format::Junit | Format::Html => {
             return usage_error("`rules` supports --format text, json or markdown")
         }
     };

@@ -43,7 +43,19 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             });
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
         }
-        _ => return common::usage_error("show supports --format text or json"),
+        Format::Html => {
+            let name = args.file.display().to_string();
+            let mut r = samlcheck::report::Report::new("show", ctx.at);
+            r.files.push(samlcheck::report::FileReport {
+                file: name.clone(),
+                entities: md.entity_ids(),
+                findings: Vec::new(),
+            });
+            let certs = samlcheck::report::timeline::certificates(&md, &name);
+            let details = [("Entities", text(&md, &name, ctx, args.warn_days))];
+            common::html(&r, certs, args.warn_days, &details)
+        }
+        _ => return common::usage_error("show supports --format text, json or html"),
     };
     match common::emit(&out) {
         Ok(()) => ExitCode::SUCCESS,

@@ -101,6 +101,20 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     if let Err(e) = write() {
         return input_error(&format!("{}: {e}", args.output.display()));
     }
+    if ctx.format == crate::common::Format::Json {
+        let v = serde_json::json!({
+            "tool": "samlcheck",
+            "version": env!("CARGO_PKG_VERSION"),
+            "command": "sign",
+            "at": ctx.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "input": file,
+            "output": args.output.display().to_string(),
+            "algorithm": key.method().name(),
+            "signer": {"subject": key.cert().subject, "sha1": key.cert().sha1},
+        });
+        let out = format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return crate::common::emit(&out).map_or_else(|c| c, |()| ExitCode::SUCCESS);
+    }
     if !ctx.quiet {
         eprintln!(
             "signed <{}> with {} ({}, SHA-1 {}) -> {}",

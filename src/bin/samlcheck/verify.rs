@@ -111,7 +111,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
                 Err(m) => return crate::common::usage_error(&m),
             }
         }
-        Format::Markdown => {
+        Format::Markdown | Format::Html => {
             return crate::common::usage_error("--format markdown is only for `samlcheck rules`")
         }
         Format::Text => text_report(&file, &report, &trust, ok, &findings, ctx),
