@@ -27,7 +27,11 @@ pub struct FileReport {
 
 impl FileReport {
     /// A file that was read, with its entityIDs and findings.
-    pub fn new(file: impl Into<String>, entities: Vec<String>, findings: Vec<Finding>) -> FileReport {
+    pub fn new(
+        file: impl Into<String>,
+        entities: Vec<String>,
+        findings: Vec<Finding>,
+    ) -> FileReport {
         FileReport {
             file: file.into(),
             entities,

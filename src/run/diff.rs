@@ -95,8 +95,7 @@ fn unrelated(old: &Metadata, new: &Metadata) -> bool {
             return false;
         }
     }
-    let ids: std::collections::HashSet<&str> =
-        old.entities.iter().map(|e| e.entity_id()).collect();
+    let ids: std::collections::HashSet<&str> = old.entities.iter().map(|e| e.entity_id()).collect();
     !new.entities.iter().any(|e| ids.contains(e.entity_id()))
 }
 

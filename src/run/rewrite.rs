@@ -72,7 +72,8 @@ pub fn rewrite_source(
     if key.is_some() {
         o.signer = Some(&signer);
     }
-    let out = rewrite::rewrite(&p.decoded, ops, &o).map_err(|e| InputError::new(Some(&src.name), e))?;
+    let out =
+        rewrite::rewrite(&p.decoded, ops, &o).map_err(|e| InputError::new(Some(&src.name), e))?;
     Ok(RewriteReport {
         input: src.name.clone(),
         output: output.to_string(),
@@ -152,8 +153,8 @@ pub fn sign_source(
             )),
         ));
     }
-    let mut signed = dsig::sign(p.decoded.text(), key, opts)
-        .map_err(|e| InputError::new(Some(&src.name), e))?;
+    let mut signed =
+        dsig::sign(p.decoded.text(), key, opts).map_err(|e| InputError::new(Some(&src.name), e))?;
     // Byte-faithful: a byte order mark stays.
     if info.bom {
         signed.insert(0, '\u{FEFF}');

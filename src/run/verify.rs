@@ -32,8 +32,7 @@ pub struct VerifyReport {
 impl VerifyReport {
     /// Whether the command fails: not verified, or a finding reaches `threshold`.
     pub fn fails(&self, threshold: Option<Severity>) -> bool {
-        !self.verified
-            || threshold.is_some_and(|t| self.findings.iter().any(|f| f.severity >= t))
+        !self.verified || threshold.is_some_and(|t| self.findings.iter().any(|f| f.severity >= t))
     }
 
     /// The JSON document `samlcheck verify --format json` prints (shape documented in the
@@ -49,7 +48,12 @@ impl VerifyReport {
         put("is_metadata", self.is_metadata.into());
         put(
             "trust",
-            if self.pinned { "pinned" } else { "embedded_only" }.into(),
+            if self.pinned {
+                "pinned"
+            } else {
+                "embedded_only"
+            }
+            .into(),
         );
         put("verified", self.verified.into());
         put(

@@ -18,31 +18,17 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
-    let decoded = match common::read_input(&args.file) {
-        Ok(d) => d,
-        Err(c) => return c,
-    };
-    let doc = match common::parse_input(&args.file, &decoded) {
-        Ok(d) => d,
-        Err(c) => return c,
-    };
-    let md = match common::model_of(&args.file, &doc, &decoded) {
-        Ok(m) => m,
-        Err(c) => return c,
+    let r = match samlcheck::run::show_source(
+        &common::source(&args.file),
+        ctx.at,
+        &samlcheck::Limits::default(),
+    ) {
+        Ok(r) => r,
+        Err(e) => return common::input_error(&e.to_string()),
     };
     let out = match ctx.format {
-        Format::Text => text(&md, &args.file.display().to_string(), ctx, args.warn_days),
-        Format::Json => {
-            let v = serde_json::json!({
-                "tool": "samlcheck",
-                "version": env!("CARGO_PKG_VERSION"),
-                "command": "show",
-                "at": ctx.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                "file": args.file.display().to_string(),
-                "metadata": md,
-            });
-            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
-        }
+        Format::Text => text(&r.metadata, &r.file, ctx, args.warn_days),
+        Format::Json => common::pretty(&r),
         _ => return common::usage_error("show supports --format text or json"),
     };
     match common::emit(&out) {
