@@ -35,6 +35,12 @@ impl DiffReport {
 
     /// The JSON document `samlcheck diff --format json` prints.
     pub fn to_json_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+impl Serialize for DiffReport {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct JsonOut<'a> {
             tool: &'static str,
@@ -62,13 +68,7 @@ impl DiffReport {
             findings: &self.findings,
             unrelated: self.unrelated,
         };
-        serde_json::to_value(&o).unwrap_or_default()
-    }
-}
-
-impl Serialize for DiffReport {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.to_json_value().serialize(s)
+        o.serialize(s)
     }
 }
 

@@ -182,8 +182,7 @@ pub fn source(path: &std::path::Path) -> samlcheck::run::Source {
 
 /// A library report as the command's `--format json` output: the report serialized.
 pub fn pretty<T: serde::Serialize>(report: &T) -> String {
-    let v = serde_json::to_value(report).unwrap_or_default();
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
     s.push('\n');
     s
 }
