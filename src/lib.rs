@@ -49,6 +49,7 @@ pub mod model;
 pub mod pair;
 pub mod report;
 pub mod rewrite;
+pub mod run;
 pub mod time;
 pub mod x509;
 pub mod xml;
@@ -60,6 +61,9 @@ pub use limits::Limits;
 
 pub use flavor::Flavor;
 pub use model::Metadata;
+pub use run::{
+    check_pair, diff_sources, lint_sources, rewrite_source, show_source, sign_source, verify_source,
+};
 
 /// Reads metadata from bytes in one call: decode, parse with `limits`, build the model.
 ///

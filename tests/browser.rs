@@ -97,7 +97,10 @@ fn open(browser: &str, html: &Path, png: Option<&Path>, tmp: &Path) -> Page {
             .arg(&url)
             .output()
             .unwrap();
-        assert!(out.status.success(), "chromium --screenshot failed: {out:?}");
+        assert!(
+            out.status.success(),
+            "chromium --screenshot failed: {out:?}"
+        );
     }
     Page {
         dom: String::from_utf8(out.stdout).unwrap(),
@@ -116,7 +119,11 @@ fn report(args: &[&str], out: &Path) {
 }
 
 fn fx(name: &str) -> String {
-    root().join("tests/fixtures").join(name).display().to_string()
+    root()
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 #[test]

@@ -232,7 +232,13 @@ fn unparseable_input_exits_2_with_a_positioned_one_line_error() {
     let bad = write(&d, "bad.xml", "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\">\n<oops></md:EntityDescriptor>");
     let out = lint().arg(&good).arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty(), "nothing on stdout on error");
+    // Issue 16: every file is reported (the good one too), the bad one as an error entry;
+    // the exit code is 2 at the end.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("good.xml") && stdout.contains("bad.xml"),
+        "{stdout}"
+    );
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("bad.xml") && err.contains("2:"), "{err}");

@@ -247,6 +247,35 @@ impl PairInputs {
         Ok(p)
     }
 
+    /// Parses one export from bytes (UTF-8 with or without BOM, or UTF-16) into its slot;
+    /// errors name `file` and the JSON path of a bad field. Used by [`crate::run::check_pair`].
+    pub(crate) fn set_from_bytes(
+        &mut self,
+        kind: ExportKind,
+        bytes: &[u8],
+        file: &str,
+    ) -> Result<(), Error> {
+        if bytes.len() as u64 > json::MAX_JSON_BYTES {
+            return Err(Error::input(format!(
+                "{file}: file is {} bytes, more than the limit of {} bytes for a JSON export",
+                bytes.len(),
+                json::MAX_JSON_BYTES
+            )));
+        }
+        let v = json::parse(bytes, file)?;
+        match kind {
+            ExportKind::EntraApp => self.app = Some(EntraApp::from_value(&v, file)?),
+            ExportKind::Claims => self.claims = Some(ClaimsConfig::from_value(&v, file)?),
+            ExportKind::EntraUsers => self.entra_users = Some(EntraUsers::from_value(&v, file)?),
+            ExportKind::AwsUsers => self.aws_users = Some(AwsUsers::from_value(&v, file)?),
+            ExportKind::PermissionSet => {
+                self.permission_set = Some(PermissionSet::from_value(&v, file)?)
+            }
+            ExportKind::AwsRole => self.aws_role = Some(IamRole::from_value(&v, file)?),
+        }
+        Ok(())
+    }
+
     /// Whether no input was given.
     pub fn is_empty(&self) -> bool {
         self.app.is_none()
@@ -256,6 +285,17 @@ impl PairInputs {
             && self.permission_set.is_none()
             && self.aws_role.is_none()
     }
+}
+
+/// Which export a JSON input is (for [`PairInputs::set_from_bytes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExportKind {
+    EntraApp,
+    Claims,
+    EntraUsers,
+    AwsUsers,
+    PermissionSet,
+    AwsRole,
 }
 
 /// How one Entra user's NameID compares with the IAM Identity Center users.

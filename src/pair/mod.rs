@@ -42,6 +42,17 @@ pub struct PairOptions {
     pub sp_entity: Option<String>,
     /// Choose the IdP entity by entityID.
     pub idp_entity: Option<String>,
+    /// Codes not to report (exact codes; expand `PREFIX.*` with
+    /// [`run::expand_codes`](crate::run::expand_codes)). Applies to every finding of
+    /// [`run::check_pair`](crate::run::check_pair): pair, export, lint and signature.
+    pub disabled: Vec<String>,
+    /// When not empty, report only these codes.
+    pub only: Vec<String>,
+    /// The display threshold of [`run::check_pair`](crate::run::check_pair): findings below
+    /// it are left out of the report (and counted in its `hidden`); default
+    /// [`Severity::Info`](crate::Severity::Info), everything. Independent of what fails a
+    /// run ([`PairReport::fails`](crate::run::PairReport::fails) sees every finding).
+    pub show: crate::Severity,
 }
 
 impl PairOptions {
@@ -52,7 +63,17 @@ impl PairOptions {
             warn_days: 30,
             sp_entity: None,
             idp_entity: None,
+            disabled: Vec::new(),
+            only: Vec::new(),
+            show: crate::Severity::Info,
         }
+    }
+
+    /// Whether a finding with this code is reported under `only` and `disabled` (the same
+    /// semantics as [`LintOptions::wants`](crate::lint::LintOptions::wants)).
+    pub fn wants(&self, code: &str) -> bool {
+        (self.only.is_empty() || self.only.iter().any(|c| c == code))
+            && !self.disabled.iter().any(|c| c == code)
     }
 }
 

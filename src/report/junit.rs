@@ -62,6 +62,8 @@ impl Case {
 }
 
 struct Suite {
+    /// Why the suite's file could not be read (one errored test case).
+    error: Option<String>,
     name: String,
     file: Option<String>,
     cases: Vec<Case>,
@@ -242,6 +244,9 @@ fn write_case(w: &mut Writer<Vec<u8>>, c: &Case, file: Option<&str>) -> io::Resu
 }
 
 fn write_suite(w: &mut Writer<Vec<u8>>, s: &Suite, timestamp: &str) -> io::Result<()> {
+    if let Some(msg) = &s.error {
+        return write_error_suite(w, s, msg, timestamp);
+    }
     let tests = s.cases.len().to_string();
     let failures = s.failures().to_string();
     let name = one_line(&s.name);
@@ -292,6 +297,7 @@ fn suites(r: &Report) -> Vec<Suite> {
             &mut props,
         );
         out.push(Suite {
+            error: None,
             name: file.file.clone(),
             file: Some(file.file.clone()),
             cases,
@@ -325,19 +331,64 @@ fn suites(r: &Report) -> Vec<Suite> {
             });
         }
         out.push(Suite {
+            error: None,
             name: "pair".into(),
             file: None,
             cases,
             properties: props,
         });
     }
+    for e in &r.errors {
+        out.push(Suite {
+            error: Some(e.message.clone()),
+            name: e.file.clone(),
+            file: Some(e.file.clone()),
+            cases: Vec::new(),
+            properties: Vec::new(),
+        });
+    }
     out
+}
+
+/// The suite of a file that could not be read: one test case `input` with an `<error>`.
+fn write_error_suite(
+    w: &mut Writer<Vec<u8>>,
+    s: &Suite,
+    msg: &str,
+    timestamp: &str,
+) -> io::Result<()> {
+    let name = one_line(&s.name);
+    w.create_element("testsuite")
+        .with_attribute(("name", name.as_str()))
+        .with_attribute(("tests", "1"))
+        .with_attribute(("failures", "0"))
+        .with_attribute(("errors", "1"))
+        .with_attribute(("skipped", "0"))
+        .with_attribute(("time", "0"))
+        .with_attribute(("timestamp", timestamp))
+        .write_inner_content(|w| {
+            w.create_element("testcase")
+                .with_attribute(("name", "input"))
+                .with_attribute(("classname", "input"))
+                .with_attribute(("file", name.as_str()))
+                .with_attribute(("time", "0"))
+                .write_inner_content(|w| {
+                    w.create_element("error")
+                        .with_attribute(("message", one_line(msg).as_str()))
+                        .with_attribute(("type", "input"))
+                        .write_text_content(BytesText::new(&xml_safe(msg)))?;
+                    Ok(())
+                })?;
+            Ok(())
+        })?;
+    Ok(())
 }
 
 fn write_all(r: &Report) -> io::Result<Vec<u8>> {
     let suites = suites(r);
     let timestamp = r.at.format("%Y-%m-%dT%H:%M:%S").to_string();
-    let tests: usize = suites.iter().map(|s| s.cases.len()).sum();
+    let errors = suites.iter().filter(|s| s.error.is_some()).count();
+    let tests: usize = suites.iter().map(|s| s.cases.len()).sum::<usize>() + errors;
     let failures: usize = suites.iter().map(Suite::failures).sum();
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
@@ -346,7 +397,7 @@ fn write_all(r: &Report) -> io::Result<Vec<u8>> {
         .with_attribute(("name", one_line(&name).as_str()))
         .with_attribute(("tests", tests.to_string().as_str()))
         .with_attribute(("failures", failures.to_string().as_str()))
-        .with_attribute(("errors", "0"))
+        .with_attribute(("errors", errors.to_string().as_str()))
         .with_attribute(("skipped", "0"))
         .with_attribute(("time", "0"))
         .write_inner_content(|w| {

@@ -8,7 +8,7 @@ mod svg;
 mod text;
 pub mod timeline;
 
-pub use json::to_json;
+pub use json::{to_json, to_value};
 pub use junit::{to_junit, MAX_TESTCASES};
 pub use sarif::{to_sarif, SARIF_SCHEMA};
 pub use text::{escape_text, is_unsafe_char, to_text, write_finding, TextOptions};
@@ -28,6 +28,54 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
 }
 
+impl FileReport {
+    /// A file that was read, with its entityIDs and findings.
+    pub fn new(
+        file: impl Into<String>,
+        entities: Vec<String>,
+        findings: Vec<Finding>,
+    ) -> FileReport {
+        FileReport {
+            file: file.into(),
+            entities,
+            findings,
+        }
+    }
+}
+
+/// An input that could not be read or parsed: the file, the message (naming the file) and,
+/// for an error at a place in the XML, its line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct InputFailure {
+    /// The file as named on the command line.
+    pub file: String,
+    /// The one-line message, as the command line prints it (`FILE: what at LINE:COL`).
+    pub message: String,
+    /// 1-based line, when the error is at a place in the input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column, when the error is at a place in the input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub col: Option<u32>,
+}
+
+impl InputFailure {
+    /// A failure with its message and optional position.
+    pub fn new(
+        file: impl Into<String>,
+        message: impl Into<String>,
+        pos: Option<crate::Pos>,
+    ) -> InputFailure {
+        InputFailure {
+            file: file.into(),
+            message: message.into(),
+            line: pos.map(|p| p.line),
+            col: pos.map(|p| p.col),
+        }
+    }
+}
+
 /// The result of one run of a command, ready to render.
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
@@ -44,6 +92,9 @@ pub struct Report {
     pub checks: Vec<&'static str>,
     /// Free-form closing notes (assumptions, what could not be checked).
     pub notes: Vec<String>,
+    /// Inputs that could not be read or parsed (`lint` goes on with the others); in JSON the
+    /// member `errors` is present only when there is one.
+    pub errors: Vec<InputFailure>,
 }
 
 impl Report {
@@ -56,6 +107,7 @@ impl Report {
             findings: Vec::new(),
             checks: Vec::new(),
             notes: Vec::new(),
+            errors: Vec::new(),
         }
     }
 

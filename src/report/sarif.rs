@@ -220,13 +220,34 @@ pub fn to_sarif(r: &Report) -> String {
         .iter()
         .map(|f| json!({"location": {"uri": uri_of(&f.file)}}))
         .collect();
-    let notes: Vec<Value> = r
-        .notes
+    let mut notes: Vec<Value> = r
+        .errors
         .iter()
-        .map(|n| json!({"level": "note", "message": {"text": n}}))
+        .map(|e| {
+            let mut region = Map::new();
+            if let (Some(l), Some(c)) = (e.line, e.col) {
+                region.insert("startLine".into(), json!(l));
+                region.insert("startColumn".into(), json!(c));
+            }
+            let mut phys = Map::new();
+            phys.insert("artifactLocation".into(), json!({"uri": uri_of(&e.file)}));
+            if !region.is_empty() {
+                phys.insert("region".into(), Value::Object(region));
+            }
+            json!({
+                "level": "error",
+                "message": {"text": e.message},
+                "locations": [{"physicalLocation": Value::Object(phys)}],
+            })
+        })
         .collect();
+    notes.extend(
+        r.notes
+            .iter()
+            .map(|n| json!({"level": "note", "message": {"text": n}})),
+    );
     let mut invocation = Map::new();
-    invocation.insert("executionSuccessful".into(), json!(true));
+    invocation.insert("executionSuccessful".into(), json!(r.errors.is_empty()));
     invocation.insert(
         "endTimeUtc".into(),
         json!(r.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),

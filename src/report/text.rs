@@ -138,6 +138,15 @@ pub fn to_text(r: &Report, o: &TextOptions) -> String {
             write_finding(&mut out, o, f, "  ");
         }
     }
+    for e in &r.errors {
+        let _ = writeln!(
+            out,
+            "{}\n  {} {}",
+            paint(o, "1", &escape_text(&e.file)),
+            paint(o, "1;31", "error"),
+            escape_text(&e.message)
+        );
+    }
     if !r.notes.is_empty() {
         let _ = writeln!(out, "\n{}", paint(o, "1", "notes"));
         for n in &r.notes {
@@ -145,6 +154,11 @@ pub fn to_text(r: &Report, o: &TextOptions) -> String {
         }
     }
     let (e, w, i) = r.counts();
-    let _ = writeln!(out, "\n{e} error(s), {w} warning(s), {i} info");
+    let _ = write!(out, "\n{e} error(s), {w} warning(s), {i} info");
+    let _ = match r.errors.len() {
+        0 => writeln!(out),
+        1 => writeln!(out, "; 1 file could not be read"),
+        n => writeln!(out, "; {n} files could not be read"),
+    };
     out
 }

@@ -429,11 +429,17 @@ pub fn svg(bars: &[CertBar], at: DateTime<Utc>, warn_days: i64) -> String {
     let mut lx = 4.0;
     for (class, label) in [
         ("tl-swatch tl-bar tl-valid", "valid"),
-        ("tl-swatch tl-bar tl-expiring", "expires within the warning window"),
+        (
+            "tl-swatch tl-bar tl-expiring",
+            "expires within the warning window",
+        ),
         ("tl-swatch tl-bar tl-expired", "expired"),
         ("tl-swatch tl-bar tl-not-yet-valid", "not yet valid"),
         ("tl-swatch tl-overlap", "rollover overlap"),
-        ("tl-swatch tl-warn", &format!("warning window ({warn_days} days)")),
+        (
+            "tl-swatch tl-warn",
+            &format!("warning window ({warn_days} days)"),
+        ),
     ] {
         s.rect(lx, ly, 14.0, 10.0, &[("class", class)], "");
         s.text(lx + 18.0, ly + 9.0, label, &[("class", "tl-legend")], "");

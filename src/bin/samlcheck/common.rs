@@ -181,21 +181,6 @@ pub fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The exit code for a report: 1 when a finding reaches `fail_on`.
-pub fn exit_for(findings: &[samlcheck::Finding], fail_on: FailOn) -> ExitCode {
-    let threshold = match fail_on {
-        FailOn::Never => return ExitCode::SUCCESS,
-        FailOn::Info => samlcheck::Severity::Info,
-        FailOn::Warning => samlcheck::Severity::Warning,
-        FailOn::Error => samlcheck::Severity::Error,
-    };
-    if findings.iter().any(|f| f.severity >= threshold) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
 /// The lowest severity that fails the run.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum FailOn {
@@ -210,28 +195,53 @@ pub enum FailOn {
     Never,
 }
 
-/// Reads and decodes an input file with default limits; on failure prints the one-line
-/// error naming the file and returns exit code 2.
-pub fn read_input(path: &std::path::Path) -> Result<samlcheck::xml::Decoded, ExitCode> {
-    samlcheck::xml::read_path(path, &samlcheck::Limits::default())
-        .map_err(|e| input_error(&e.in_file(&path.display().to_string())))
+// ---- issue 16 (helper "api"): inputs as library Sources, report JSON, --show ----
+
+/// An input file as a library [`Source`](samlcheck::run::Source) (read now; a read error is
+/// kept and reported by the library call). The one place where command-line paths become
+/// inputs.
+pub fn source(path: &std::path::Path) -> samlcheck::run::Source {
+    samlcheck::run::Source::read(path)
 }
 
-/// Parses decoded text; on failure prints the error naming the file and returns exit 2.
-pub fn parse_input<'a>(
-    path: &std::path::Path,
-    decoded: &'a samlcheck::xml::Decoded,
-) -> Result<samlcheck::xml::XmlDoc<'a>, ExitCode> {
-    samlcheck::xml::XmlDoc::parse(decoded.text(), &samlcheck::Limits::default())
-        .map_err(|e| input_error(&e.in_file(&path.display().to_string())))
+/// A library report as the command's `--format json` output: the report serialized.
+pub fn pretty<T: serde::Serialize>(report: &T) -> String {
+    let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
-/// Builds the metadata model; on failure prints the error naming the file and returns 2.
-pub fn model_of(
-    path: &std::path::Path,
-    doc: &samlcheck::xml::XmlDoc<'_>,
-    decoded: &samlcheck::xml::Decoded,
-) -> Result<samlcheck::Metadata, ExitCode> {
-    samlcheck::Metadata::from_doc(doc, decoded.info())
-        .map_err(|e| input_error(&e.in_file(&path.display().to_string())))
+impl FailOn {
+    /// The severity that fails the run (`None` for `never`).
+    pub fn severity(self) -> Option<samlcheck::Severity> {
+        match self {
+            FailOn::Never => None,
+            FailOn::Info => Some(samlcheck::Severity::Info),
+            FailOn::Warning => Some(samlcheck::Severity::Warning),
+            FailOn::Error => Some(samlcheck::Severity::Error),
+        }
+    }
+}
+
+/// The lowest severity shown (`check --show`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ShowLevel {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Everything.
+    #[default]
+    Info,
+}
+
+impl ShowLevel {
+    /// As a severity.
+    pub fn severity(self) -> samlcheck::Severity {
+        match self {
+            ShowLevel::Error => samlcheck::Severity::Error,
+            ShowLevel::Warning => samlcheck::Severity::Warning,
+            ShowLevel::Info => samlcheck::Severity::Info,
+        }
+    }
 }

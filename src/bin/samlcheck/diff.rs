@@ -2,8 +2,9 @@
 //! about it on the other side. OLD or NEW may be an `https://` URL (live drift check).
 
 use crate::common::{emit, input_error, usage_error, Ctx, Format};
-use samlcheck::diff::{self, Class, Diff, DiffOptions, FetchOptions};
-use samlcheck::{Finding, Limits};
+use samlcheck::diff::{self, Class, DiffOptions, FetchOptions};
+use samlcheck::run::{DiffReport, Source};
+use samlcheck::Limits;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -35,6 +36,10 @@ pub struct Args {
     /// --allow-private-network too).
     #[arg(long, hide = true)]
     pub insecure_allow_http_loopback: bool,
+    /// Compare even when the two documents share no entityID (by default that is refused
+    /// with exit 2: two different parties' metadata, not two versions of one).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// When `diff` exits 1.
@@ -59,14 +64,15 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     fetch.timeout = std::time::Duration::from_secs(args.timeout);
     fetch.insecure_allow_http_loopback = args.insecure_allow_http_loopback;
     fetch.allow_private_network = args.allow_private_network;
-    let load = |src: &str| {
-        diff::load(src, &limits, &fetch).map_err(|e| {
-            if diff::is_url(src) {
-                e.to_string()
-            } else {
-                e.in_file(src)
-            }
-        })
+    // A URL is fetched here (its user:password never reaches the output); a file is read.
+    let load = |src: &str| -> Result<Source, String> {
+        if diff::is_url(src) {
+            diff::fetch(src, &fetch, &limits)
+                .map(|bytes| Source::new(diff::redact_url(src), bytes))
+                .map_err(|e| e.to_string())
+        } else {
+            Ok(crate::common::source(std::path::Path::new(src)))
+        }
     };
     let old = match load(&args.old) {
         Ok(m) => m,
@@ -80,18 +86,21 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     if !args.known_cert.is_empty() {
         opts.known_certs = Some(args.known_cert.clone());
     }
-    let d = diff::diff(&old, &new, &opts);
-    // A URL's user:password never reaches the output.
-    let names = Names {
-        old: shown(&args.old),
-        new: shown(&args.new),
+    let r = match samlcheck::run::diff_sources(&old, &new, &opts, &limits) {
+        Ok(r) => r,
+        Err(e) => return input_error(&e.to_string()),
     };
-    let findings = d.findings(&names.old, &names.new);
+    if r.unrelated && !args.force {
+        return input_error(&format!(
+            "{} and {} share no entityID: they look like two different parties' metadata, not two versions of one; compare anyway with --force",
+            r.old, r.new
+        ));
+    }
     let fails = match args.fail_on {
         DiffFailOn::Never => false,
-        DiffFailOn::Any => d.content_changed,
-        DiffFailOn::Action => d.worst() >= Some(Class::Action),
-        DiffFailOn::Breaking => d.worst() >= Some(Class::Breaking),
+        DiffFailOn::Any => r.diff.content_changed,
+        DiffFailOn::Action => r.has(Class::Action),
+        DiffFailOn::Breaking => r.has(Class::Breaking),
     };
     let code = if fails {
         ExitCode::from(1)
@@ -102,84 +111,34 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         return code;
     }
     let out = match ctx.format {
-        Format::Json => json(&names, &d, &findings),
+        Format::Json => crate::common::pretty(&r),
         Format::Sarif | Format::Junit | Format::Html => {
-            let mut r = samlcheck::report::Report::new("diff", ctx.at);
-            r.files.push(samlcheck::report::FileReport {
-                file: names.new.clone(),
-                entities: new.entity_ids(),
-                findings: findings.clone(),
-            });
-            r.notes.push(d.summary());
+            let mut rep = samlcheck::report::Report::new("diff", ctx.at);
+            rep.files.push(samlcheck::report::FileReport::new(
+                r.new.clone(),
+                r.new_entities.clone(),
+                r.findings.clone(),
+            ));
+            rep.notes.push(r.diff.summary());
             if ctx.format == Format::Html {
-                let mut certs = samlcheck::report::timeline::certificates(&old, &names.old);
-                certs.extend(samlcheck::report::timeline::certificates(&new, &names.new));
-                let details = [("Changes", text(&names, &d, false))];
-                return emit_code(&crate::common::html(&r, certs, 30, &details), code);
+                let details = [("Changes", text(&r, false))];
+                let page = crate::common::html(&rep, r.certificates.clone(), 30, &details);
+                return match emit(&page) {
+                    Ok(()) => code,
+                    Err(c) => c,
+                };
             }
-            match crate::common::render(&r, ctx) {
+            match crate::common::render(&rep, ctx) {
                 Ok(s) => s,
                 Err(m) => return usage_error(&m),
             }
         }
-        _ => text(&names, &d, ctx.color),
+        _ => text(&r, ctx.color),
     };
     match emit(&out) {
         Ok(()) => code,
         Err(c) => c,
     }
-}
-
-fn emit_code(out: &str, code: ExitCode) -> ExitCode {
-    match emit(out) {
-        Ok(()) => code,
-        Err(c) => c,
-    }
-}
-
-#[derive(serde::Serialize)]
-struct JsonOut<'a> {
-    tool: &'static str,
-    version: &'static str,
-    command: &'static str,
-    old: &'a str,
-    new: &'a str,
-    summary: String,
-    worst: Option<Class>,
-    #[serde(flatten)]
-    diff: &'a Diff,
-    findings: &'a [Finding],
-}
-
-/// OLD and NEW as shown in the output.
-struct Names {
-    old: String,
-    new: String,
-}
-
-/// A source as shown: a URL without its user information.
-fn shown(src: &str) -> String {
-    if diff::is_url(src) {
-        diff::redact_url(src)
-    } else {
-        src.to_string()
-    }
-}
-
-fn json(args: &Names, d: &Diff, findings: &[Finding]) -> String {
-    let o = JsonOut {
-        tool: "samlcheck",
-        version: env!("CARGO_PKG_VERSION"),
-        command: "diff",
-        old: &args.old,
-        new: &args.new,
-        summary: d.summary(),
-        worst: d.worst(),
-        diff: d,
-        findings,
-    };
-    serde_json::to_string_pretty(&o)
-        .map_or_else(|e| format!("{{\"error\":\"{e}\"}}\n"), |s| s + "\n")
 }
 
 fn paint(class: Class, color: bool) -> String {
@@ -195,10 +154,11 @@ fn paint(class: Class, color: bool) -> String {
     format!("\x1b[{code}m{label:<11}\x1b[0m")
 }
 
-fn text(args: &Names, d: &Diff, color: bool) -> String {
+fn text(r: &DiffReport, color: bool) -> String {
+    let d = &r.diff;
     let mut s = String::new();
     use samlcheck::report::escape_text as esc;
-    let _ = writeln!(s, "diff {} -> {}", esc(&args.old), esc(&args.new));
+    let _ = writeln!(s, "diff {} -> {}", esc(&r.old), esc(&r.new));
     if !d.content_changed {
         let _ = writeln!(s, "{}", d.summary());
         return s;

@@ -1,9 +1,9 @@
 //! `samlcheck SP.xml IDP.xml` (also `samlcheck check A B`): the pair check.
 
-use crate::common::{self, Ctx, FailOn, Format};
-use samlcheck::lint::LintOptions;
-use samlcheck::pair::{self, PairOptions, Side};
-use samlcheck::report::{escape_text as esc, FileReport, Report, TextOptions};
+use crate::common::{self, source, Ctx, FailOn, Format, ShowLevel};
+use samlcheck::pair::PairOptions;
+use samlcheck::report::{escape_text as esc, TextOptions};
+use samlcheck::run::{PairInput, PairReport};
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,163 +44,85 @@ pub struct Args {
     /// An AWS IAM role for single-account SAML (`aws iam get-role --role-name NAME` output).
     #[arg(long, value_name = "FILE")]
     pub aws_role: Option<PathBuf>,
-}
-
-struct Input {
-    name: String,
-    md: samlcheck::Metadata,
-    /// Single-file findings (lint and signatures) for the whole file.
-    findings: Vec<samlcheck::Finding>,
-    /// What the file's verified signatures cover.
-    coverage: samlcheck::dsig::Coverage,
-}
-
-fn load(path: &std::path::Path, lint: &LintOptions) -> Result<Input, ExitCode> {
-    let decoded = common::read_input(path)?;
-    let doc = common::parse_input(path, &decoded)?;
-    let md = common::model_of(path, &doc, &decoded)?;
-    let name = path.display().to_string();
-    let (findings, coverage) =
-        samlcheck::lint::lint_document_coverage(&doc, &md, &samlcheck::Trust::embedded(), lint);
-    if let Some(e) = coverage.limit_exceeded() {
-        return Err(common::input_error(&e.in_file(&name)));
-    }
-    let findings = findings.into_iter().map(|f| f.in_file(&name)).collect();
-    Ok(Input {
-        name,
-        md,
-        findings,
-        coverage,
-    })
+    /// Do not report this code (repeatable; `PREFIX.*` disables a family, e.g. `entra.*`).
+    #[arg(long, value_name = "CODE")]
+    pub disable: Vec<String>,
+    /// Report only this code (repeatable; `PREFIX.*` selects a family).
+    #[arg(long, value_name = "CODE")]
+    pub only: Vec<String>,
+    /// The lowest severity shown (display only: --fail-on still sees every finding).
+    #[arg(long, value_enum, default_value_t = ShowLevel::Info)]
+    pub show: ShowLevel,
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     let (Some(pa), Some(pb)) = (args.files.first(), args.files.get(1)) else {
         return common::usage_error("the pair check takes two metadata files");
     };
-    let mut lint = LintOptions::at(ctx.at);
-    lint.warn_days = args.warn_days;
-    let a = match load(pa, &lint) {
-        Ok(x) => x,
-        Err(c) => return c,
-    };
-    let b = match load(pb, &lint) {
-        Ok(x) => x,
-        Err(c) => return c,
-    };
     let mut opts = PairOptions::at(ctx.at);
     opts.warn_days = args.warn_days;
     opts.sp_entity = args.sp_entity.clone();
     opts.idp_entity = args.idp_entity.clone();
-    let sel = match pair::select(&a.md, &a.name, &b.md, &b.name, &opts) {
-        Ok(s) => s,
+    opts.disabled = match samlcheck::run::expand_codes(&args.disable, "--disable") {
+        Ok(c) => c,
+        Err(e) => return common::usage_error(&e.to_string()),
+    };
+    opts.only = match samlcheck::run::expand_codes(&args.only, "--only") {
+        Ok(c) => c,
+        Err(e) => return common::usage_error(&e.to_string()),
+    };
+    opts.show = args.show.severity();
+    let mut input = PairInput::new(source(pa), source(pb));
+    let opt = |p: &Option<PathBuf>| p.as_deref().map(source);
+    input.exports.entra_app = opt(&args.entra_app);
+    input.exports.claims = opt(&args.claims);
+    input.exports.entra_users = opt(&args.entra_users);
+    input.exports.aws_users = opt(&args.aws_users);
+    input.exports.permission_set = opt(&args.permission_set);
+    input.exports.aws_role = opt(&args.aws_role);
+    let r = match samlcheck::run::check_pair(&input, &opts) {
+        Ok(r) => r,
         Err(e) => return common::input_error(&e.to_string()),
     };
-    let (sp_in, idp_in) = match sel.sp_side {
-        Side::First => (&a, &b),
-        Side::Second => (&b, &a),
-    };
-    let paths = samlcheck::entra::InputPaths {
-        entra_app: args.entra_app.as_deref(),
-        claims: args.claims.as_deref(),
-        entra_users: args.entra_users.as_deref(),
-        aws_users: args.aws_users.as_deref(),
-        permission_set: args.permission_set.as_deref(),
-        aws_role: args.aws_role.as_deref(),
-    };
-    let inputs = match samlcheck::entra::PairInputs::load(&paths) {
-        Ok(i) => i,
-        Err(e) => return common::input_error(&e.to_string()),
-    };
-    let mut findings = pair::check(&sp_in.md, sel.sp, &idp_in.md, sel.idp, &opts);
-    let exports = pair::check_exports(sel.sp, sel.idp, &inputs, ctx.at);
-    findings.extend(exports.findings.iter().cloned());
-    // A chosen entity that no verified signature of its (signed) file covers.
-    findings.extend(sp_in.coverage.check(sel.sp));
-    findings.extend(idp_in.coverage.check(sel.idp));
-    for f in &mut findings {
-        // Pair findings point into one of the two files: name it.
-        let file = if f.entity.as_deref() == Some(sel.sp.entity_id()) {
-            &sp_in.name
-        } else {
-            &idp_in.name
-        };
-        if let Some(l) = &mut f.location {
-            // Findings about the JSON exports have no line; their message names the file.
-            if l.file.is_empty() && l.pos.line > 0 {
-                l.file = file.clone();
-            }
-        }
-    }
-    samlcheck::sort_findings(&mut findings);
-    let mut report = Report::new("check", ctx.at);
-    for (input, entity, is_idp) in [(sp_in, sel.sp, false), (idp_in, sel.idp, true)] {
-        report.files.push(FileReport {
-            file: input.name.clone(),
-            entities: input.md.entity_ids(),
-            findings: pair::relevant_file_findings(
-                input.findings.clone(),
-                entity,
-                is_idp,
-                &findings,
-            ),
-        });
-    }
-    report.findings = findings;
-    report.checks = samlcheck::pair::rule_codes();
-    report.checks.extend(samlcheck::lint::rule_codes());
-    report
-        .notes
-        .extend(exports.assumptions.iter().map(|a| format!("assumed: {a}")));
-    report.notes.extend(
-        exports
-            .not_checkable
-            .iter()
-            .map(|n| format!("not checkable from these files: {n}")),
-    );
     let out = match ctx.format {
         Format::Text => {
-            let mut s = header(&sel, sp_in, idp_in);
+            let mut s = header(&r);
             let o = TextOptions::color(ctx.color);
-            if !exports.users.is_empty() {
+            if !r.users.is_empty() {
                 let _ = writeln!(
                     s,
                     "users (NameID Entra would send, against IAM Identity Center usernames)"
                 );
-                for u in &exports.users {
+                for u in &r.users {
                     let _ = writeln!(s, "  {}", esc(&user_line(u)));
                 }
                 s.push('\n');
             }
-            s.push_str(&samlcheck::report::to_text(&report, &o));
+            s.push_str(&samlcheck::report::to_text(&r.report, &o));
+            if r.hidden > 0 {
+                let _ = writeln!(s, "({} finding(s) below --show not shown)", r.hidden);
+            }
             s
         }
-        Format::Json => {
-            let side = |e: &samlcheck::model::EntityDescriptor, file: &str| serde_json::json!({"file": file, "entity_id": e.entity_id(), "flavor": e.flavor});
-            samlcheck::report::to_json(
-                &report,
-                Some(serde_json::json!({
-                    "sp": side(sel.sp, &sp_in.name),
-                    "idp": side(sel.idp, &idp_in.name),
-                    "users": exports.users,
-                })),
+        Format::Json => common::pretty(&r),
+        Format::Html => {
+            let pair = header(&r);
+            common::html(
+                &r.report,
+                r.certificates.clone(),
+                args.warn_days,
+                &[("Pair", pair)],
             )
         }
-        Format::Html => {
-            let certs = [sp_in, idp_in]
-                .iter()
-                .flat_map(|i| samlcheck::report::timeline::certificates(&i.md, &i.name))
-                .collect();
-            let pair = header(&sel, sp_in, idp_in);
-            common::html(&report, certs, args.warn_days, &[("Pair", pair)])
-        }
-        _ => match common::render(&report, ctx) {
+        _ => match common::render(&r.report, ctx) {
             Ok(s) => s,
             Err(msg) => return common::usage_error(&msg),
         },
     };
-    let all: Vec<samlcheck::Finding> = report.all_findings().cloned().collect();
-    let code = common::exit_for(&all, args.fail_on);
+    let code = match args.fail_on.severity() {
+        Some(t) if r.fails(t) => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    };
     if ctx.quiet && code == ExitCode::SUCCESS {
         return code;
     }
@@ -210,12 +132,12 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     }
 }
 
-fn header(sel: &pair::Selection<'_>, sp: &Input, idp: &Input) -> String {
+fn header(r: &PairReport) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "SP   {}  ({})", esc(sel.sp.entity_id()), esc(&sp.name));
-    let _ = writeln!(s, "     {}", esc(&sel.sp.flavor.label()));
-    let _ = writeln!(s, "IdP  {}  ({})", esc(sel.idp.entity_id()), esc(&idp.name));
-    let _ = writeln!(s, "     {}\n", esc(&sel.idp.flavor.label()));
+    let _ = writeln!(s, "SP   {}  ({})", esc(&r.sp.entity_id), esc(&r.sp.file));
+    let _ = writeln!(s, "     {}", esc(&r.sp.flavor.label()));
+    let _ = writeln!(s, "IdP  {}  ({})", esc(&r.idp.entity_id), esc(&r.idp.file));
+    let _ = writeln!(s, "     {}\n", esc(&r.idp.flavor.label()));
     s
 }
 

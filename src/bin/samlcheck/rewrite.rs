@@ -2,6 +2,7 @@
 
 use crate::common::{Ctx, Format};
 use samlcheck::rewrite::{self, Op, RewriteOptions};
+use samlcheck::run::RewriteReport;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -207,12 +208,6 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Ok(o) => o,
         Err(m) => return crate::common::usage_error(&m),
     };
-    let file = args.file.display().to_string();
-    let limits = samlcheck::Limits::default();
-    let input = match samlcheck::xml::read_path(&args.file, &limits) {
-        Ok(d) => d,
-        Err(e) => return crate::common::input_error(&e.in_file(&file)),
-    };
     let key = match (&args.sign_key, &args.sign_cert) {
         (Some(k), Some(c)) => match crate::sign::load_key(k, c) {
             Ok(key) => Some(key),
@@ -220,26 +215,23 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         },
         _ => None,
     };
-    let sign_opts = samlcheck::dsig::SignOptions::default();
-    let signer = |text: &str| -> Result<String, samlcheck::Error> {
-        match &key {
-            Some(k) => samlcheck::dsig::sign(text, k, &sign_opts),
-            None => Err(samlcheck::Error::Input {
-                what: "no signing key given".into(),
-            }),
-        }
+    let dest = match &target {
+        Target::Stdout => "-".to_string(),
+        Target::File(p) => p.display().to_string(),
     };
     let mut opts = RewriteOptions::default();
     opts.at = Some(ctx.at);
-    opts.limits = limits;
-    if key.is_some() {
-        opts.signer = Some(&signer);
-    }
-    let out = match rewrite::rewrite(&input, &ops, &opts) {
+    let out = match samlcheck::run::rewrite_source(
+        &crate::common::source(&args.file),
+        &ops,
+        key.as_ref(),
+        &opts,
+        &dest,
+    ) {
         Ok(o) => o,
-        Err(e) => return crate::common::input_error(&e.in_file(&file)),
+        Err(e) => return crate::common::input_error(&e.to_string()),
     };
-    let summary = summary(&out, ctx, &file, &target);
+    let summary = summary(&out, ctx);
     match &target {
         Target::Stdout => {
             if let Err(code) = emit_bytes(&out.bytes) {
@@ -291,20 +283,10 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn summary(out: &rewrite::Rewritten, ctx: &Ctx, file: &str, target: &Target) -> String {
-    let dest = match target {
-        Target::Stdout => "-".to_string(),
-        Target::File(p) => p.display().to_string(),
-    };
+fn summary(out: &RewriteReport, ctx: &Ctx) -> String {
+    let dest = &out.output;
     if ctx.format == Format::Json {
-        let v = serde_json::json!({
-            "input": file,
-            "output": dest,
-            "bytes": out.bytes.len(),
-            "edits": out.edits,
-            "signature": out.signature,
-        });
-        return format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return crate::common::pretty(out);
     }
     let mut s = String::new();
     for e in &out.edits {

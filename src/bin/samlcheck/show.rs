@@ -18,42 +18,26 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
-    let decoded = match common::read_input(&args.file) {
-        Ok(d) => d,
-        Err(c) => return c,
-    };
-    let doc = match common::parse_input(&args.file, &decoded) {
-        Ok(d) => d,
-        Err(c) => return c,
-    };
-    let md = match common::model_of(&args.file, &doc, &decoded) {
-        Ok(m) => m,
-        Err(c) => return c,
+    let r = match samlcheck::run::show_source(
+        &common::source(&args.file),
+        ctx.at,
+        &samlcheck::Limits::default(),
+    ) {
+        Ok(r) => r,
+        Err(e) => return common::input_error(&e.to_string()),
     };
     let out = match ctx.format {
-        Format::Text => text(&md, &args.file.display().to_string(), ctx, args.warn_days),
-        Format::Json => {
-            let v = serde_json::json!({
-                "tool": "samlcheck",
-                "version": env!("CARGO_PKG_VERSION"),
-                "command": "show",
-                "at": ctx.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                "file": args.file.display().to_string(),
-                "metadata": md,
-            });
-            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
-        }
+        Format::Text => text(&r.metadata, &r.file, ctx, args.warn_days),
+        Format::Json => common::pretty(&r),
         Format::Html => {
-            let name = args.file.display().to_string();
-            let mut r = samlcheck::report::Report::new("show", ctx.at);
-            r.files.push(samlcheck::report::FileReport {
-                file: name.clone(),
-                entities: md.entity_ids(),
-                findings: Vec::new(),
-            });
-            let certs = samlcheck::report::timeline::certificates(&md, &name);
-            let details = [("Entities", text(&md, &name, ctx, args.warn_days))];
-            common::html(&r, certs, args.warn_days, &details)
+            let mut rep = samlcheck::report::Report::new("show", ctx.at);
+            rep.files.push(samlcheck::report::FileReport::new(
+                r.file.clone(),
+                r.metadata.entity_ids(),
+                Vec::new(),
+            ));
+            let details = [("Entities", text(&r.metadata, &r.file, ctx, args.warn_days))];
+            common::html(&rep, r.certificates(), args.warn_days, &details)
         }
         _ => return common::usage_error("show supports --format text, json or html"),
     };

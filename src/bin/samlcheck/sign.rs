@@ -4,9 +4,7 @@
 //! rename, so OUT is never half-written. OUT may not be FILE.
 
 use crate::common::{input_error, usage_error, Ctx};
-use samlcheck::dsig::{self, SignOptions, SigningKey};
-use samlcheck::xml::read_path;
-use samlcheck::Limits;
+use samlcheck::dsig::{SignOptions, SigningKey};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -51,38 +49,15 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Ok(k) => k,
         Err(code) => return code,
     };
-    let file = args.file.display().to_string();
-    let limits = Limits::default();
-    let decoded = match read_path(&args.file, &limits) {
-        Ok(d) => d,
-        Err(e) => return input_error(&e.in_file(&file)),
+    let r = match samlcheck::run::sign_source(
+        &crate::common::source(&args.file),
+        &key,
+        &SignOptions::default(),
+        &args.output.display().to_string(),
+    ) {
+        Ok(r) => r,
+        Err(e) => return input_error(&e.to_string()),
     };
-    // The output is written as UTF-8 with the input's other bytes unchanged, so an input
-    // in another encoding would keep a declaration that no longer tells the truth.
-    let info = decoded.info();
-    let declared_ok = info.declared_encoding.as_deref().is_none_or(|e| {
-        ["UTF-8", "UTF8", "US-ASCII", "ASCII"]
-            .iter()
-            .any(|ok| e.eq_ignore_ascii_case(ok))
-    });
-    let ascii_or_utf8 = matches!(
-        info.encoding,
-        samlcheck::xml::Encoding::Utf8 | samlcheck::xml::Encoding::Ascii
-    );
-    if !ascii_or_utf8 || !declared_ok {
-        return input_error(&format!(
-            "{file}: sign needs UTF-8 input (this file is {}); convert it first, e.g. with iconv -t UTF-8, and fix its encoding declaration",
-            info.declared_encoding.as_deref().unwrap_or(info.encoding.name())
-        ));
-    }
-    let mut signed = match dsig::sign(decoded.text(), &key, &SignOptions::default()) {
-        Ok(s) => s,
-        Err(e) => return input_error(&e.in_file(&file)),
-    };
-    // Byte-faithful: a byte order mark stays.
-    if info.bom {
-        signed.insert(0, '\u{FEFF}');
-    }
     let dir = match args.output.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -90,7 +65,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     let write = || -> std::io::Result<()> {
         let (path, mut f) = tempfile_in(&dir)?;
         let r = f
-            .write_all(signed.as_bytes())
+            .write_all(&r.bytes)
             .and_then(|()| f.sync_all())
             .and_then(|()| std::fs::rename(&path, &args.output));
         if r.is_err() {
@@ -102,26 +77,17 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         return input_error(&format!("{}: {e}", args.output.display()));
     }
     if ctx.format == crate::common::Format::Json {
-        let v = serde_json::json!({
-            "tool": "samlcheck",
-            "version": env!("CARGO_PKG_VERSION"),
-            "command": "sign",
-            "at": ctx.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            "input": file,
-            "output": args.output.display().to_string(),
-            "algorithm": key.method().name(),
-            "signer": {"subject": key.cert().subject, "sha1": key.cert().sha1},
-        });
-        let out = format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
-        return crate::common::emit(&out).map_or_else(|c| c, |()| ExitCode::SUCCESS);
-    }
-    if !ctx.quiet {
+        // The summary as JSON on standard output (the document itself is in OUT).
+        if let Err(code) = crate::common::emit(&crate::common::pretty(&r)) {
+            return code;
+        }
+    } else if !ctx.quiet {
         eprintln!(
             "signed <{}> with {} ({}, SHA-1 {}) -> {}",
-            samlcheck::report::escape_text(&file),
-            samlcheck::report::escape_text(&key.cert().subject),
-            key.method().name(),
-            key.cert().sha1,
+            samlcheck::report::escape_text(&r.input),
+            samlcheck::report::escape_text(&r.signer.subject),
+            r.method,
+            r.signer.sha1,
             args.output.display()
         );
     }

@@ -16,12 +16,11 @@
 //!   "issuer", "not_before", "not_after", "key_kind", "key_bits", "valid_at", "days_left"}}],
 //!   "findings": [Finding]}`
 
-use crate::common::{emit, exit_for, input_error, Ctx, FailOn, Format};
+use crate::common::{emit, input_error, Ctx, FailOn, Format};
 use samlcheck::dsig::{self, Trust, TrustBasis};
 use samlcheck::report::escape_text as esc;
-use samlcheck::xml::{read_path, XmlDoc};
+use samlcheck::run::VerifyReport;
 use samlcheck::Limits;
-use serde_json::json;
 use std::fmt::Write;
 use std::process::ExitCode;
 
@@ -66,47 +65,36 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             return input_error(&format!("--fingerprint: {e}"));
         }
     }
-    let file = args.file.display().to_string();
-    let limits = Limits::default();
-    let decoded = match read_path(&args.file, &limits) {
-        Ok(d) => d,
-        Err(e) => return input_error(&e.in_file(&file)),
-    };
-    let doc = match XmlDoc::parse(decoded.text(), &limits) {
-        Ok(d) => d,
-        Err(e) => return input_error(&e.in_file(&file)),
-    };
-    let report = dsig::verify_with_limits(&doc, &trust, &limits);
-    if let Some(e) = report.limit_exceeded() {
-        return input_error(&e.in_file(&file));
-    }
-    let ok = report.is_verified();
     let mut opts = dsig::VerifyOptions::at(ctx.at);
     opts.warn_days = args.warn_days;
-    let findings: Vec<samlcheck::Finding> = dsig::verify_findings(&report, &trust, &opts)
-        .into_iter()
-        .map(|f| f.in_file(&file))
-        .collect();
-    let code = if ok {
-        exit_for(&findings, args.fail_on)
-    } else {
+    let r = match samlcheck::run::verify_source(
+        &crate::common::source(&args.file),
+        &trust,
+        &opts,
+        &Limits::default(),
+    ) {
+        Ok(r) => r,
+        Err(e) => return input_error(&e.to_string()),
+    };
+    let code = if r.fails(args.fail_on.severity()) {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     };
     let out = match ctx.format {
-        Format::Json => json_report(&file, &report, &trust, ok, &findings, ctx),
+        Format::Json => crate::common::pretty(&r),
         Format::Sarif | Format::Junit => {
-            let mut r = samlcheck::report::Report::new("verify", ctx.at);
-            r.files.push(samlcheck::report::FileReport {
-                file: file.clone(),
-                entities: report
-                    .signatures
+            let mut rep = samlcheck::report::Report::new("verify", ctx.at);
+            rep.files.push(samlcheck::report::FileReport::new(
+                r.file.clone(),
+                r.signatures
                     .iter()
                     .filter_map(|c| c.entity.clone())
                     .collect(),
-                findings: findings.clone(),
-            });
-            r.checks = dsig::rule_codes();
-            match crate::common::render(&r, ctx) {
+                r.findings.clone(),
+            ));
+            rep.checks = dsig::rule_codes();
+            match crate::common::render(&rep, ctx) {
                 Ok(s) => s,
                 Err(m) => return crate::common::usage_error(&m),
             }
@@ -114,17 +102,13 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Format::Markdown | Format::Html => {
             return crate::common::usage_error("--format markdown is only for `samlcheck rules`")
         }
-        Format::Text => text_report(&file, &report, &trust, ok, &findings, ctx),
+        Format::Text => text_report(&r, ctx),
     };
     if !(ctx.quiet && code == ExitCode::SUCCESS) {
         if let Err(code) = emit(&out) {
             return code;
         }
     }
-    // The process ends next: freeing a tree of millions of nodes would only cost time.
-    std::mem::forget(report);
-    std::mem::forget(doc);
-    std::mem::forget(decoded);
     code
 }
 
@@ -136,20 +120,13 @@ fn trust_word(b: TrustBasis) -> &'static str {
     }
 }
 
-fn text_report(
-    file: &str,
-    r: &dsig::Report<'_>,
-    trust: &Trust,
-    ok: bool,
-    findings: &[samlcheck::Finding],
-    ctx: &Ctx,
-) -> String {
+fn text_report(r: &VerifyReport, ctx: &Ctx) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "{}: <{}>{}",
-        esc(file),
-        r.root_name,
+        esc(&r.file),
+        r.root,
         if r.is_metadata {
             ""
         } else {
@@ -157,7 +134,7 @@ fn text_report(
         }
     );
     if r.signatures.is_empty() {
-        let _ = writeln!(s, "  no signature: <{}> is not signed", r.root_name);
+        let _ = writeln!(s, "  no signature: <{}> is not signed", r.root);
     }
     for c in &r.signatures {
         let who = c
@@ -167,75 +144,78 @@ fn text_report(
             .unwrap_or_default();
         let _ = writeln!(
             s,
-            "  signature at {} ({}) on <{}>{who}",
-            c.pos,
+            "  signature at {}:{} ({}) on <{}>{who}",
+            c.line,
+            c.col,
             esc(&c.path),
-            c.parent_name
+            c.element
         );
-        match &c.outcome {
-            Ok(v) => {
-                let i = v.info();
+        match (&c.signer, &c.algorithms, c.trust, &c.failure) {
+            (Some(signer), Some(alg), Some(trust), _) => {
+                let cert = &signer.cert;
                 let at = ctx.at;
-                let validity = if i.signer.is_valid_at(at) {
+                let validity = if signer.valid_at {
                     format!(
                         "valid at {}, {} days left",
                         at.format("%Y-%m-%d"),
-                        i.signer.days_left(at)
+                        signer.days_left
                     )
-                } else if at < i.signer.not_before {
+                } else if at < cert.not_before {
                     format!("NOT YET VALID at {}", at.format("%Y-%m-%d"))
                 } else {
                     format!(
                         "EXPIRED at {} ({} days ago)",
                         at.format("%Y-%m-%d"),
-                        -i.signer.days_left(at)
+                        -signer.days_left
                     )
                 };
                 let _ = writeln!(
                     s,
                     "    signed element: <{}> reference URI \"{}\"",
-                    i.element,
-                    esc(&i.reference_uri)
+                    c.signed_element.as_deref().unwrap_or(""),
+                    esc(c.reference_uri.as_deref().unwrap_or(""))
                 );
-                let _ = writeln!(s, "    signer: {}", esc(&i.signer.subject));
-                let _ = writeln!(s, "      thumbprint (SHA-1): {}", i.signer.sha1);
-                let _ = writeln!(s, "      SHA-256: {}", i.signer.sha256);
+                let _ = writeln!(s, "    signer: {}", esc(&cert.subject));
+                let _ = writeln!(s, "      thumbprint (SHA-1): {}", cert.sha1);
+                let _ = writeln!(s, "      SHA-256: {}", cert.sha256);
                 let _ = writeln!(
                     s,
                     "      validity: {} .. {} ({validity})",
-                    i.signer.not_before.format("%Y-%m-%d"),
-                    i.signer.not_after.format("%Y-%m-%d")
+                    cert.not_before.format("%Y-%m-%d"),
+                    cert.not_after.format("%Y-%m-%d")
                 );
                 let _ = writeln!(
                     s,
                     "    algorithms: {}, digest {}, c14n {}{}",
-                    i.signature.name(),
-                    i.digest.name(),
-                    i.reference_c14n,
-                    if i.is_weak() { " (SHA-1: weak)" } else { "" }
+                    alg.signature,
+                    alg.digest,
+                    alg.reference_c14n,
+                    if c.weak { " (SHA-1: weak)" } else { "" }
                 );
-                let _ = writeln!(s, "    trust: {}", trust_word(i.trust));
-                if c.under_verified_root && i.trust == TrustBasis::EmbeddedOnly {
+                let _ = writeln!(s, "    trust: {}", trust_word(trust));
+                if c.under_verified_root && trust == TrustBasis::EmbeddedOnly {
                     let _ = writeln!(s, "    verdict: VERIFIED with its embedded certificate (integrity only; the verified root signature covers this content)");
-                } else if i.trust == TrustBasis::EmbeddedOnly {
+                } else if trust == TrustBasis::EmbeddedOnly {
                     let _ = writeln!(s, "    verdict: VERIFIED (integrity only: the embedded certificate proves the file is unchanged since it was signed, not who signed it; pin with --cert or --fingerprint)");
                 } else {
                     let _ = writeln!(s, "    verdict: VERIFIED");
                 }
             }
-            Err(f) if c.under_verified_root => {
+            (_, _, _, Some(f)) if c.under_verified_root => {
                 let _ = writeln!(
                     s,
                     "    verdict: NOT VERIFIED (a warning: the verified root signature covers this content): {}",
-                    esc(&f.to_string())
+                    esc(&f.message)
                 );
             }
-            Err(f) => {
-                let _ = writeln!(s, "    verdict: NOT VERIFIED: {}", esc(&f.to_string()));
+            (_, _, _, f) => {
+                let msg = f.as_ref().map_or("", |f| f.message.as_str());
+                let _ = writeln!(s, "    verdict: NOT VERIFIED: {}", esc(msg));
             }
         }
     }
-    let weakening: Vec<&samlcheck::Finding> = findings
+    let weakening: Vec<&samlcheck::Finding> = r
+        .findings
         .iter()
         .filter(|f| f.severity == samlcheck::Severity::Warning)
         .collect();
@@ -250,8 +230,8 @@ fn text_report(
     let _ = writeln!(
         s,
         "{}{}",
-        if ok {
-            if trust.is_embedded_only() {
+        if r.verified {
+            if !r.pinned {
                 "result: verified (integrity only, no pinned certificate)"
             } else {
                 "result: verified"
@@ -265,68 +245,5 @@ fn text_report(
             n => format!(", with {n} warnings"),
         }
     );
-    s
-}
-
-fn json_report(
-    file: &str,
-    r: &dsig::Report<'_>,
-    trust: &Trust,
-    ok: bool,
-    findings: &[samlcheck::Finding],
-    ctx: &Ctx,
-) -> String {
-    let sigs: Vec<serde_json::Value> = r
-        .signatures
-        .iter()
-        .map(|c| {
-            let (failure, info) = match &c.outcome {
-                Ok(v) => (serde_json::Value::Null, Some(v.info())),
-                Err(f) => (json!({"code": f.code(), "message": f.to_string()}), None),
-            };
-            json!({
-                "path": c.path,
-                "line": c.pos.line,
-                "col": c.pos.col,
-                "element": c.parent_name,
-                "entity": c.entity,
-                "on_root": c.on_root,
-                "under_verified_root": c.under_verified_root,
-                "verified": info.is_some(),
-                "failure": failure,
-                "trust": info.map(|i| i.trust),
-                "reference_uri": info.map(|i| i.reference_uri.clone()),
-                "algorithms": info.map(|i| json!({
-                    "signature": i.signature.name(),
-                    "digest": i.digest.name(),
-                    "signed_info_c14n": i.signed_info_c14n,
-                    "reference_c14n": i.reference_c14n,
-                })),
-                "signer": info.map(|i| {
-                    let mut v = serde_json::to_value(&i.signer).unwrap_or_default();
-                    if let Some(o) = v.as_object_mut() {
-                        o.insert("valid_at".into(), json!(i.signer.is_valid_at(ctx.at)));
-                        o.insert("days_left".into(), json!(i.signer.days_left(ctx.at)));
-                    }
-                    v
-                }),
-            })
-        })
-        .collect();
-    let v = json!({
-        "tool": "samlcheck",
-        "version": env!("CARGO_PKG_VERSION"),
-        "command": "verify",
-        "file": file,
-        "root": r.root_name,
-        "is_metadata": r.is_metadata,
-        "trust": if trust.is_embedded_only() { "embedded_only" } else { "pinned" },
-        "at": ctx.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "verified": ok,
-        "signatures": sigs,
-        "findings": findings,
-    });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-    s.push('\n');
     s
 }
