@@ -60,6 +60,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     fetch.insecure_allow_http_loopback = args.insecure_allow_http_loopback;
     fetch.allow_private_network = args.allow_private_network;
     let load = |src: &str| {
+        if src == "-" {
+            return crate::common::load_metadata(std::path::Path::new(src), &limits);
+        }
         diff::load(src, &limits, &fetch).map_err(|e| {
             if diff::is_url(src) {
                 e.to_string()
@@ -148,6 +151,8 @@ struct Names {
 fn shown(src: &str) -> String {
     if diff::is_url(src) {
         diff::redact_url(src)
+    } else if src == "-" {
+        crate::common::STDIN_NAME.to_string()
     } else {
         src.to_string()
     }

@@ -28,6 +28,9 @@ pub struct Args {
     /// Report only this code (repeatable; `PREFIX.*` selects a family).
     #[arg(long, value_name = "CODE")]
     pub only: Vec<String>,
+    /// Follow symbolic links inside directories given as FILE (not followed by default).
+    #[arg(long)]
+    pub follow_symlinks: bool,
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
@@ -59,8 +62,14 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         .into_iter()
         .filter(|c| opts.wants(c))
         .collect();
-    for path in &args.files {
-        let name = path.display().to_string();
+    let files = match crate::common::expand_dirs(&args.files, args.follow_symlinks) {
+        Ok(f) => f,
+        Err(msg) => return input_error(&msg),
+    };
+    let mut progress = crate::progress::Progress::files(&files);
+    for path in &files {
+        progress.next(path);
+        let name = crate::common::display_name(path);
         match check_file(path, &limits, &trust, &opts) {
             Ok((entities, findings)) => report.files.push(FileReport {
                 file: name.clone(),
@@ -76,6 +85,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             }
         }
     }
+    drop(progress);
     let quiet_and_clean = ctx.quiet && report.all_findings().next().is_none();
     let out = match ctx.format {
         Format::Text if quiet_and_clean => String::new(),
@@ -98,7 +108,7 @@ fn check_file(
     trust: &samlcheck::Trust,
     opts: &LintOptions,
 ) -> Result<(Vec<String>, Vec<Finding>), samlcheck::Error> {
-    let decoded = samlcheck::xml::read_path(path, limits)?;
+    let decoded = crate::common::read_path(path, limits)?;
     let doc = samlcheck::xml::XmlDoc::parse(decoded.text(), limits)?;
     let md = Metadata::from_doc(&doc, decoded.info())?;
     let entities = md.entity_ids();

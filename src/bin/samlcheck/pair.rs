@@ -59,9 +59,9 @@ fn load(path: &std::path::Path, lint: &LintOptions) -> Result<Input, ExitCode> {
     let decoded = common::read_input(path)?;
     let doc = common::parse_input(path, &decoded)?;
     let md = common::model_of(path, &doc, &decoded)?;
-    let name = path.display().to_string();
-    let (findings, coverage) =
-        samlcheck::lint::lint_document_coverage(&doc, &md, &samlcheck::Trust::embedded(), lint);
+    let name = common::display_name(path);
+    let trust = crate::config::trust_for(&md).map_err(|m| common::input_error(&m))?;
+    let (findings, coverage) = samlcheck::lint::lint_document_coverage(&doc, &md, &trust, lint);
     if let Some(e) = coverage.limit_exceeded() {
         return Err(common::input_error(&e.in_file(&name)));
     }

@@ -207,9 +207,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Ok(o) => o,
         Err(m) => return crate::common::usage_error(&m),
     };
-    let file = args.file.display().to_string();
+    let file = crate::common::display_name(&args.file);
     let limits = samlcheck::Limits::default();
-    let input = match samlcheck::xml::read_path(&args.file, &limits) {
+    let input = match crate::common::read_path(&args.file, &limits) {
         Ok(d) => d,
         Err(e) => return crate::common::input_error(&e.in_file(&file)),
     };

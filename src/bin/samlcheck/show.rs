@@ -31,14 +31,14 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Err(c) => return c,
     };
     let out = match ctx.format {
-        Format::Text => text(&md, &args.file.display().to_string(), ctx, args.warn_days),
+        Format::Text => text(&md, &common::display_name(&args.file), ctx, args.warn_days),
         Format::Json => {
             let v = serde_json::json!({
                 "tool": "samlcheck",
                 "version": env!("CARGO_PKG_VERSION"),
                 "command": "show",
                 "at": ctx.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                "file": args.file.display().to_string(),
+                "file": common::display_name(&args.file),
                 "metadata": md,
             });
             format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())

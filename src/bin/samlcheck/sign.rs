@@ -3,9 +3,9 @@
 //! Writes the signed document to OUT through a temporary file in the same directory and a
 //! rename, so OUT is never half-written. OUT may not be FILE.
 
+use crate::common::read_path;
 use crate::common::{input_error, usage_error, Ctx};
 use samlcheck::dsig::{self, SignOptions, SigningKey};
-use samlcheck::xml::read_path;
 use samlcheck::Limits;
 use std::io::Write;
 use std::process::ExitCode;
@@ -51,7 +51,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
         Ok(k) => k,
         Err(code) => return code,
     };
-    let file = args.file.display().to_string();
+    let file = crate::common::display_name(&args.file);
     let limits = Limits::default();
     let decoded = match read_path(&args.file, &limits) {
         Ok(d) => d,

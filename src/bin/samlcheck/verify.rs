@@ -16,10 +16,11 @@
 //!   "issuer", "not_before", "not_after", "key_kind", "key_bits", "valid_at", "days_left"}}],
 //!   "findings": [Finding]}`
 
+use crate::common::read_path;
 use crate::common::{emit, exit_for, input_error, Ctx, FailOn, Format};
 use samlcheck::dsig::{self, Trust, TrustBasis};
 use samlcheck::report::escape_text as esc;
-use samlcheck::xml::{read_path, XmlDoc};
+use samlcheck::xml::XmlDoc;
 use samlcheck::Limits;
 use serde_json::json;
 use std::fmt::Write;
@@ -66,7 +67,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             return input_error(&format!("--fingerprint: {e}"));
         }
     }
-    let file = args.file.display().to_string();
+    let file = crate::common::display_name(&args.file);
     let limits = Limits::default();
     let decoded = match read_path(&args.file, &limits) {
         Ok(d) => d,
