@@ -38,12 +38,12 @@ fn sorted() -> &'static [&'static Rule] {
 pub fn severity_meaning(s: crate::Severity) -> &'static str {
     match s {
         crate::Severity::Error => {
-            "error: with this configuration sign-in fails, or AWS or Entra refuses the file or setting"
+            "with this configuration sign-in fails, or AWS or Entra refuses the file or setting"
         }
         crate::Severity::Warning => {
-            "warning: works today but will break on a known date or event, or a documented risk (also the highest severity of a fact no vendor page confirms)"
+            "works today but will break on a known date or event, or a documented risk (also the highest severity of a fact no vendor page confirms)"
         }
-        crate::Severity::Info => "info: a fact worth knowing; nothing breaks because of it",
+        crate::Severity::Info => "a fact worth knowing; nothing breaks because of it",
     }
 }
 

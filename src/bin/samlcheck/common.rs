@@ -447,6 +447,12 @@ pub fn expand_dirs(
         if !is_stdin(p) && p.is_dir() {
             let mut found = Vec::new();
             walk(p, follow, &mut seen, &mut found)?;
+            if found.is_empty() {
+                return Err(format!(
+                    "{}: no *.xml file in this directory or below it",
+                    p.display()
+                ));
+            }
             found.sort();
             out.extend(found);
         } else {
