@@ -258,7 +258,7 @@ fn markdown_is_refused_and_ci_formats_are_written() {
         .args(["--format", "markdown"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("only for `samlcheck rules`"));
+        .stderr(predicate::str::contains("invalid value 'markdown'"));
     lint()
         .arg(&p)
         .args(["--format", "sarif"])

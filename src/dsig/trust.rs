@@ -193,6 +193,12 @@ impl Trust {
         }
     }
 
+    /// Adds every certificate and fingerprint `other` pins.
+    pub fn extend(&mut self, other: &Trust) {
+        self.certs.extend(other.certs.iter().cloned());
+        self.fingerprints.extend(other.fingerprints.iter().cloned());
+    }
+
     /// Adds a SHA-256 or SHA-1 fingerprint in hex (colons, spaces and case are ignored).
     pub fn add_fingerprint(&mut self, hex: &str) -> Result<(), Error> {
         let clean: String = hex

@@ -61,7 +61,19 @@ impl Serialize for LintReport {
 /// assert!(r.has_errors());
 /// ```
 pub fn lint_sources(sources: &[Source], opts: &LintOptions, limits: &Limits) -> LintReport {
-    let trust = crate::Trust::embedded();
+    lint_sources_with(sources, opts, limits, &[], &mut |_| {})
+}
+
+/// [`lint_sources`] with certificates pinned per entityID (a document that lists the
+/// entityID has its signatures checked against them too), calling `progress` with each
+/// source before it is linted (a progress bar, a log line).
+pub fn lint_sources_with(
+    sources: &[Source],
+    opts: &LintOptions,
+    limits: &Limits,
+    pinned: &[(String, crate::Trust)],
+    progress: &mut dyn FnMut(&Source),
+) -> LintReport {
     let mut report = Report::new("lint", opts.at);
     report.checks = crate::lint::rule_codes()
         .into_iter()
@@ -69,7 +81,8 @@ pub fn lint_sources(sources: &[Source], opts: &LintOptions, limits: &Limits) -> 
         .collect();
     let mut certificates = Vec::new();
     for src in sources {
-        match lint_one(src, &trust, opts, limits) {
+        progress(src);
+        match lint_one(src, pinned, opts, limits) {
             Ok((entities, findings, bars)) => {
                 certificates.extend(bars);
                 report.files.push(FileReport::new(
@@ -98,7 +111,7 @@ pub fn lint_sources(sources: &[Source], opts: &LintOptions, limits: &Limits) -> 
 /// Lints one document: its entityIDs and findings (signature checks included).
 fn lint_one(
     src: &Source,
-    trust: &crate::Trust,
+    pinned: &[(String, crate::Trust)],
     opts: &LintOptions,
     limits: &Limits,
 ) -> Result<
@@ -113,7 +126,8 @@ fn lint_one(
     let doc = crate::xml::XmlDoc::parse(p.decoded.text(), limits)?;
     let md = crate::Metadata::from_doc(&doc, p.decoded.info())?;
     let entities = md.entity_ids();
-    let (findings, coverage) = crate::lint::lint_document_coverage(&doc, &md, trust, opts);
+    let trust = super::pinned_trust(&entities, pinned);
+    let (findings, coverage) = crate::lint::lint_document_coverage(&doc, &md, &trust, opts);
     if let Some(e) = coverage.limit_exceeded() {
         return Err(e.clone());
     }

@@ -40,7 +40,7 @@ mod verify;
 
 pub use codes::expand_codes;
 pub use diff::{diff_sources, DiffReport};
-pub use lint::{lint_sources, LintReport};
+pub use lint::{lint_sources, lint_sources_with, LintReport};
 pub use pair::{check_pair, Exports, PairInput, PairReport, PairSide};
 pub use rewrite::{rewrite_source, sign_source, RewriteReport, SignReport};
 pub use show::{show_source, ShowReport};
@@ -195,4 +195,17 @@ pub(crate) fn header(
         "at".into(),
         json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
     );
+}
+
+/// The trust for a document listing `entity_ids`: embedded keys (integrity), plus every pin
+/// of those entityIDs.
+pub(crate) fn pinned_trust(
+    entity_ids: &[String],
+    pinned: &[(String, crate::Trust)],
+) -> crate::Trust {
+    let mut trust = crate::Trust::embedded();
+    for (_, t) in pinned.iter().filter(|(id, _)| entity_ids.contains(id)) {
+        trust.extend(t);
+    }
+    trust
 }

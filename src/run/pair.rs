@@ -23,6 +23,9 @@ pub struct PairInput {
     pub exports: Exports,
     /// Limits for reading the two documents.
     pub limits: Limits,
+    /// Certificates pinned per entityID: a document that lists the entityID has its
+    /// signatures checked against them (besides integrity with the embedded certificate).
+    pub pinned: Vec<(String, crate::Trust)>,
 }
 
 impl PairInput {
@@ -33,6 +36,7 @@ impl PairInput {
             second,
             exports: Exports::default(),
             limits: Limits::default(),
+            pinned: Vec::new(),
         }
     }
 }
@@ -153,13 +157,18 @@ struct Loaded {
     coverage: crate::dsig::Coverage,
 }
 
-fn load(src: &Source, limits: &Limits, lint: &LintOptions) -> Result<Loaded, InputError> {
+fn load(
+    src: &Source,
+    limits: &Limits,
+    lint: &LintOptions,
+    pinned: &[(String, crate::Trust)],
+) -> Result<Loaded, InputError> {
     let p = Parsed::decode(src, limits)?;
     let named = |e| InputError::new(Some(&src.name), e);
     let doc = crate::xml::XmlDoc::parse(p.decoded.text(), limits).map_err(named)?;
     let md = crate::Metadata::from_doc(&doc, p.decoded.info()).map_err(named)?;
-    let (findings, coverage) =
-        crate::lint::lint_document_coverage(&doc, &md, &crate::Trust::embedded(), lint);
+    let trust = super::pinned_trust(&md.entity_ids(), pinned);
+    let (findings, coverage) = crate::lint::lint_document_coverage(&doc, &md, &trust, lint);
     if let Some(e) = coverage.limit_exceeded() {
         return Err(named(e.clone()));
     }
@@ -182,8 +191,8 @@ fn load(src: &Source, limits: &Limits, lint: &LintOptions) -> Result<Loaded, Inp
 pub fn check_pair(input: &PairInput, opts: &PairOptions) -> Result<PairReport, InputError> {
     let mut lint = LintOptions::at(opts.at);
     lint.warn_days = opts.warn_days;
-    let a = load(&input.first, &input.limits, &lint)?;
-    let b = load(&input.second, &input.limits, &lint)?;
+    let a = load(&input.first, &input.limits, &lint, &input.pinned)?;
+    let b = load(&input.second, &input.limits, &lint, &input.pinned)?;
     let sel = pair::select(&a.md, &a.name, &b.md, &b.name, opts).map_err(InputError::of)?;
     let (sp_in, idp_in) = match sel.sp_side {
         Side::First => (&a, &b),

@@ -39,15 +39,144 @@ pub struct Global {
     /// instead of now.
     #[arg(long, global = true, value_name = "RFC3339")]
     pub at: Option<String>,
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
     /// Colour in text output.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// Print nothing on success; only problems.
+    /// Print nothing on success; only findings at or above --fail-on.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Read settings from this file instead of ./samlcheck.toml (see docs/config.md).
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<std::path::PathBuf>,
+    /// Ignore ./samlcheck.toml.
+    #[arg(long, global = true)]
+    pub no_config: bool,
+}
+
+/// The formats each subcommand writes; its `--format` lists and accepts only these (a new
+/// format for a command: add the [`Format`] variant and list it here).
+pub const FORMATS: &[(&str, &[Format])] = &[
+    (
+        "check",
+        &[
+            Format::Text,
+            Format::Json,
+            Format::Sarif,
+            Format::Junit,
+            Format::Html,
+        ],
+    ),
+    (
+        "lint",
+        &[
+            Format::Text,
+            Format::Json,
+            Format::Sarif,
+            Format::Junit,
+            Format::Html,
+        ],
+    ),
+    (
+        "verify",
+        &[Format::Text, Format::Json, Format::Sarif, Format::Junit],
+    ),
+    (
+        "diff",
+        &[
+            Format::Text,
+            Format::Json,
+            Format::Sarif,
+            Format::Junit,
+            Format::Html,
+        ],
+    ),
+    ("show", &[Format::Text, Format::Json, Format::Html]),
+    ("rewrite", &[Format::Text, Format::Json]),
+    ("sign", &[Format::Text, Format::Json]),
+    ("rules", &[Format::Text, Format::Json, Format::Markdown]),
+    ("explain", &[Format::Text, Format::Json]),
+];
+
+/// The formats a subcommand writes (text only for one not in [`FORMATS`]).
+pub fn formats_of(command: &str) -> &'static [Format] {
+    FORMATS
+        .iter()
+        .find(|(c, _)| *c == command)
+        .map_or(&[Format::Text], |(_, f)| *f)
+}
+
+/// A subcommand's `--format` option, accepting only `formats`.
+pub fn format_arg(formats: &'static [Format]) -> clap::Arg {
+    use clap::builder::TypedValueParser;
+    use clap::ValueEnum;
+    let values: Vec<clap::builder::PossibleValue> = formats
+        .iter()
+        .filter_map(ValueEnum::to_possible_value)
+        .collect();
+    clap::Arg::new("format")
+        .long("format")
+        .value_name("FORMAT")
+        .help("Output format")
+        .value_parser(
+            clap::builder::PossibleValuesParser::new(values)
+                .try_map(|s| Format::from_str(&s, false)),
+        )
+}
+
+/// The format chosen after the subcommand, or else before it (checked against what the
+/// subcommand writes), or text.
+pub fn chosen_format(m: &clap::ArgMatches, before: Option<Format>) -> Result<Format, String> {
+    use clap::ValueEnum;
+    let Some((name, sub)) = m.subcommand() else {
+        return Ok(before.unwrap_or(Format::Text));
+    };
+    if let Ok(Some(f)) = sub.try_get_one::<Format>("format") {
+        return Ok(*f);
+    }
+    let f = before.unwrap_or(Format::Text);
+    let ok = formats_of(name);
+    if ok.contains(&f) {
+        return Ok(f);
+    }
+    let name_of = |f: &Format| {
+        f.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    };
+    let list: Vec<String> = ok.iter().map(name_of).collect();
+    Err(format!(
+        "--format {} is not written by `samlcheck {name}`; it writes {}",
+        name_of(&f),
+        list.join(", ")
+    ))
+}
+
+/// The closest of `candidates` to `word` within a small edit distance (a typo), if any.
+pub fn closest(word: &str, candidates: &[&'static str]) -> Option<&'static str> {
+    let max = if word.chars().count() <= 3 { 1 } else { 2 };
+    candidates
+        .iter()
+        .map(|c| (levenshtein(word, c), *c))
+        .filter(|(d, _)| *d <= max)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance (characters).
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
 }
 
 /// Output formats.
@@ -85,14 +214,68 @@ pub struct Ctx {
     pub format: Format,
     pub color: bool,
     pub quiet: bool,
+    /// The command's `--fail-on` (after the configuration file): with `--quiet` only
+    /// findings at or above it are printed.
+    pub fail_on: FailOn,
+}
+
+/// Parses `--at`; the message says what is wrong (`month 13 is out of range (01 to 12)`).
+pub fn parse_at(s: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    const EXAMPLE: &str = "expected RFC 3339 like 2026-01-01T00:00:00Z";
+    let bad = |why: String| Err(format!("--at {s:?}: {why}; {EXAMPLE}"));
+    let re = regex::Regex::new(
+        r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$",
+    )
+    .map_err(|e| e.to_string())?;
+    let Some(c) = re.captures(s.trim()) else {
+        return bad("not a date-time".into());
+    };
+    let num = |i: usize| -> Option<u32> { c.get(i).and_then(|m| m.as_str().parse().ok()) };
+    let (year, month, day) = (
+        num(1).unwrap_or(0),
+        num(2).unwrap_or(0),
+        num(3).unwrap_or(0),
+    );
+    if !(1..=12).contains(&month) {
+        return bad(format!("month {month} is out of range (01 to 12)"));
+    }
+    let days = chrono::NaiveDate::from_ymd_opt(year as i32, month, 1)
+        .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+        .and_then(|d| d.pred_opt())
+        .map_or(31, |d| chrono::Datelike::day(&d));
+    if day < 1 || day > days {
+        return bad(format!(
+            "day {day} is out of range for {year:04}-{month:02} (01 to {days})"
+        ));
+    }
+    if c.get(4).is_none() {
+        return bad("a date without a time".into());
+    }
+    if let Some(h) = num(4).filter(|h| *h > 23) {
+        return bad(format!("hour {h} is out of range (00 to 23)"));
+    }
+    if let Some(m) = num(5).filter(|m| *m > 59) {
+        return bad(format!("minute {m} is out of range (00 to 59)"));
+    }
+    if c.get(6).is_none() {
+        return bad("no seconds".into());
+    }
+    if let Some(x) = num(6).filter(|x| *x > 60) {
+        return bad(format!("second {x} is out of range (00 to 60)"));
+    }
+    if c.get(8).is_none() {
+        return bad("no time zone (add Z for UTC, or an offset like +02:00)".into());
+    }
+    bad("not in RFC 3339 form (two-digit month, day, hour, minute, second; `T` between date and time)".into())
 }
 
 impl Ctx {
     pub fn new(g: &Global) -> Result<Ctx, String> {
         let at = match &g.at {
-            Some(s) => DateTime::parse_from_rfc3339(s)
-                .map_err(|e| format!("--at {s:?} is not an RFC 3339 date-time: {e}"))?
-                .with_timezone(&Utc),
+            Some(s) => parse_at(s)?,
             None => Utc::now(),
         };
         let color = match g.color {
@@ -105,24 +288,47 @@ impl Ctx {
         };
         Ok(Ctx {
             at,
-            format: g.format,
+            format: Format::Text,
             color,
             quiet: g.quiet,
+            fail_on: FailOn::Error,
         })
     }
 }
 
-/// Renders a report in the format chosen with `--format` (text honours `--color`, and
-/// `--quiet` hides info findings in text). Markdown is only for `samlcheck rules`, so it is an
-/// argument error here.
+/// The lowest severity `fail_on` fails on (`None` for never).
+pub fn threshold(fail_on: FailOn) -> Option<samlcheck::Severity> {
+    match fail_on {
+        FailOn::Never => None,
+        FailOn::Info => Some(samlcheck::Severity::Info),
+        FailOn::Warning => Some(samlcheck::Severity::Warning),
+        FailOn::Error => Some(samlcheck::Severity::Error),
+    }
+}
+
+/// Renders a report in the format chosen with `--format` (text honours `--color`).
+/// With `--quiet` nothing is written unless a finding reaches `--fail-on`, and the text
+/// shows only those findings. Markdown is only for `samlcheck rules`, so it is an argument
+/// error here.
 pub fn render(report: &samlcheck::report::Report, ctx: &Ctx) -> Result<String, String> {
     use samlcheck::report;
-    match ctx.format {
-        Format::Text => {
-            let mut o = report::TextOptions::color(ctx.color);
-            o.hide_info = ctx.quiet;
-            Ok(report::to_text(report, &o))
+    if ctx.quiet {
+        let min = threshold(ctx.fail_on);
+        let fails = |f: &samlcheck::Finding| min.is_some_and(|m| f.severity >= m);
+        if !report.all_findings().any(fails) {
+            return Ok(String::new());
         }
+        if ctx.format == Format::Text {
+            let mut r = report.clone();
+            r.findings.retain(fails);
+            for f in &mut r.files {
+                f.findings.retain(fails);
+            }
+            return Ok(report::to_text(&r, &report::TextOptions::color(ctx.color)));
+        }
+    }
+    match ctx.format {
+        Format::Text => Ok(report::to_text(report, &report::TextOptions::color(ctx.color))),
         Format::Json => Ok(report::to_json(report, None)),
         Format::Sarif => Ok(report::to_sarif(report)),
         Format::Junit => Ok(report::to_junit(report)),
@@ -182,7 +388,8 @@ pub fn usage_error(msg: &str) -> ExitCode {
 }
 
 /// The lowest severity that fails the run.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     /// Errors only.
     #[default]
@@ -200,8 +407,38 @@ pub enum FailOn {
 /// An input file as a library [`Source`](samlcheck::run::Source) (read now; a read error is
 /// kept and reported by the library call). The one place where command-line paths become
 /// inputs.
+/// `-` is standard input (read once per command), named `<stdin>`.
 pub fn source(path: &std::path::Path) -> samlcheck::run::Source {
-    samlcheck::run::Source::read(path)
+    if !is_stdin(path) {
+        return samlcheck::run::Source::read(path);
+    }
+    match read_stdin(&samlcheck::Limits::default()) {
+        Ok(bytes) => samlcheck::run::Source::new(STDIN_NAME, bytes),
+        Err(e) => samlcheck::run::Source::failed(STDIN_NAME, e),
+    }
+}
+
+/// Standard input's bytes (once per command: a second `-` is an error), refusing input
+/// over the size limit.
+fn read_stdin(limits: &samlcheck::Limits) -> Result<Vec<u8>, samlcheck::Error> {
+    use std::io::Read;
+    let io = |what: String| samlcheck::Error::Io {
+        path: STDIN_NAME.into(),
+        what: what.into(),
+    };
+    if STDIN_READ.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return Err(io(
+            "standard input (-) can be read only once per command".into()
+        ));
+    }
+    let mut bytes = Vec::new();
+    // One byte more than the limit tells an over-limit input apart.
+    std::io::stdin()
+        .lock()
+        .take(limits.max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io(e.to_string()))?;
+    Ok(bytes)
 }
 
 /// A library report as the command's `--format json` output: the report serialized.
@@ -244,4 +481,129 @@ impl ShowLevel {
             ShowLevel::Info => samlcheck::Severity::Info,
         }
     }
+}
+
+/// The name standard input is shown as.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether `path` means standard input (`-`).
+pub fn is_stdin(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// How an input is named in messages and reports: `<stdin>` for `-`, else the path.
+pub fn display_name(path: &std::path::Path) -> String {
+    if is_stdin(path) {
+        STDIN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+static STDIN_READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Reads and decodes a file, or standard input for `-` (once per command: a second `-` is
+/// an error), refusing input over the size limit.
+pub fn read_path(
+    path: &std::path::Path,
+    limits: &samlcheck::Limits,
+) -> Result<samlcheck::xml::Decoded, samlcheck::Error> {
+    if !is_stdin(path) {
+        return samlcheck::xml::read_path(path, limits);
+    }
+    samlcheck::xml::decode_checked(read_stdin(limits)?, limits)
+}
+
+/// The message for an error reading `path`, naming it once.
+pub fn read_error(path: &std::path::Path, e: &samlcheck::Error) -> String {
+    match e {
+        samlcheck::Error::Io { .. } => e.to_string(),
+        _ => e.in_file(&display_name(path)),
+    }
+}
+
+/// The files to lint: each argument that is a file (or `-`) as given, each directory walked
+/// for `*.xml` files (recursively, sorted by path). Symbolic links inside a directory are
+/// skipped unless `follow` (a directory reached twice is walked once).
+pub fn expand_dirs(
+    paths: &[std::path::PathBuf],
+    follow: bool,
+) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for p in paths {
+        if !is_stdin(p) && p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, follow, &mut seen, &mut found)?;
+            if found.is_empty() {
+                return Err(format!(
+                    "{}: no *.xml file in this directory or below it",
+                    p.display()
+                ));
+            }
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(
+    dir: &std::path::Path,
+    follow: bool,
+    seen: &mut std::collections::HashSet<std::path::PathBuf>,
+    found: &mut Vec<std::path::PathBuf>,
+) -> Result<(), String> {
+    // Each directory is listed once (symbolic link loops end here).
+    let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if !seen.insert(key) {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut subdirs = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+        let path = entry.path();
+        let ft = entry
+            .file_type()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let (is_dir, is_file) = if ft.is_symlink() {
+            if !follow {
+                continue;
+            }
+            match std::fs::metadata(&path) {
+                Ok(m) => (m.is_dir(), m.is_file()),
+                Err(_) => continue,
+            }
+        } else {
+            (ft.is_dir(), ft.is_file())
+        };
+        if is_dir {
+            subdirs.push(path);
+        } else if is_file
+            && path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("xml"))
+        {
+            found.push(path);
+        }
+    }
+    for d in subdirs {
+        walk(&d, follow, seen, found)?;
+    }
+    Ok(())
+}
+
+/// Reads (`-`: standard input), parses and models metadata; the error message names the
+/// input once.
+pub fn load_metadata(
+    path: &std::path::Path,
+    limits: &samlcheck::Limits,
+) -> Result<samlcheck::Metadata, String> {
+    let decoded = read_path(path, limits).map_err(|e| read_error(path, &e))?;
+    let doc = samlcheck::xml::XmlDoc::parse(decoded.text(), limits)
+        .map_err(|e| e.in_file(&display_name(path)))?;
+    samlcheck::Metadata::from_doc(&doc, decoded.info()).map_err(|e| e.in_file(&display_name(path)))
 }

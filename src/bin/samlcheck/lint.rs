@@ -27,6 +27,9 @@ pub struct Args {
     /// Report only this code (repeatable; `PREFIX.*` selects a family).
     #[arg(long, value_name = "CODE")]
     pub only: Vec<String>,
+    /// Follow symbolic links inside directories given as FILE (not followed by default).
+    #[arg(long)]
+    pub follow_symlinks: bool,
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
@@ -53,8 +56,21 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     opts.disabled = disabled;
     opts.only = only;
 
-    let sources: Vec<_> = args.files.iter().map(|p| source(p)).collect();
-    let r = samlcheck::run::lint_sources(&sources, &opts, &Limits::default());
+    let files = match crate::common::expand_dirs(&args.files, args.follow_symlinks) {
+        Ok(f) => f,
+        Err(msg) => return input_error(&msg),
+    };
+    let sources: Vec<_> = files.iter().map(|p| source(p)).collect();
+    let mut progress = crate::progress::Progress::files(&files);
+    let pinned = match crate::config::pinned() {
+        Ok(p) => p,
+        Err(msg) => return input_error(&msg),
+    };
+    let r =
+        samlcheck::run::lint_sources_with(&sources, &opts, &Limits::default(), &pinned, &mut |s| {
+            progress.next(std::path::Path::new(&s.name))
+        });
+    drop(progress);
     // Every file is reported; an unreadable one also goes to standard error, and makes the
     // exit code 2 once everything is written.
     for e in &r.report.errors {

@@ -3,16 +3,20 @@
 
 mod atomic;
 mod common;
+mod config;
 mod diff;
+mod explain;
+mod gen;
 mod lint;
 mod pair;
+mod progress;
 mod rewrite;
 mod rules;
 mod show;
 mod sign;
 mod verify;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use common::Ctx;
 use std::process::ExitCode;
 
@@ -27,6 +31,10 @@ use std::process::ExitCode;
 struct Cli {
     #[command(flatten)]
     global: common::Global,
+    /// Output format (also accepted after the subcommand, whose help lists the formats it
+    /// writes).
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    format: Option<common::Format>,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,19 +57,56 @@ enum Command {
     Rewrite(Box<rewrite::Args>),
     /// Print the rule catalogue.
     Rules(rules::Args),
+    /// Explain a rule code, an AADSTS error code or an AWS sign-in error message.
+    Explain(explain::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(gen::CompletionsArgs),
+    /// Print the manual page (roff) to standard output.
+    Man(gen::ManArgs),
 }
 
 const SUBCOMMANDS: &[&str] = &[
-    "check", "show", "lint", "verify", "sign", "diff", "rewrite", "rules", "help",
+    "check",
+    "show",
+    "lint",
+    "verify",
+    "sign",
+    "diff",
+    "rewrite",
+    "rules",
+    "explain",
+    "completions",
+    "man",
+    "help",
 ];
+
+/// The command line definition: the derived one, with each subcommand's own `--format`
+/// listing only the formats it writes ([`common::FORMATS`]).
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    for (name, formats) in common::FORMATS {
+        cmd = cmd.mut_subcommand(*name, |c| c.arg(common::format_arg(formats)));
+    }
+    cmd
+}
 
 fn main() -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `samlcheck A B` means `samlcheck check A B`; global options may come first.
-    if needs_check(&args) {
-        args.insert(1, "check".into());
+    match first_word(&args) {
+        First::Check(i) => args.insert(i, "check".into()),
+        First::Typo(word, close) => {
+            return common::usage_error(&format!(
+                "unknown command '{}' (did you mean '{close}'?)",
+                samlcheck::report::escape_text(&word)
+            ))
+        }
+        First::Subcommand => {}
     }
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let (mut cli, matches) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -69,17 +114,29 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let ctx = match Ctx::new(&cli.global) {
+    let format = match common::chosen_format(&matches, cli.format) {
+        Ok(f) => f,
+        Err(msg) => return common::usage_error(&msg),
+    };
+    let mut ctx = match Ctx::new(&cli.global) {
         Ok(c) => c,
         Err(msg) => return common::usage_error(&msg),
     };
-    let html_ok = matches!(
-        cli.command,
-        Command::Check(_) | Command::Show(_) | Command::Lint(_) | Command::Diff(_)
-    );
-    if ctx.format == common::Format::Html && !html_ok {
-        return common::usage_error(common::HTML_ONLY);
+    ctx.format = format;
+    let cfg = match config::Config::load(cli.global.config.as_deref(), cli.global.no_config) {
+        Ok(c) => c,
+        Err(msg) => return common::usage_error(&msg),
+    };
+    if let (Some(c), Some((_, sub))) = (&cfg, matches.subcommand()) {
+        apply_config(&mut cli.command, sub, c);
     }
+    config::set(cfg);
+    ctx.fail_on = match &cli.command {
+        Command::Check(a) => a.fail_on,
+        Command::Lint(a) => a.fail_on,
+        Command::Verify(a) => a.fail_on,
+        _ => common::FailOn::Error,
+    };
     match &cli.command {
         Command::Check(a) => pair::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),
@@ -89,29 +146,113 @@ fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a, &ctx),
         Command::Rewrite(a) => rewrite::run(a, &ctx),
         Command::Rules(a) => rules::run(a, &ctx),
+        Command::Explain(a) => explain::run(a, &ctx),
+        Command::Completions(a) => gen::completions(a, command()),
+        Command::Man(a) => gen::man(a, command()),
     }
 }
 
-/// Whether the first positional argument is not a subcommand (so `check` is meant).
-fn needs_check(args: &[std::ffi::OsString]) -> bool {
-    let mut it = args.iter().skip(1).filter_map(|a| a.to_str());
-    while let Some(a) = it.next() {
-        match a {
-            "-h" | "--help" | "-V" | "--version" => return false,
-            "--at" | "--format" | "--color" => {
-                it.next();
+/// Fills what the command line left at its default from the configuration file.
+fn apply_config(cmd: &mut Command, m: &clap::ArgMatches, cfg: &config::Config) {
+    use clap::parser::ValueSource;
+    let unset = |id: &str| m.value_source(id) != Some(ValueSource::CommandLine);
+    let set = |files: &[std::path::PathBuf],
+               fail_on: Option<&mut common::FailOn>,
+               warn_days: &mut i64|
+     -> config::Settings {
+        let s = cfg.effective(files);
+        if let (Some(f), Some(v)) = (fail_on, s.fail_on) {
+            if unset("fail_on") {
+                *f = v;
             }
-            _ if a.starts_with('-') => {}
-            _ => return !SUBCOMMANDS.contains(&a),
         }
+        if let Some(d) = s.warn_days.filter(|_| unset("warn_days")) {
+            *warn_days = d;
+        }
+        s
+    };
+    match cmd {
+        Command::Check(a) => {
+            let s = set(&a.files, Some(&mut a.fail_on), &mut a.warn_days);
+            for code in s.disable {
+                if !a.disable.contains(&code) {
+                    a.disable.push(code);
+                }
+            }
+        }
+        Command::Lint(a) => {
+            let s = set(&a.files, Some(&mut a.fail_on), &mut a.warn_days);
+            for code in s.disable {
+                if !a.disable.contains(&code) {
+                    a.disable.push(code);
+                }
+            }
+        }
+        Command::Verify(a) => {
+            set(
+                std::slice::from_ref(&a.file),
+                Some(&mut a.fail_on),
+                &mut a.warn_days,
+            );
+            // Pins apply when no --cert or --fingerprint is given.
+            if a.certs.is_empty() && a.fingerprints.is_empty() && !common::is_stdin(&a.file) {
+                let ids = common::load_metadata(&a.file, &samlcheck::Limits::default())
+                    .map(|md| md.entity_ids())
+                    .unwrap_or_default();
+                let (f, c) = cfg.pins_for(&ids);
+                a.fingerprints = f;
+                a.certs = c;
+            }
+        }
+        Command::Show(a) => {
+            set(std::slice::from_ref(&a.file), None, &mut a.warn_days);
+        }
+        _ => {}
     }
-    false
+}
+
+/// What the first positional argument is.
+#[derive(Debug, PartialEq, Eq)]
+enum First {
+    /// A subcommand (or none at all, or `--help`/`--version` before it).
+    Subcommand,
+    /// A file: `check` is meant, to be inserted at this index.
+    Check(usize),
+    /// Not a subcommand and not an existing path, but close to this subcommand.
+    Typo(String, &'static str),
+}
+
+/// Whether the first positional argument is not a subcommand (so `check` is meant), or a
+/// mistyped subcommand (`shw`) that is not an existing path either.
+fn first_word(args: &[std::ffi::OsString]) -> First {
+    let mut i = 1;
+    while let Some(arg) = args.get(i) {
+        let Some(a) = arg.to_str() else {
+            return First::Check(1);
+        };
+        match a {
+            "-h" | "--help" | "-V" | "--version" => return First::Subcommand,
+            "--at" | "--format" | "--color" | "--config" => i += 1,
+            "-" => return First::Check(1),
+            _ if a.starts_with('-') => {}
+            _ if SUBCOMMANDS.contains(&a) => return First::Subcommand,
+            _ => {
+                if !std::path::Path::new(a).exists() {
+                    if let Some(close) = common::closest(a, SUBCOMMANDS) {
+                        return First::Typo(a.to_string(), close);
+                    }
+                }
+                return First::Check(1);
+            }
+        }
+        i += 1;
+    }
+    First::Subcommand
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
     use std::any::TypeId;
 
     /// Every option that takes a number, in every command.
@@ -130,7 +271,7 @@ mod tests {
             TypeId::of::<f32>(),
             TypeId::of::<f64>(),
         ];
-        let cli = Cli::command();
+        let cli = command();
         let mut out = Vec::new();
         let mut cmds = vec![cli.clone()];
         cmds.extend(cli.get_subcommands().cloned());
@@ -178,7 +319,7 @@ mod tests {
             let name = format!("{cmd} --{}", a.get_long().unwrap_or("?"));
             let (lo, hi) = documented_range(a)
                 .unwrap_or_else(|| panic!("{name}: the help gives no range \"(A to B)\""));
-            let c = Cli::command();
+            let c = command();
             let sub = c.find_subcommand(cmd).cloned().unwrap_or(c);
             let long = a.get_long().unwrap_or("?");
             // Positional arguments may be missing: only the value's own error counts.
@@ -205,17 +346,59 @@ mod tests {
         }
     }
 
+    fn os(v: &[&str]) -> Vec<std::ffi::OsString> {
+        v.iter().map(Into::into).collect()
+    }
+
+    #[test]
+    fn a_mistyped_subcommand_is_told_apart_from_a_file() {
+        assert_eq!(
+            first_word(&os(&["samlcheck", "shw", "f.xml"])),
+            First::Typo("shw".into(), "show")
+        );
+        assert_eq!(
+            first_word(&os(&["samlcheck", "--at", "x", "lnit", "f.xml"])),
+            First::Typo("lnit".into(), "lint")
+        );
+        assert_eq!(
+            first_word(&os(&["samlcheck", "a.xml", "b.xml"])),
+            First::Check(1)
+        );
+        assert_eq!(
+            first_word(&os(&["samlcheck", "-", "b.xml"])),
+            First::Check(1)
+        );
+        // An existing path wins over a near subcommand name.
+        assert_eq!(
+            first_word(&os(&["samlcheck", "src", "b.xml"])),
+            First::Check(1)
+        );
+        assert_eq!(
+            first_word(&os(&["samlcheck", "show", "x"])),
+            First::Subcommand
+        );
+        assert_eq!(first_word(&os(&["samlcheck"])), First::Subcommand);
+    }
+
+    #[test]
+    fn every_subcommand_is_listed_for_the_shorthand() {
+        for c in command().get_subcommands() {
+            assert!(SUBCOMMANDS.contains(&c.get_name()), "{}", c.get_name());
+        }
+    }
+
     #[test]
     fn out_of_range_is_an_argument_error_with_exit_2() {
-        let e = Cli::try_parse_from([
-            "samlcheck",
-            "diff",
-            "--timeout",
-            "18446744073709551615",
-            "a",
-            "b",
-        ])
-        .unwrap_err();
+        let e = command()
+            .try_get_matches_from([
+                "samlcheck",
+                "diff",
+                "--timeout",
+                "18446744073709551615",
+                "a",
+                "b",
+            ])
+            .unwrap_err();
         assert!(e.use_stderr());
         assert_eq!(e.exit_code(), 2);
         assert!(

@@ -80,6 +80,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     input.exports.aws_users = opt(&args.aws_users);
     input.exports.permission_set = opt(&args.permission_set);
     input.exports.aws_role = opt(&args.aws_role);
+    input.pinned = match crate::config::pinned() {
+        Ok(p) => p,
+        Err(msg) => return common::input_error(&msg),
+    };
     let r = match samlcheck::run::check_pair(&input, &opts) {
         Ok(r) => r,
         Err(e) => return common::input_error(&e.to_string()),
