@@ -5,8 +5,46 @@
 use super::claims::{Attr, ClaimsConfig, Source, AWS_NS};
 use super::rules::*;
 use super::{at_json, SpFacts};
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule, Severity};
 use std::collections::HashMap;
+
+// ---- The rules this module reports (the catalogue lists them in `rules.rs`) ----
+
+pub(crate) static IC_ABAC_TOO_MANY: Rule = Rule {
+    code: "ic.abac.too_many",
+    severity: Severity::Error,
+    summary: "More than 50 AccessControl attributes: IAM Identity Center with attributes for access control and STS allow at most 50",
+    fix: "Send at most 50 https://aws.amazon.com/SAML/Attributes/AccessControl:{key} claims",
+    source: "AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>; AWS IAM User Guide: Passing session tags in AWS STS <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>",
+};
+pub(crate) static IC_ABAC_MULTI: Rule = Rule {
+    code: "ic.abac.multi_valued",
+    severity: Severity::Error,
+    summary: "An AccessControl attribute comes from a multi-valued source, which attributes for access control do not accept",
+    fix: "Source each AccessControl claim from a single-valued attribute (not user.assignedroles, groups, or an input treated as multi-valued)",
+    source: "AWS IAM Identity Center User Guide: Troubleshooting IAM Identity Center issues <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>; AWS IAM User Guide: Passing session tags in AWS STS <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>",
+};
+pub(crate) static IC_ABAC_DUPLICATE: Rule = Rule {
+    code: "ic.abac.duplicate",
+    severity: Severity::Error,
+    summary: "Two AccessControl attributes have the same name, which attributes for access control do not accept",
+    fix: "Keep one claim per AccessControl key",
+    source: S_IC_TROUBLE,
+};
+pub(crate) static IC_ABAC_KEY: Rule = Rule {
+    code: "ic.abac.key_invalid",
+    severity: Severity::Error,
+    summary: "An AccessControl key breaks the session tag rules (1 to 128 characters; letters, digits, spaces and _ . : / = + - @; no aws: prefix)",
+    fix: "Rename the key so that it is a valid session tag key",
+    source: "AWS IAM User Guide: Passing session tags in AWS STS <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>; AWS IAM User Guide: Tags for AWS Identity and Access Management resources, rules for naming tags <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>",
+};
+pub(crate) static IC_ABAC_VALUE: Rule = Rule {
+    code: "ic.abac.value_invalid",
+    severity: Severity::Error,
+    summary: "A constant AccessControl value breaks the session tag rules (at most 256 characters; letters, digits, spaces and _ . : / = + - @)",
+    fix: "Shorten the value or remove the characters session tags do not allow",
+    source: "AWS IAM User Guide: Passing session tags in AWS STS <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>; AWS IAM User Guide: Tags for AWS Identity and Access Management resources, rules for naming tags <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>",
+};
 
 /// At most this many AccessControl attributes (IAM Identity Center troubleshooting; STS
 /// session tags).

@@ -5,9 +5,131 @@ use super::json::{Node, J};
 use super::rules::*;
 use super::{at_json, IdpFacts, Sourced, SpFacts, SpKind};
 use crate::error::Error;
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule, Severity};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+
+// ---- The rules this module reports (the catalogue lists them in `rules.rs`) ----
+
+pub(crate) static ENTITY_ID_NOT_IDENTIFIER: Rule = Rule {
+    code: "pair.entity_id.not_identifier",
+    severity: Severity::Error,
+    summary: "The AWS entity ID is not one of the Entra app's Identifiers (AADSTS700016)",
+    fix: "Set the Entra app's Identifier (Entity ID) to the AWS entity ID exactly; AWS sends it as the AuthnRequest Issuer and Entra answers AADSTS700016 when no app has it",
+    source: E_DIAG,
+};
+pub(crate) static ACS_NOT_IN_REPLY_URLS: Rule = Rule {
+    code: "pair.acs.not_in_reply_urls",
+    severity: Severity::Error,
+    summary: "An AWS ACS URL is not among the Entra app's Reply URLs, and (for IAM Identity Center) no ACS URL of the primary Region is (AADSTS50011)",
+    fix: "Add the AWS ACS URL to the Entra app's Reply URLs exactly (Reply URLs are case-sensitive); otherwise Entra answers AADSTS50011",
+    source: E_DIAG,
+};
+pub(crate) static ACS_LEGACY_MISSING: Rule = Rule {
+    code: "pair.acs.legacy_missing",
+    severity: Severity::Warning,
+    summary: "The legacy <region>.signin.aws.amazon.com ACS URL of the primary Region is missing from the Reply URLs while another primary-Region ACS URL is there: SP-initiated sign-in through the legacy form gets AADSTS50011",
+    fix: "Add the primary Region's <region>.signin.aws.amazon.com ACS URL to the Reply URLs if your instance (enabled before February 2026) uses it for SP-initiated sign-in",
+    source: "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>",
+};
+pub(crate) static ACS_ALTERNATIVE_MISSING: Rule = Rule {
+    code: "pair.acs.alternative_missing",
+    severity: Severity::Warning,
+    summary: "An alternative IAM Identity Center ACS URL (another host form, or another Region) is missing from the Reply URLs while a primary-Region ACS URL is there: only the sign-in path through it breaks (AADSTS50011)",
+    fix: "Add the ACS URL to the Entra app's Reply URLs if users sign in through that host form or Region; AWS says ACS URLs you do not need may be left out of the IdP",
+    source: "AWS IAM Identity Center User Guide: Connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>",
+};
+pub(crate) static ACS_NO_DEFAULT: Rule = Rule {
+    code: "pair.acs.no_default",
+    severity: Severity::Warning,
+    summary: "Several Reply URLs but no valid default: IdP-initiated sign-in (My Apps) has nowhere to post",
+    fix: "Mark one Reply URL as Default in the Entra app's Basic SAML Configuration (Graph: application.defaultRedirectUri)",
+    source: E_RURL,
+};
+pub(crate) static REPLY_URL_INVALID: Rule = Rule {
+    code: "pair.reply_url.invalid",
+    severity: Severity::Warning,
+    summary: "A Reply URL breaks Entra's rules (https, at most 256 characters, no wildcard for IdP-initiated)",
+    fix: "Use an absolute https Reply URL of at most 256 characters, without wildcards",
+    source: E_RURL,
+};
+pub(crate) static REPLY_URL_STALE: Rule = Rule {
+    code: "pair.reply_url.stale",
+    severity: Severity::Info,
+    summary: "A Reply URL is an IAM Identity Center ACS URL that the SP metadata does not list",
+    fix: "Remove Reply URLs left from an earlier instance or identity source, or check that the SP metadata is the current one (Download metadata file lists every Region's ACS URLs)",
+    source: "AWS IAM Identity Center User Guide: Workforce access through an additional Region <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-workforce-access.html>; AWS IAM Identity Center User Guide: How to connect to an external identity provider <https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-connect-idp.html>",
+};
+pub(crate) static SIGNING_KEY_UNKNOWN: Rule = Rule {
+    code: "pair.signing_key.thumbprint_unknown",
+    severity: Severity::Error,
+    summary: "Entra signs with a certificate that is not in the IdP metadata given to AWS",
+    fix: "Upload the metadata that holds the active certificate to AWS, or make the certificate AWS has the active one in Entra (SAML Signing Certificate > Make certificate active)",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
+};
+pub(crate) static SIGNING_KEY_NONE: Rule = Rule {
+    code: "pair.signing_key.none_active",
+    severity: Severity::Error,
+    summary: "The Entra app has no active SAML signing certificate (AADSTS50003)",
+    fix: "Create or activate a SAML signing certificate on the Entra app; without one Entra answers AADSTS50003",
+    source: E_DIAG,
+};
+pub(crate) static KEY_EXPIRED_INACTIVE: Rule = Rule {
+    code: "pair.key.expired_inactive",
+    severity: Severity::Info,
+    summary: "A key credential of the Entra app that is not the active signing key has expired (it signs nothing)",
+    fix: "An expired inactive key does no harm; delete it to keep the app tidy",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
+};
+pub(crate) static KEY_EXPIRED: Rule = Rule {
+    code: "pair.key.expired",
+    severity: Severity::Error,
+    summary: "The Entra app's active signing key has expired",
+    fix: "Create a new SAML signing certificate, upload the new metadata to AWS, then make it active in Entra",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
+};
+pub(crate) static KEY_EXPIRING: Rule = Rule {
+    code: "pair.key.expiring",
+    severity: Severity::Warning,
+    summary: "The active signing key of the Entra app expires within 60 days",
+    fix: "Roll the certificate over now: create a new one, import it into AWS, then activate it in Entra",
+    source: "Microsoft Entra: Manage certificates for federated single sign-on <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/tutorial-manage-certificates-for-federated-single-sign-on>",
+};
+pub(crate) static RELAY_STATE: Rule = Rule {
+    code: "pair.relay_state.not_aws_https",
+    severity: Severity::Warning,
+    summary: "The relay state is not an https URL on an AWS host",
+    fix: "Set the relay state to an https AWS console or access portal URL, or clear it",
+    source: "Microsoft Graph: samlSingleSignOnSettings resource type <https://learn.microsoft.com/en-us/graph/api/resources/samlsinglesignonsettings>; Microsoft Entra: Configure AWS IAM Identity Center for single sign-on <https://learn.microsoft.com/en-us/entra/identity/saas-apps/aws-single-sign-on-tutorial>",
+};
+pub(crate) static LOGIN_URL: Rule = Rule {
+    code: "pair.login_url.not_aws_https",
+    severity: Severity::Warning,
+    summary: "The Sign-on URL is not an https URL on an AWS host",
+    fix: "Set the Sign-on URL to the AWS access portal URL (or clear it for IdP-initiated sign-in)",
+    source: "Microsoft Entra: Configure AWS IAM Identity Center for single sign-on <https://learn.microsoft.com/en-us/entra/identity/saas-apps/aws-single-sign-on-tutorial>",
+};
+pub(crate) static TOKEN_ENCRYPTED_IC: Rule = Rule {
+    code: "pair.token.encrypted",
+    severity: Severity::Error,
+    summary: "The Entra app encrypts its SAML tokens (tokenEncryptionKeyId is set), and IAM Identity Center offers no encryption key to decrypt them with",
+    fix: "Turn off token encryption on the Entra app (Token encryption: deactivate the certificate); IAM Identity Center publishes no encryption certificate",
+    source: "AWS IAM Identity Center User Guide: Using SAML and SCIM identity federation with external identity providers <https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>; Microsoft Entra: Configure SAML token encryption <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/howto-saml-token-encryption>",
+};
+pub(crate) static TOKEN_RESPONSE_ONLY: Rule = Rule {
+    code: "pair.token.response_only_signed",
+    severity: Severity::Warning,
+    summary: "Entra signs only the SAML response, but the SP metadata says WantAssertionsSigned=\"true\" (whether AWS then refuses the assertion is unconfirmed: AWS does not document it)",
+    fix: "Set the Entra app's Signing Option to Sign SAML assertion or Sign SAML response and assertion",
+    source: "SAML 2.0 Metadata (OASIS), section 2.4.4 <https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf>; Microsoft Entra: Advanced certificate signing options in a SAML token <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/certificate-signing-options>; Microsoft Graph: tokenIssuancePolicy resource type <https://learn.microsoft.com/en-us/graph/api/resources/tokenissuancepolicy>",
+};
+pub(crate) static TOKEN_SHA1: Rule = Rule {
+    code: "pair.token.sha1",
+    severity: Severity::Warning,
+    summary: "Entra signs the SAML token with RSA-SHA1 (unconfirmed that AWS accepts it; AWS documents no signature algorithms)",
+    fix: "Set the Entra app's Signing Algorithm to SHA-256",
+    source: "Microsoft Entra: Advanced certificate signing options in a SAML token <https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/certificate-signing-options>; Microsoft Graph: tokenIssuancePolicy resource type <https://learn.microsoft.com/en-us/graph/api/resources/tokenissuancepolicy>",
+};
 
 /// What the Entra app export says, from a service principal, an application object, or both.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

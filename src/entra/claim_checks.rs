@@ -6,7 +6,38 @@ use super::app::EntraApp;
 use super::claims::{ClaimsConfig, AWS_NS};
 use super::rules::*;
 use super::{at_json, IdpFacts, SpFacts, SpKind};
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule, Severity};
+
+// ---- The rules this module reports (the catalogue lists them in `rules.rs`) ----
+
+pub(crate) static AUDIENCE_OVERRIDE: Rule = Rule {
+    code: "claims.audience.override",
+    severity: Severity::Error,
+    summary: "The claims policy overrides the Audience with a value that is not the AWS entity ID, so AWS rejects the assertion",
+    fix: "Clear audienceOverride (Advanced SAML claims options > Override audience claim) or set it to the AWS entity ID exactly",
+    source: "Microsoft Graph: customClaimsPolicy resource type (audienceOverride) <https://learn.microsoft.com/en-us/graph/api/resources/customclaimspolicy>; Microsoft Entra: Customize SAML token claims (Advanced SAML claims options) <https://learn.microsoft.com/en-us/entra/identity-platform/saml-claims-customization>; AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>; SAML 2.0 Profiles (OASIS), section 4.1.4.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf>",
+};
+pub(crate) static ISSUER_APPLICATION_ID: Rule = Rule {
+    code: "claims.issuer.application_id",
+    severity: Severity::Error,
+    summary: "The claims policy appends the application ID to the Issuer, which then no longer equals the IdP entityID AWS was given",
+    fix: "Clear includeApplicationIdInIssuer (Advanced SAML claims options > Append application ID to issuer), or add the application ID at the end of the entityID in the IdP metadata uploaded to AWS",
+    source: "Microsoft Entra: Customize SAML token claims (Append application ID to issuer) <https://learn.microsoft.com/en-us/entra/identity-platform/saml-claims-customization>; Microsoft Entra tutorial: ADP (edit the entityID by adding the application ID) <https://learn.microsoft.com/en-us/entra/identity/saas-apps/adpfederatedsso-tutorial>; AWS IAM User Guide: Troubleshoot SAML 2.0 federation (Issuer not present in specified provider) <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>; SAML 2.0 Profiles (OASIS), section 4.1.4.2 <https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf>",
+};
+pub(crate) static AWS_ATTRIBUTE_CASE: Rule = Rule {
+    code: "claims.aws_attribute.case",
+    severity: Severity::Error,
+    summary: "A claim is named like an AWS IAM SAML attribute (Role, RoleSessionName, SessionDuration) but differs in case; AWS compares the name exactly and ignores the claim",
+    fix: "Rename the claim to the exact case AWS documents, e.g. https://aws.amazon.com/SAML/Attributes/Role (in Entra: namespace https://aws.amazon.com/SAML/Attributes, name Role)",
+    source: CL_A_IAM,
+};
+pub(crate) static AWS_ATTRIBUTE_CASE_UNCONFIRMED: Rule = Rule {
+    code: "claims.aws_attribute.case_unconfirmed",
+    severity: Severity::Warning,
+    summary: "A claim is named like an AWS SAML attribute (PrincipalTag:, AccessControl:, SourceIdentity, TransitiveTagKeys) but differs in case; AWS documents the exact name but not that it compares case-sensitively (unconfirmed)",
+    fix: "Rename the claim to the exact case AWS documents (https://aws.amazon.com/SAML/Attributes/PrincipalTag:<key>, .../AccessControl:<key>, .../SourceIdentity, .../TransitiveTagKeys)",
+    source: "AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>; AWS IAM Identity Center User Guide: Attributes for access control <https://docs.aws.amazon.com/singlesignon/latest/userguide/attributesforaccesscontrol.html>",
+};
 
 /// Whether the app export shows that the app has no signing key of its own. Microsoft
 /// documents that both settings are ignored without a custom signing key; without a

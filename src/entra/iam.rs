@@ -6,7 +6,67 @@ use super::engine::{Engine, Eval};
 use super::rules::*;
 use super::users::EntraUsers;
 use super::{at_json, SpFacts};
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule, Severity};
+
+// ---- The rules this module reports (the catalogue lists them in `rules.rs`) ----
+
+pub(crate) static IAM_ROLE_MISSING: Rule = Rule {
+    code: "iam.role.missing",
+    severity: Severity::Error,
+    summary: "No Role attribute is configured for AWS IAM SAML",
+    fix: "Emit https://aws.amazon.com/SAML/Attributes/Role (user.assignedroles in the AWS Single-Account Access app); without it AWS says 'Your request included an invalid SAML response'",
+    source: A_IAM,
+};
+pub(crate) static IAM_ROLE_MALFORMED: Rule = Rule {
+    code: "iam.role.malformed",
+    severity: Severity::Error,
+    summary: "A Role value is not a role ARN and a saml-provider ARN separated by a comma",
+    fix: "Write each Role value as arn:aws:iam::ACCOUNT:role/NAME,arn:aws:iam::ACCOUNT:saml-provider/NAME",
+    source: A_IAM,
+};
+pub(crate) static IAM_ROLE_MISMATCH: Rule = Rule {
+    code: "iam.role.account_mismatch",
+    severity: Severity::Error,
+    summary:
+        "The role ARN and the saml-provider ARN of a Role value differ in account or partition",
+    fix: "The SAML provider must be in the same account (and partition) as the role",
+    source: A_IAM,
+};
+pub(crate) static IAM_ROLE_WHITESPACE: Rule = Rule {
+    code: "iam.role.whitespace",
+    severity: Severity::Warning,
+    summary: "A Role value has spaces around its ARNs",
+    fix: "Remove the spaces: the console accepts them but several CLI tools fail",
+    source: "saml2aws issue 287 (community report) <https://github.com/Versent/saml2aws/issues/287>; aws-azure-login issue 4 (community report) <https://github.com/aws-azure-login/aws-azure-login/issues/4>",
+};
+pub(crate) static IAM_ROLE_TOO_LONG: Rule = Rule {
+    code: "iam.role.too_long",
+    severity: Severity::Warning,
+    summary: "A Role value is 240 characters or longer, too long for Entra's role import",
+    fix: "Shorten the role or provider name: Entra imports roles only when len(role ARN)+len(provider ARN) < 240",
+    source: "Microsoft Entra: Configure AWS Single-Account Access for single sign-on <https://learn.microsoft.com/en-us/entra/identity/saas-apps/amazon-web-service-tutorial>",
+};
+pub(crate) static IAM_RSN_MISSING: Rule = Rule {
+    code: "iam.rsn.missing",
+    severity: Severity::Error,
+    summary: "No RoleSessionName attribute is configured for AWS IAM SAML",
+    fix: "Emit https://aws.amazon.com/SAML/Attributes/RoleSessionName (user.userprincipalname in the gallery app)",
+    source: A_IAM,
+};
+pub(crate) static IAM_RSN_INVALID: Rule = Rule {
+    code: "iam.rsn.invalid",
+    severity: Severity::Error,
+    summary: "A user's RoleSessionName value does not match [A-Za-z0-9_+=,.@-]{2,64}",
+    fix: "Source RoleSessionName from an attribute that is 2 to 64 characters of letters, digits and _+=,.@- (the UPN usually is)",
+    source: A_IAM,
+};
+pub(crate) static IAM_SESSION_DURATION: Rule = Rule {
+    code: "iam.session_duration.range",
+    severity: Severity::Error,
+    summary: "SessionDuration is not an integer from 900 to 43200",
+    fix: "Set SessionDuration to a number of seconds from 900 (15 minutes) to 43200 (12 hours)",
+    source: A_IAM,
+};
 
 /// A parsed ARN: partition, account, resource.
 struct Arn<'a> {

@@ -39,6 +39,7 @@
 mod abac;
 mod app;
 mod claim_checks;
+mod claim_lint;
 mod claims;
 mod engine;
 mod iam;
@@ -46,6 +47,7 @@ mod json;
 mod permission_set;
 mod role;
 mod rules;
+mod user_checks;
 mod users;
 
 pub use app::{AppRole, EntraApp, KeyCredential, TokenIssuance};
@@ -65,7 +67,6 @@ use crate::finding::{Finding, Location};
 pub use crate::flavor::IdpVendor;
 use chrono::{DateTime, Utc};
 use engine::{Engine, Eval, RegexProblem};
-use rules::*;
 use std::path::Path;
 
 /// A value read from a JSON export, with its JSON path (`$.replyUrls[2]`).
@@ -437,7 +438,7 @@ pub fn check_for(
         }
     };
     engine.legacy = claims.origin == ClaimsOrigin::ClaimsMappingPolicy;
-    lint_claims(sp, claims, iam, &mut engine, &mut r);
+    claim_lint::lint_claims(sp, claims, iam, &mut engine, &mut r);
     claim_checks::token_settings(sp, idp, inputs.app.as_ref(), claims, &mut r.findings);
     claim_checks::aws_attribute_names(sp, claims, &mut r.findings);
     if let SpKind::IamSingleAccount { partition } = &sp.kind {
@@ -450,7 +451,7 @@ pub fn check_for(
         };
         iam::check(&cx, &mut engine, &mut r.findings, &mut r.not_checkable);
     }
-    check_users(sp, claims, inputs, &mut engine, &mut r);
+    user_checks::check_users(sp, claims, inputs, &mut engine, &mut r);
     check_inputs(sp, claims, inputs, &mut r);
     r.not_checkable.extend(not_checkable_notes(vendor));
     crate::finding::sort_findings(&mut r.findings);
@@ -497,342 +498,6 @@ fn check_inputs(sp: &SpFacts, claims: &ClaimsConfig, inputs: &PairInputs, r: &mu
                         "{file}: the {what} is not used: the SP is not an AWS SP."
                     ));
                 }
-            }
-        }
-    }
-}
-
-/// Checks of the claims configuration that need no user.
-fn lint_claims(
-    sp: &SpFacts,
-    c: &ClaimsConfig,
-    iam: bool,
-    engine: &mut Engine,
-    r: &mut EntraReport,
-) {
-    let ent = Some(sp.entity_id.as_str());
-    let f = c.file.as_str();
-    let ic = matches!(sp.kind, SpKind::IdentityCenter { .. });
-    let fmt_path = c
-        .name_id_format_path
-        .clone()
-        .unwrap_or_else(|| c.name_id.path.clone());
-    if ic {
-        match &c.name_id_format {
-            NameIdFormat::EmailAddress => {}
-            NameIdFormat::Default => r.findings.push(NAMEID_FORMAT_DEFAULT.at(
-                ent,
-                Some(at_json(f, &fmt_path)),
-                format!("the NameID format is Default ({f}: {fmt_path}): Entra then sends the source's default format, which Microsoft does not document to be emailAddress"),
-            )),
-            other => r.findings.push(NAMEID_FORMAT.at(
-                ent,
-                Some(at_json(f, &fmt_path)),
-                format!("the NameID format is `{}` ({f}: {fmt_path}); IAM Identity Center accepts only emailAddress", other.urn()),
-            )),
-        }
-    }
-    let legacy = c.origin == ClaimsOrigin::ClaimsMappingPolicy;
-    let allowed_sources = [
-        "mail",
-        "userprincipalname",
-        "onpremisessamaccountname",
-        "employeeid",
-        "telephonenumber",
-    ];
-    let mut all: Vec<(&Claim, bool)> = vec![(&c.name_id, true)];
-    all.extend(c.claims.iter().map(|x| (x, false)));
-    for (claim, is_nameid) in all {
-        for conf in &claim.configurations {
-            if conf.steps.len() > 2 {
-                r.findings.push(TOO_MANY_TRANSFORMATIONS.at(
-                    ent,
-                    Some(at_json(f, &conf.path)),
-                    format!(
-                        "{} transformations on claim {} ({f}: {}); Entra applies at most two",
-                        conf.steps.len(),
-                        claim.name,
-                        conf.path
-                    ),
-                ));
-            }
-            if !conf.groups.is_empty() && (is_nameid || iam) {
-                r.findings.push(CONDITION_UNEVALUATED.at(
-                    ent,
-                    Some(at_json(f, &conf.path)),
-                    format!("claim {} has a configuration limited to {} group(s) ({f}: {}); it is left out of the computed values", claim.name, conf.groups.len(), conf.path),
-                ));
-            }
-            if is_nameid && legacy {
-                let srcs = conf
-                    .attribute
-                    .iter()
-                    .chain(conf.steps.iter().filter_map(|s| s.input.as_ref()));
-                for a in srcs {
-                    let ok = match &a.source {
-                        Source::User(id) => {
-                            allowed_sources.contains(&id.as_str())
-                                || (id.starts_with("extensionattribute"))
-                        }
-                        Source::Extension(_) => true,
-                        _ => false,
-                    };
-                    if !ok {
-                        r.findings.push(NAMEID_SOURCE.at(
-                            ent,
-                            Some(at_json(f, &conf.path)),
-                            format!("NameID is sourced from {} ({f}: {}), which a claims mapping policy does not allow for NameID", a.source.describe(), conf.path),
-                        ));
-                    }
-                }
-                for s in &conf.steps {
-                    if !matches!(
-                        s.transformation,
-                        Transformation::ExtractMailPrefix | Transformation::Join { .. }
-                    ) {
-                        r.findings.push(NAMEID_TRANSFORMATION.at(
-                            ent,
-                            Some(at_json(f, &s.path)),
-                            format!("NameID uses the transformation {} ({f}: {}); a claims mapping policy allows only ExtractMailPrefix and Join on NameID", s.transformation.name(), s.path),
-                        ));
-                    }
-                }
-            }
-            if !(is_nameid || iam) {
-                continue;
-            }
-            for s in &conf.steps {
-                match &s.transformation {
-                    Transformation::Unknown(name) => r.findings.push(TRANSFORMATION_UNKNOWN.at(
-                        ent,
-                        Some(at_json(f, &s.path)),
-                        format!("the transformation {name} on claim {} ({f}: {}) is not evaluated, so its values are unknown", claim.name, s.path),
-                    )),
-                    Transformation::RegexReplace { pattern, replacement, additional } => {
-                        match engine.check_regex(pattern, replacement, additional) {
-                            Ok(()) => {}
-                            Err(RegexProblem::Unsupported(what)) => r.findings.push(REGEX_UNSUPPORTED.at(
-                                ent,
-                                Some(at_json(f, &s.path)),
-                                format!("the RegexReplace pattern `{pattern}` ({f}: {}) uses {what}, which cannot be evaluated here; values of claim {} are unknown", s.path, claim.name),
-                            )),
-                            Err(RegexProblem::Invalid(what)) => r.findings.push(REGEX_INVALID.at(
-                                ent,
-                                Some(at_json(f, &s.path)),
-                                format!("the RegexReplace of claim {} ({f}: {}) is invalid: {what}", claim.name, s.path),
-                            )),
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-}
-
-fn check_users(
-    sp: &SpFacts,
-    claims: &ClaimsConfig,
-    inputs: &PairInputs,
-    engine: &mut Engine,
-    r: &mut EntraReport,
-) {
-    let ent = Some(sp.entity_id.as_str());
-    let ic = matches!(sp.kind, SpKind::IdentityCenter { .. });
-    let iam = matches!(sp.kind, SpKind::IamSingleAccount { .. });
-    if iam && inputs.aws_users.is_some() {
-        r.assumptions.push("The IAM Identity Center user list is not used: the SP is AWS IAM single-account SAML, where users assume roles and no username has to match.".to_string());
-    }
-    let aws = inputs.aws_users.as_ref().filter(|_| !iam);
-    if let Some(a) = aws {
-        if let Some(t) = &a.next_token {
-            r.findings.push(LIST_PARTIAL.at(
-                ent,
-                Some(at_json(&a.file, "$.NextToken")),
-                format!("{}: NextToken is set ({} characters): more IAM Identity Center users exist than this page holds, so 'no match' may be wrong", a.file, t.len()),
-            ));
-        }
-    }
-    let Some(eu) = inputs.entra_users.as_ref() else {
-        return;
-    };
-    if eu.next_link.is_some() {
-        r.findings.push(LIST_PARTIAL.at(
-            ent,
-            Some(at_json(&eu.file, "$[\"@odata.nextLink\"]")),
-            format!("{}: @odata.nextLink is set: more Entra users exist than this page holds; unmapped IAM Identity Center users are not reported", eu.file),
-        ));
-    }
-    if eu.skipped > 0 {
-        r.assumptions.push(format!(
-            "{}: {} members that are not users (groups, devices, service principals) were skipped; nested group members are not expanded.",
-            eu.file, eu.skipped
-        ));
-    }
-    if claims
-        .name_id
-        .configurations
-        .iter()
-        .any(|c| c.user_type != UserTypeCondition::Any)
-    {
-        r.assumptions.push("Claim conditions on user type: a user is a guest when userType is Guest or, when the export has no userType (az ad user list omits it), when the UPN holds #EXT#; Entra guests and external guests are not told apart.".to_string());
-    }
-    let mut mapped = vec![false; aws.map_or(0, |a| a.users.len())];
-    for u in &eu.users {
-        let loc = Some(at_json(&eu.file, &u.path));
-        let label = u.label();
-        let mut res = UserResult {
-            user: label.clone(),
-            object_id: u.id.clone(),
-            name_id: None,
-            name_id_source: String::new(),
-            aws_user_name: None,
-            outcome: UserOutcome::NotCompared,
-        };
-        match engine.eval(&claims.name_id, u, true) {
-            Eval::Unknown(why) => {
-                res.outcome = UserOutcome::Unknown(why);
-            }
-            Eval::Empty(src) => {
-                res.name_id_source = src.clone();
-                res.outcome = UserOutcome::Empty;
-                if ic {
-                    r.findings.push(USER_EMPTY.at(
-                        ent,
-                        loc.clone(),
-                        format!(
-                            "the NameID source ({src}) is empty for {label} ({}: {})",
-                            eu.file, u.path
-                        ),
-                    ));
-                }
-            }
-            Eval::Value(v, src) => {
-                res.name_id = Some(v.clone());
-                res.name_id_source = src;
-                if u.upn.as_deref().is_some_and(|x| x.contains("#EXT#")) && v.contains("#EXT#") {
-                    r.findings.push(USER_GUEST.at(
-                        ent,
-                        loc.clone(),
-                        format!(
-                            "guest {label} ({}: {}) would send the NameID `{v}`, an #EXT# UPN",
-                            eu.file, u.path
-                        ),
-                    ));
-                }
-                if ic {
-                    if !users::is_addr_spec(&v) {
-                        r.findings.push(USER_NOT_EMAIL.at(
-                            ent,
-                            loc.clone(),
-                            format!("the NameID for {label} would be `{v}` ({}: {}), not an email address", eu.file, u.path),
-                        ));
-                    }
-                    if let Some(p) = users::username_problem(&v) {
-                        r.findings.push(USER_NAME_INVALID.at(
-                            ent,
-                            loc.clone(),
-                            format!(
-                                "the NameID for {label} would be `{v}` ({}: {}), which {p}",
-                                eu.file, u.path
-                            ),
-                        ));
-                    }
-                }
-                if let Some(a) = aws {
-                    let exact = a.users.iter().position(|x| x.user_name == v);
-                    // Unicode case folding (not ASCII only): `Ö` and `ö` differ in case only.
-                    let v_folded = users::fold(&v);
-                    let ci = a
-                        .users
-                        .iter()
-                        .position(|x| users::fold(&x.user_name) == v_folded);
-                    let mail = u
-                        .mail
-                        .as_deref()
-                        .map(users::fold)
-                        .filter(|m| *m != v_folded)
-                        .and_then(|m| a.users.iter().position(|x| users::fold(&x.user_name) == m));
-                    if let Some(i) = exact {
-                        res.outcome = UserOutcome::Match;
-                        if let Some(m) = mapped.get_mut(i) {
-                            *m = true;
-                        }
-                        res.aws_user_name = a.users.get(i).map(|x| x.user_name.clone());
-                    } else if let Some((i, outcome)) = ci
-                        .map(|i| (i, UserOutcome::CaseOnly))
-                        .or(mail.map(|i| (i, UserOutcome::MatchesMail)))
-                    {
-                        // Matched a username only by ignoring case, or only through the
-                        // user's mail: the NameID still differs from it.
-                        let (name, path) = a
-                            .users
-                            .get(i)
-                            .map(|x| (x.user_name.clone(), x.path.clone()))
-                            .unwrap_or_default();
-                        if let Some(m) = mapped.get_mut(i) {
-                            *m = true;
-                        }
-                        let f = if outcome == UserOutcome::CaseOnly {
-                            USER_CASE_ONLY.at(
-                                ent,
-                                loc.clone(),
-                                format!(
-                                    "the NameID for {label} would be `{v}` ({}: {}); the IAM Identity Center UserName is `{name}` ({}: {path}), equal only when case is ignored",
-                                    eu.file, u.path, a.file
-                                ),
-                            )
-                        } else {
-                            USER_MAIL_MATCH.at(
-                                ent,
-                                loc.clone(),
-                                format!(
-                                    "the NameID for {label} would be `{v}` (from {}; {}: {}), but the IAM Identity Center UserName is `{name}` ({}: {path}), the user's mail",
-                                    if res.name_id_source.is_empty() { "the configured source" } else { res.name_id_source.as_str() },
-                                    eu.file, u.path, a.file
-                                ),
-                            )
-                        };
-                        res.outcome = outcome;
-                        res.aws_user_name = Some(name);
-                        r.findings.push(f);
-                    } else {
-                        res.outcome = UserOutcome::NoMatch;
-                        // With NextToken set the list is one page: the user may be on another.
-                        let f = if a.next_token.is_some() {
-                            USER_NO_MATCH_PARTIAL.at(
-                                ent,
-                                loc.clone(),
-                                format!("the NameID for {label} would be `{v}` ({}: {}), and no IAM Identity Center user in this page of {} (NextToken is set) has that UserName", eu.file, u.path, a.file),
-                            )
-                        } else {
-                            USER_NO_MATCH.at(
-                                ent,
-                                loc.clone(),
-                                format!("the NameID for {label} would be `{v}` ({}: {}), and no IAM Identity Center user in {} has that UserName", eu.file, u.path, a.file),
-                            )
-                        };
-                        r.findings.push(f);
-                    }
-                }
-            }
-        }
-        r.users.push(res);
-    }
-    if let Some(a) = aws {
-        if eu.next_link.is_none() && ic {
-            for (i, x) in a.users.iter().enumerate() {
-                if mapped.get(i).copied().unwrap_or(true) {
-                    continue;
-                }
-                r.findings.push(AWS_UNMAPPED.at(
-                    ent,
-                    Some(at_json(&a.file, &x.path)),
-                    format!(
-                        "IAM Identity Center user `{}` ({}: {}) is the NameID of no user in {}",
-                        x.user_name, a.file, x.path, eu.file
-                    ),
-                ));
             }
         }
     }

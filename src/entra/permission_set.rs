@@ -6,8 +6,39 @@ use super::json::Node;
 use super::rules::*;
 use super::{at_json, Sourced, SpFacts};
 use crate::error::Error;
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule, Severity};
 use serde_json::Value;
+
+// ---- The rules this module reports (the catalogue lists them in `rules.rs`) ----
+
+pub(crate) static IC_SESSION_DURATION_CLAIM: Rule = Rule {
+    code: "ic.session_duration.claim_ignored",
+    severity: Severity::Info,
+    summary: "The claims send SessionDuration to IAM Identity Center, where the permission set's session duration applies instead",
+    fix: "Set the session length on the permission set (1 to 12 hours); the SessionDuration claim can be removed",
+    source: S_IC_SESSION,
+};
+pub(crate) static IC_PS_SESSION: Rule = Rule {
+    code: "ic.permission_set.session_duration",
+    severity: Severity::Info,
+    summary: "The permission set's session duration: how long an AWS account session lasts",
+    fix: "Nothing to do; change it on the permission set (1 to 12 hours) and reprovision",
+    source: S_IC_SESSION,
+};
+pub(crate) static IC_PS_SESSION_RANGE: Rule = Rule {
+    code: "ic.permission_set.session_duration_range",
+    severity: Severity::Error,
+    summary: "The permission set's session duration is outside 1 to 12 hours, which IAM Identity Center does not accept",
+    fix: "Set a session duration from PT1H to PT12H",
+    source: S_IC_SESSION,
+};
+pub(crate) static IC_PS_RELAY_STATE: Rule = Rule {
+    code: "ic.permission_set.relay_state",
+    severity: Severity::Warning,
+    summary: "The permission set's relay state is not an https URL of an AWS service console (unconfirmed: AWS documents only AWS service console URLs)",
+    fix: "Set the relay state to an https AWS console URL such as https://console.aws.amazon.com/ec2/, or clear it",
+    source: S_IC_RELAY,
+};
 
 /// What `aws sso-admin describe-permission-set` prints, as far as the checks use it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -9,9 +9,61 @@ use super::json::{Node, J};
 use super::rules::*;
 use super::{at_json, SpFacts};
 use crate::error::Error;
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule, Severity};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
+
+// ---- The rules this module reports (the catalogue lists them in `rules.rs`) ----
+
+pub(crate) static IAM_TRUST_NO_SAML: Rule = Rule {
+    code: "iam.trust.no_saml_federation",
+    severity: Severity::Error,
+    summary: "The role's trust policy lets no SAML provider (Federated principal) perform sts:AssumeRoleWithSAML",
+    fix: "Add a statement: Effect Allow, Principal {\"Federated\": \"arn:aws:iam::ACCOUNT:saml-provider/NAME\"}, Action sts:AssumeRoleWithSAML",
+    source: "AWS IAM User Guide: Creating a role for SAML 2.0 federation <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html>; AWS IAM User Guide: Troubleshooting SAML 2.0 federation with AWS <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>",
+};
+pub(crate) static IAM_TRUST_PROVIDER: Rule = Rule {
+    code: "iam.trust.provider_mismatch",
+    severity: Severity::Error,
+    summary: "The Role claim pairs this role with a SAML provider that the role's trust policy does not trust",
+    fix: "Make the Role value's saml-provider ARN and the trust policy's Federated principal the same provider",
+    source: "AWS IAM User Guide: Creating a role for SAML 2.0 federation <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html>; AWS IAM User Guide: Troubleshooting SAML 2.0 federation with AWS <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>",
+};
+pub(crate) static IAM_TRUST_ROLE_NOT_SENT: Rule = Rule {
+    code: "iam.trust.role_not_sent",
+    severity: Severity::Info,
+    summary: "No Role value the claims send names this role",
+    fix: "Nothing to do if this role is meant for another IdP; otherwise add roleARN,providerARN to the Role attribute the IdP sends",
+    source: S_IAM_ASSERTIONS,
+};
+pub(crate) static IAM_TRUST_AUD: Rule = Rule {
+    code: "iam.trust.saml_aud",
+    severity: Severity::Error,
+    summary: "The trust policy's SAML:aud condition does not allow the ACS URL the IdP posts to",
+    fix: "Make SAML:aud list the AWS sign-in endpoint the IdP posts to (https://signin.aws.amazon.com/saml or https://REGION.signin.aws.amazon.com/saml), or change the ACS (Reply) URL at the IdP",
+    source: "AWS IAM User Guide: Creating a role for SAML 2.0 federation <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html>; AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>",
+};
+pub(crate) static IAM_TRUST_AUD_PARTIAL: Rule = Rule {
+    code: "iam.trust.saml_aud_partial",
+    severity: Severity::Warning,
+    summary: "The trust policy's SAML:aud condition allows some of the AWS Reply URLs of the Entra app but not all",
+    fix: "List in SAML:aud every AWS sign-in endpoint the IdP may post to, or remove the Reply URLs the role does not accept",
+    source: S_IAM_ROLE_SAML,
+};
+pub(crate) static IAM_TRUST_TAG_SESSION: Rule = Rule {
+    code: "iam.trust.tag_session",
+    severity: Severity::Error,
+    summary: "The claims send session tags (PrincipalTag) but the role's trust policy does not allow sts:TagSession",
+    fix: "Add sts:TagSession to the Action of the trust policy statement for the SAML provider",
+    source: "AWS IAM User Guide: Passing session tags in AWS STS <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>; AWS IAM User Guide: Troubleshooting SAML 2.0 federation with AWS <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_saml.html>",
+};
+pub(crate) static IAM_SESSION_OVER_MAX: Rule = Rule {
+    code: "iam.role.session_duration_over_max",
+    severity: Severity::Warning,
+    summary: "The SessionDuration claim is longer than the role's MaxSessionDuration (unconfirmed what the console does; API requests longer than it fail)",
+    fix: "Raise the role's maximum session duration or lower the SessionDuration claim",
+    source: "AWS IAM User Guide: Update the maximum session duration for a role <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html>; AWS IAM User Guide: Configure SAML assertions for the authentication response <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html>",
+};
 
 /// What `aws iam get-role` prints, as far as the checks use it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -25,7 +25,7 @@
 //!     Source::read("tests/fixtures/entra-idp.xml"),
 //! );
 //! let report = check_pair(&input, &PairOptions::at(at))?;
-//! assert_eq!(report.sp.entity_id, "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-9367000001");
+//! assert_eq!(report.sp.entity_id, "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-93670a1b2c");
 //! assert!(!report.fails(samlcheck::Severity::Error));
 //! # Ok::<(), samlcheck::run::InputError>(())
 //! ```
@@ -56,6 +56,15 @@ use std::path::Path;
 /// The name is how reports and messages name the input (a path as given, `-`, a URL).
 /// A file that cannot be read is still a `Source`: the job that uses it reports the failure
 /// ([`lint_sources`] as an entry of its report, the others as an [`InputError`]).
+///
+/// ```
+/// use samlcheck::run::Source;
+/// let inline = Source::new("inline.xml", b"<md:EntityDescriptor/>".to_vec());
+/// assert_eq!(inline.bytes().map(<[u8]>::len), Ok(22));
+/// let missing = Source::read("no/such/file.xml");
+/// assert_eq!(missing.name, "no/such/file.xml");
+/// assert!(missing.bytes().is_err());
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Source {

@@ -62,6 +62,16 @@ pub struct Exports {
 
 impl Exports {
     /// Parses every given export.
+    ///
+    /// ```
+    /// use samlcheck::run::{Exports, Source};
+    /// let mut e = Exports::default();
+    /// e.aws_users = Some(Source::new("users.json", br#"{"Users": []}"#.to_vec()));
+    /// assert!(e.parse()?.aws_users.is_some());
+    /// e.claims = Some(Source::new("claims.json", b"not json".to_vec()));
+    /// assert!(e.parse().is_err());
+    /// # Ok::<(), samlcheck::run::InputError>(())
+    /// ```
     pub fn parse(&self) -> Result<PairInputs, InputError> {
         let mut p = PairInputs::default();
         for (kind, src) in [
@@ -188,6 +198,24 @@ fn load(
 ///
 /// An input that cannot be read or parsed, or two documents without one SP and one IdP,
 /// give an [`InputError`] (exit 2 in the binary).
+///
+/// ```
+/// use samlcheck::pair::PairOptions;
+/// use samlcheck::run::{check_pair, PairInput, Source};
+/// let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T00:00:00Z").unwrap().to_utc();
+/// // Either order: the IdP first here.
+/// let mut input = PairInput::new(
+///     Source::read("tests/fixtures/entra-idp.xml"),
+///     Source::read("tests/fixtures/aws-ic-sp.xml"),
+/// );
+/// input.exports.entra_app = Some(Source::read("tests/fixtures/entra/app-ic-bad.json"));
+/// let report = check_pair(&input, &PairOptions::at(at))?;
+/// assert_eq!(report.idp.file, "tests/fixtures/entra-idp.xml");
+/// // The Entra app's Identifier is left over from an earlier identity source.
+/// assert!(report.report.findings.iter().any(|f| f.code == "pair.entity_id.not_identifier"));
+/// assert!(report.fails(samlcheck::Severity::Error));
+/// # Ok::<(), samlcheck::run::InputError>(())
+/// ```
 pub fn check_pair(input: &PairInput, opts: &PairOptions) -> Result<PairReport, InputError> {
     let mut lint = LintOptions::at(opts.at);
     lint.warn_days = opts.warn_days;

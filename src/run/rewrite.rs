@@ -126,6 +126,22 @@ impl Serialize for SignReport {
 /// Signs a document in one call: an enveloped signature over the root (see [`dsig::sign`]),
 /// byte-faithful otherwise. The input must be UTF-8 (or ASCII) and say so if it declares
 /// an encoding: the output is written as UTF-8.
+///
+/// ```
+/// use samlcheck::dsig::{SignOptions, SigningKey, VerifyOptions};
+/// use samlcheck::run::{sign_source, verify_source, Source};
+/// let key = SigningKey::from_pem(
+///     &std::fs::read_to_string("tests/fixtures/keys/rsa2048.key.pem")?,
+///     &std::fs::read_to_string("tests/fixtures/keys/rsa2048.crt.pem")?,
+/// )?;
+/// let signed = sign_source(&Source::read("tests/fixtures/aws-ic-sp.xml"), &key, &SignOptions::default(), "-")?;
+/// // Verify the result with the signer's certificate pinned.
+/// let trust = samlcheck::Trust::from_pem(&std::fs::read_to_string("tests/fixtures/keys/rsa2048.crt.pem")?)?;
+/// let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T00:00:00Z")?.to_utc();
+/// let r = verify_source(&Source::new("signed.xml", signed.bytes), &trust, &VerifyOptions::at(at), &samlcheck::Limits::default())?;
+/// assert!(r.verified && r.pinned);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn sign_source(
     src: &Source,
     key: &SigningKey,
