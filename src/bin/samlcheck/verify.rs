@@ -71,7 +71,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     let limits = Limits::default();
     let decoded = match read_path(&args.file, &limits) {
         Ok(d) => d,
-        Err(e) => return input_error(&e.in_file(&file)),
+        Err(e) => return input_error(&crate::common::read_error(&args.file, &e)),
     };
     let doc = match XmlDoc::parse(decoded.text(), &limits) {
         Ok(d) => d,
