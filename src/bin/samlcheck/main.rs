@@ -248,7 +248,6 @@ fn first_word(args: &[std::ffi::OsString]) -> First {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
     use std::any::TypeId;
 
     /// Every option that takes a number, in every command.
