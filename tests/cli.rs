@@ -7,6 +7,8 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use assert_cmd::Command;
 use std::path::PathBuf;
 
@@ -358,11 +360,10 @@ fn have_xmlsec1() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "xmlsec1 is required under CI"
+        support::skip(
+            "cli: the xmlsec1 part",
+            "xmlsec1 is not installed (apt-get install xmlsec1)",
         );
-        eprintln!("skipping the xmlsec1 part: xmlsec1 is not installed");
     }
     ok
 }
