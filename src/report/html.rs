@@ -90,7 +90,7 @@ li.finding.error{border-color:var(--err)}li.finding.warning{border-color:var(--w
 .tl-bar{stroke-width:1.2}.tl-bar.tl-valid{fill:#9fd3a8;stroke:#1e7e34}.tl-bar.tl-expiring{fill:#ffd68a;stroke:#9a6700}
 .tl-bar.tl-expired{fill:url(#tl-hatch);stroke:#6e7781}.tl-bar.tl-not-yet-valid{fill:#fff;stroke:#0b57d0;stroke-dasharray:4 2}
 .tl-row.tl-expired .tl-label{fill:#6e7781;text-decoration:line-through}
-.tl-warn{fill:#ffe8a3;fill-opacity:.55}.tl-overlap{fill:#7aa7ff;fill-opacity:.22;stroke:#0b57d0;stroke-opacity:.35;stroke-dasharray:2 2}
+.tl-warn{fill:#ffd54f;fill-opacity:.45}.tl-overlap{fill:#3b6fd8;fill-opacity:.2;stroke:#0b57d0;stroke-width:1.5;stroke-dasharray:5 3}
 .tl-at{stroke:var(--err);stroke-width:2}.tl-at-label{font-size:11px;fill:var(--err);font-weight:600}
 .tl-legend{font-size:11px;fill:var(--mut)}.tl-empty{font-size:13px;fill:var(--mut)}
 pre{background:#f6f8fa;padding:10px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
