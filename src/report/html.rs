@@ -114,9 +114,9 @@ pub fn render(input: &HtmlInput<'_>) -> String {
         env!("CARGO_PKG_VERSION"),
         escape(&input.title)
     );
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<header><h1>{}</h1><p class=\"meta\">evaluated at <time datetime=\"{at}\">{at}</time> · samlcheck {} · {} file(s)</p></header>\n",
+        "<header><h1>{}</h1><p class=\"meta\">evaluated at <time datetime=\"{at}\">{at}</time> · samlcheck {} · {} file(s)</p></header>",
         escape(&input.title),
         env!("CARGO_PKG_VERSION"),
         r.files.len()
@@ -137,9 +137,9 @@ pub fn render(input: &HtmlInput<'_>) -> String {
         s.push_str("</ul></section>\n");
     }
     for (heading, text) in &input.details {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<section class=\"details\"><h2>{}</h2><pre>{}</pre></section>\n",
+            "<section class=\"details\"><h2>{}</h2><pre>{}</pre></section>",
             escape(heading),
             escape_pre(text)
         );
@@ -222,9 +222,9 @@ fn findings(s: &mut String, r: &Report) {
         if f.findings.is_empty() {
             continue;
         }
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<div class=\"file\"><h3>File <code>{}</code></h3>\n",
+            "<div class=\"file\"><h3>File <code>{}</code></h3>",
             escape(&f.file)
         );
         by_entity(s, &f.findings);
@@ -236,7 +236,7 @@ fn findings(s: &mut String, r: &Report) {
         } else {
             "Across files"
         };
-        let _ = write!(s, "<div class=\"file run\"><h3>{what}</h3>\n");
+        let _ = writeln!(s, "<div class=\"file run\"><h3>{what}</h3>");
         by_entity(s, &r.findings);
         s.push_str("</div>\n");
     }
@@ -265,7 +265,7 @@ fn by_entity(s: &mut String, list: &[Finding]) {
         };
         match k {
             Some(e) => {
-                let _ = write!(s, "<h4>Entity <code>{}</code></h4>\n", escape(e));
+                let _ = writeln!(s, "<h4>Entity <code>{}</code></h4>", escape(e));
             }
             None => s.push_str("<h4>Document</h4>\n"),
         }

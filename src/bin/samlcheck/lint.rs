@@ -96,13 +96,16 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     exit_for(&all, args.fail_on)
 }
 
+/// What linting one file gives: its entityIDs, findings and certificates (for the timeline).
+type Linted = (Vec<String>, Vec<Finding>, Vec<CertBar>);
+
 /// Lints one file: its entityIDs and findings (signature checks included).
 fn check_file(
     path: &std::path::Path,
     limits: &Limits,
     trust: &samlcheck::Trust,
     opts: &LintOptions,
-) -> Result<(Vec<String>, Vec<Finding>, Vec<CertBar>), samlcheck::Error> {
+) -> Result<Linted, samlcheck::Error> {
     let decoded = samlcheck::xml::read_path(path, limits)?;
     let doc = samlcheck::xml::XmlDoc::parse(decoded.text(), limits)?;
     let md = Metadata::from_doc(&doc, decoded.info())?;
