@@ -15,15 +15,13 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const AT: &str = "2026-12-01T00:00:00Z";
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -179,8 +177,10 @@ fn validate(schema: &Path, docs: &[PathBuf]) -> Validated {
     {
         Ok(o) => o,
         Err(e) => {
-            assert!(!in_ci(), "CI=true but python3 cannot run: {e}");
-            println!("SKIP: python3 not available ({e}); run scripts/ci-deps.sh");
+            support::skip(
+                "json_schema",
+                &format!("python3 not available ({e}); run scripts/ci-deps.sh"),
+            );
             return Validated::Skipped;
         }
     };
@@ -188,8 +188,7 @@ fn validate(schema: &Path, docs: &[PathBuf]) -> Validated {
     match out.status.code() {
         Some(0) => Validated::Valid,
         Some(3) => {
-            assert!(!in_ci(), "CI=true but the validator is missing: {stderr}");
-            println!("SKIP: {stderr}");
+            support::skip("json_schema", stderr.trim());
             Validated::Skipped
         }
         _ => Validated::Invalid(stderr),

@@ -90,7 +90,7 @@ li.finding.error{border-color:var(--err)}li.finding.warning{border-color:var(--w
 .tl-bar{stroke-width:1.2}.tl-bar.tl-valid{fill:#9fd3a8;stroke:#1e7e34}.tl-bar.tl-expiring{fill:#ffd68a;stroke:#9a6700}
 .tl-bar.tl-expired{fill:url(#tl-hatch);stroke:#6e7781}.tl-bar.tl-not-yet-valid{fill:#fff;stroke:#0b57d0;stroke-dasharray:4 2}
 .tl-row.tl-expired .tl-label{fill:#6e7781;text-decoration:line-through}
-.tl-warn{fill:#ffe8a3;fill-opacity:.55}.tl-overlap{fill:#7aa7ff;fill-opacity:.22;stroke:#0b57d0;stroke-opacity:.35;stroke-dasharray:2 2}
+.tl-warn{fill:#ffd54f;fill-opacity:.45}.tl-overlap{fill:#3b6fd8;fill-opacity:.2;stroke:#0b57d0;stroke-width:1.5;stroke-dasharray:5 3}
 .tl-at{stroke:var(--err);stroke-width:2}.tl-at-label{font-size:11px;fill:var(--err);font-weight:600}
 .tl-legend{font-size:11px;fill:var(--mut)}.tl-empty{font-size:13px;fill:var(--mut)}
 pre{background:#f6f8fa;padding:10px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
@@ -114,9 +114,9 @@ pub fn render(input: &HtmlInput<'_>) -> String {
         env!("CARGO_PKG_VERSION"),
         escape(&input.title)
     );
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<header><h1>{}</h1><p class=\"meta\">evaluated at <time datetime=\"{at}\">{at}</time> · samlcheck {} · {} file(s)</p></header>\n",
+        "<header><h1>{}</h1><p class=\"meta\">evaluated at <time datetime=\"{at}\">{at}</time> · samlcheck {} · {} file(s)</p></header>",
         escape(&input.title),
         env!("CARGO_PKG_VERSION"),
         r.files.len()
@@ -137,9 +137,9 @@ pub fn render(input: &HtmlInput<'_>) -> String {
         s.push_str("</ul></section>\n");
     }
     for (heading, text) in &input.details {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<section class=\"details\"><h2>{}</h2><pre>{}</pre></section>\n",
+            "<section class=\"details\"><h2>{}</h2><pre>{}</pre></section>",
             escape(heading),
             escape_pre(text)
         );
@@ -222,9 +222,9 @@ fn findings(s: &mut String, r: &Report) {
         if f.findings.is_empty() {
             continue;
         }
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<div class=\"file\"><h3>File <code>{}</code></h3>\n",
+            "<div class=\"file\"><h3>File <code>{}</code></h3>",
             escape(&f.file)
         );
         by_entity(s, &f.findings);
@@ -236,7 +236,7 @@ fn findings(s: &mut String, r: &Report) {
         } else {
             "Across files"
         };
-        let _ = write!(s, "<div class=\"file run\"><h3>{what}</h3>\n");
+        let _ = writeln!(s, "<div class=\"file run\"><h3>{what}</h3>");
         by_entity(s, &r.findings);
         s.push_str("</div>\n");
     }
@@ -265,7 +265,7 @@ fn by_entity(s: &mut String, list: &[Finding]) {
         };
         match k {
             Some(e) => {
-                let _ = write!(s, "<h4>Entity <code>{}</code></h4>\n", escape(e));
+                let _ = writeln!(s, "<h4>Entity <code>{}</code></h4>", escape(e));
             }
             None => s.push_str("<h4>Document</h4>\n"),
         }

@@ -278,60 +278,6 @@ pub fn svg(bars: &[CertBar], at: DateTime<Utc>, warn_days: i64) -> String {
         ),
     );
 
-    // Rollover overlaps: per (file, entity, use) group, the spans where two or more
-    // certificates are valid at once.
-    let mut groups: HashMap<(&str, &str, CertUse), Vec<usize>> = HashMap::new();
-    let mut order: Vec<(&str, &str, CertUse)> = Vec::new();
-    for (i, b) in bars.iter().enumerate() {
-        let k = (b.file.as_str(), b.entity.as_str(), b.usage);
-        let v = groups.entry(k).or_insert_with(|| {
-            order.push(k);
-            Vec::new()
-        });
-        v.push(i);
-    }
-    s.group(&[("class", "tl-overlaps")]);
-    for k in &order {
-        let Some(idx) = groups.get(k) else { continue };
-        if idx.len() < 2 {
-            continue;
-        }
-        let (first, last) = (
-            idx.first().copied().unwrap_or(0),
-            idx.last().copied().unwrap_or(0),
-        );
-        let (y0, y1) = (
-            TOP + ROW * (first as f64) + 2.0,
-            TOP + ROW * ((last + 1) as f64) - 2.0,
-        );
-        let mut by_start: Vec<&CertBar> = idx.iter().filter_map(|&i| bars.get(i)).collect();
-        by_start.sort_by_key(|b| b.not_before);
-        let mut reach: Option<DateTime<Utc>> = None;
-        for b in by_start {
-            if let Some(r) = reach {
-                if b.not_before < r {
-                    let end = r.min(b.not_after);
-                    s.rect(
-                        x(b.not_before),
-                        y0,
-                        x(end) - x(b.not_before),
-                        y1 - y0,
-                        &[("class", "tl-overlap")],
-                        &format!(
-                            "rollover overlap: {} certificates of {} valid from {} to {}",
-                            k.2.as_str(),
-                            k.1,
-                            b.not_before.format("%Y-%m-%d"),
-                            end.format("%Y-%m-%d")
-                        ),
-                    );
-                }
-            }
-            reach = Some(reach.map_or(b.not_after, |r| r.max(b.not_after)));
-        }
-    }
-    s.end();
-
     // One row per certificate.
     for (i, b) in bars.iter().enumerate() {
         let y = TOP + ROW * (i as f64);
@@ -404,6 +350,60 @@ pub fn svg(bars: &[CertBar], at: DateTime<Utc>, warn_days: i64) -> String {
         );
         s.end();
     }
+    // Rollover overlaps, drawn over the bars (translucent): per (file, entity, use) group, the spans where two or more
+    // certificates are valid at once.
+    let mut groups: HashMap<(&str, &str, CertUse), Vec<usize>> = HashMap::new();
+    let mut order: Vec<(&str, &str, CertUse)> = Vec::new();
+    for (i, b) in bars.iter().enumerate() {
+        let k = (b.file.as_str(), b.entity.as_str(), b.usage);
+        let v = groups.entry(k).or_insert_with(|| {
+            order.push(k);
+            Vec::new()
+        });
+        v.push(i);
+    }
+    s.group(&[("class", "tl-overlaps")]);
+    for k in &order {
+        let Some(idx) = groups.get(k) else { continue };
+        if idx.len() < 2 {
+            continue;
+        }
+        let (first, last) = (
+            idx.first().copied().unwrap_or(0),
+            idx.last().copied().unwrap_or(0),
+        );
+        let (y0, y1) = (
+            TOP + ROW * (first as f64) + 2.0,
+            TOP + ROW * ((last + 1) as f64) - 2.0,
+        );
+        let mut by_start: Vec<&CertBar> = idx.iter().filter_map(|&i| bars.get(i)).collect();
+        by_start.sort_by_key(|b| b.not_before);
+        let mut reach: Option<DateTime<Utc>> = None;
+        for b in by_start {
+            if let Some(r) = reach {
+                if b.not_before < r {
+                    let end = r.min(b.not_after);
+                    s.rect(
+                        x(b.not_before),
+                        y0,
+                        x(end) - x(b.not_before),
+                        y1 - y0,
+                        &[("class", "tl-overlap")],
+                        &format!(
+                            "rollover overlap: {} certificates of {} valid from {} to {}",
+                            k.2.as_str(),
+                            k.1,
+                            b.not_before.format("%Y-%m-%d"),
+                            end.format("%Y-%m-%d")
+                        ),
+                    );
+                }
+            }
+            reach = Some(reach.map_or(b.not_after, |r| r.max(b.not_after)));
+        }
+    }
+    s.end();
+
     if bars.is_empty() {
         s.text(
             X0,
