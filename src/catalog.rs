@@ -23,8 +23,8 @@ fn sorted() -> &'static [&'static Rule] {
         let groups: &[&[&'static Rule]] = &[
             crate::lint::RULES,
             crate::pair::RULES,
-            crate::entra::RULES,
-            crate::entra::INPUT_RULES,
+            crate::exports::RULES,
+            crate::exports::INPUT_RULES,
             crate::diff::RULES,
             crate::dsig::RULES,
         ];

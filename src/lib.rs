@@ -38,8 +38,8 @@
 pub mod catalog;
 pub mod diff;
 pub mod dsig;
-pub mod entra;
 mod error;
+pub mod exports;
 mod finding;
 pub mod flavor;
 pub mod guide;

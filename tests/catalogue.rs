@@ -365,7 +365,7 @@ fn check_emits_catalogue_codes_at_catalogue_severities() {
             seen.run(&["--at", at, "check", s(sp), s(&fx.join("entra-idp.xml"))]);
         }
     }
-    // With the Entra and AWS exports (the rules of src/entra).
+    // With the Entra and AWS exports (the rules of src/exports).
     let e = |n: &str| fx.join("entra").join(n);
     let ic = fx.join("aws-ic-sp.xml");
     let iam = fx.join("aws-iam-sp.xml");

@@ -10,7 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::{DateTime, Utc};
-use samlcheck::entra::{
+use samlcheck::exports::{
     self, claim_value, AwsUsers, ClaimValue, ClaimsConfig, EntraApp, EntraReport, EntraUser,
     EntraUsers, IdpFacts, PairInputs, SpFacts, UserOutcome,
 };
@@ -166,7 +166,7 @@ fn sp_export(with_key: bool) -> EntraApp {
 fn nameid_format_default_has_its_own_code() {
     let mut claim = nameid(Some(attr("userprincipalname")), json!([]));
     claim["nameIdFormat"] = json!("default");
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(policy(json!([claim]), json!({}))),
@@ -179,7 +179,7 @@ fn nameid_format_default_has_its_own_code() {
     );
     // Quiet: emailAddress.
     let claim = nameid(Some(attr("userprincipalname")), json!([]));
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(policy(json!([claim]), json!({}))),
@@ -189,7 +189,7 @@ fn nameid_format_default_has_its_own_code() {
     // claims.nameid.format keeps one severity: error (persistent).
     let mut claim = nameid(Some(attr("userprincipalname")), json!([]));
     claim["nameIdFormat"] = json!("persistent");
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(policy(json!([claim]), json!({}))),
@@ -211,7 +211,7 @@ fn audience_override_not_the_aws_entity_id_fires() {
         plain_nameid(),
         json!({ "audienceOverride": "https://fed.example.com" }),
     );
-    let r = entra::check(&ic_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
+    let r = exports::check(&ic_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
     assert_eq!(codes(&r), vec!["claims.audience.override"]);
     let f = find(&r, "claims.audience.override");
     assert_eq!(f.severity, Severity::Error);
@@ -228,21 +228,21 @@ fn audience_override_not_the_aws_entity_id_fires() {
     );
     let mut i = with_claims(c);
     i.app = Some(sp_export(true));
-    let r = entra::check(&ic_sp(), &idp(TENANT_ENTITY), &i, at());
+    let r = exports::check(&ic_sp(), &idp(TENANT_ENTITY), &i, at());
     assert!(has(&r, "claims.audience.override"), "{:#?}", r.findings);
     // IAM: an audience that is no IAM identifier.
     let c = policy(
         plain_nameid(),
         json!({ "audienceOverride": "https://fed.example.com" }),
     );
-    let r = entra::check(&iam_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
+    let r = exports::check(&iam_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
     assert!(has(&r, "claims.audience.override"), "{:#?}", r.findings);
     // Legacy claims mapping policy: audienceOverride in the definition.
     let c = legacy(
         json!({"ClaimsMappingPolicy": {"Version": 1, "IncludeBasicClaimSet": "true",
         "ClaimsSchema": [], "audienceOverride": "https://fed.example.com"}}),
     );
-    let r = entra::check(&ic_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
+    let r = exports::check(&ic_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
     let f = find(&r, "claims.audience.override");
     assert!(
         f.message.contains("ClaimsMappingPolicy.audienceOverride"),
@@ -261,7 +261,7 @@ fn audience_override_quiet() {
         (iam_sp(), json!("urn:amazon:webservices")),
     ] {
         let c = policy(plain_nameid(), json!({ "audienceOverride": value }));
-        let r = entra::check(&sp, &idp(TENANT_ENTITY), &with_claims(c), at());
+        let r = exports::check(&sp, &idp(TENANT_ENTITY), &with_claims(c), at());
         assert!(
             !has(&r, "claims.audience.override"),
             "{value}: {:#?}",
@@ -276,7 +276,7 @@ fn audience_override_quiet() {
     );
     let mut i = with_claims(c);
     i.app = Some(sp_export(false));
-    let r = entra::check(&ic_sp(), &idp(TENANT_ENTITY), &i, at());
+    let r = exports::check(&ic_sp(), &idp(TENANT_ENTITY), &i, at());
     assert!(!has(&r, "claims.audience.override"), "{:#?}", r.findings);
     // Not an AWS SP: not this rule's business.
     let other = SpFacts::new("https://app.example.com/saml", vec![]);
@@ -284,7 +284,7 @@ fn audience_override_quiet() {
         plain_nameid(),
         json!({ "audienceOverride": "https://fed.example.com" }),
     );
-    let r = entra::check(&other, &idp(TENANT_ENTITY), &with_claims(c), at());
+    let r = exports::check(&other, &idp(TENANT_ENTITY), &with_claims(c), at());
     assert!(!has(&r, "claims.audience.override"));
 }
 
@@ -296,7 +296,7 @@ fn issuer_with_application_id_fires() {
         plain_nameid(),
         json!({ "includeApplicationIdInIssuer": true }),
     );
-    let r = entra::check(&iam_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
+    let r = exports::check(&iam_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
     let f = find(&r, "claims.issuer.application_id");
     assert_eq!(f.severity, Severity::Error);
     assert!(
@@ -310,7 +310,7 @@ fn issuer_with_application_id_fires() {
         plain_nameid(),
         json!({ "includeApplicationIdInIssuer": true }),
     );
-    let r = entra::check(&ic_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
+    let r = exports::check(&ic_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
     assert_eq!(codes(&r), vec!["claims.issuer.application_id"]);
     assert!(find(&r, "claims.issuer.application_id")
         .message
@@ -320,7 +320,7 @@ fn issuer_with_application_id_fires() {
         json!({"ClaimsMappingPolicy": {"Version": 1, "IncludeBasicClaimSet": "true",
         "ClaimsSchema": [], "issuerWithApplicationId": "true"}}),
     );
-    let r = entra::check(&ic_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
+    let r = exports::check(&ic_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
     assert!(find(&r, "claims.issuer.application_id")
         .message
         .contains("issuerWithApplicationId"));
@@ -333,7 +333,7 @@ fn issuer_with_application_id_quiet() {
         plain_nameid(),
         json!({ "includeApplicationIdInIssuer": false }),
     );
-    let r = entra::check(&ic_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
+    let r = exports::check(&ic_sp(), &idp(TENANT_ENTITY), &with_claims(c), at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     // On, and the metadata given to AWS carries the application ID at the end of its
     // entityID, as Microsoft's ADP tutorial says to edit it.
@@ -342,7 +342,7 @@ fn issuer_with_application_id_quiet() {
         json!({ "includeApplicationIdInIssuer": true }),
     );
     let edited = format!("{TENANT_ENTITY}{APP_ID}");
-    let r = entra::check(&ic_sp(), &idp(&edited), &with_claims(c), at());
+    let r = exports::check(&ic_sp(), &idp(&edited), &with_claims(c), at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     // On, but no signing key of its own: Microsoft says the setting is then ignored.
     let c = policy(
@@ -351,7 +351,7 @@ fn issuer_with_application_id_quiet() {
     );
     let mut i = with_claims(c);
     i.app = Some(sp_export(false));
-    let r = entra::check(&ic_sp(), &idp(TENANT_ENTITY), &i, at());
+    let r = exports::check(&ic_sp(), &idp(TENANT_ENTITY), &i, at());
     assert!(
         !has(&r, "claims.issuer.application_id"),
         "{:#?}",
@@ -362,7 +362,7 @@ fn issuer_with_application_id_quiet() {
         plain_nameid(),
         json!({ "includeApplicationIdInIssuer": true }),
     );
-    let r = entra::check(&ic_sp(), &IdpFacts::default(), &with_claims(c), at());
+    let r = exports::check(&ic_sp(), &IdpFacts::default(), &with_claims(c), at());
     assert!(!has(&r, "claims.issuer.application_id"));
 }
 
@@ -389,7 +389,7 @@ fn iam_claims(role_name: &str, rsn_name: &str) -> ClaimsConfig {
 
 #[test]
 fn aws_attribute_name_case_fires() {
-    let r = entra::check(
+    let r = exports::check(
         &iam_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(iam_claims("role", "RoleSessionName")),
@@ -403,7 +403,7 @@ fn aws_attribute_name_case_fires() {
     );
     // AWS receives no Role attribute: the existing rule says so too.
     assert!(has(&r, "iam.role.missing"), "{:#?}", r.findings);
-    let r = entra::check(
+    let r = exports::check(
         &iam_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(iam_claims("Role", "rolesessionname")),
@@ -419,7 +419,7 @@ fn aws_attribute_name_case_fires() {
 
 #[test]
 fn aws_attribute_name_case_quiet() {
-    let r = entra::check(
+    let r = exports::check(
         &iam_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(iam_claims("Role", "RoleSessionName")),
@@ -427,7 +427,7 @@ fn aws_attribute_name_case_quiet() {
     );
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     // IAM Identity Center does not read Role: a miscased one is not a problem there.
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(iam_claims("role", "rolesessionname")),
@@ -448,7 +448,7 @@ fn aws_attribute_prefix_case_unconfirmed() {
         )
     };
     // IAM Identity Center: AccessControl:<key>.
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(tag("accessControl:Dept")),
@@ -458,7 +458,7 @@ fn aws_attribute_prefix_case_unconfirmed() {
     let f = find(&r, "claims.aws_attribute.case_unconfirmed");
     assert_eq!(f.severity, Severity::Warning);
     assert!(f.message.contains("unconfirmed"));
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(tag("AccessControl:Dept")),
@@ -466,7 +466,7 @@ fn aws_attribute_prefix_case_unconfirmed() {
     );
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     // IAM: PrincipalTag:<key> and TransitiveTagKeys.
-    let r = entra::check(
+    let r = exports::check(
         &iam_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(tag("principaltag:Project")),
@@ -477,7 +477,7 @@ fn aws_attribute_prefix_case_unconfirmed() {
         "{:#?}",
         r.findings
     );
-    let r = entra::check(
+    let r = exports::check(
         &iam_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(tag("transitivetagkeys")),
@@ -488,7 +488,7 @@ fn aws_attribute_prefix_case_unconfirmed() {
         "{:#?}",
         r.findings
     );
-    let r = entra::check(
+    let r = exports::check(
         &iam_sp(),
         &idp(TENANT_ENTITY),
         &with_claims(tag("PrincipalTag:Project")),
@@ -761,7 +761,7 @@ fn undocumented_legacy_join_on_nameid_domain_part() {
         )
         .unwrap(),
     );
-    let r = entra::check(&ic_sp(), &idp(TENANT_ENTITY), &i, at());
+    let r = exports::check(&ic_sp(), &idp(TENANT_ENTITY), &i, at());
     assert!(matches!(&r.users[0].outcome, UserOutcome::Unknown(w) if w.contains("Join")));
     assert!(!has(&r, "users.nameid.no_match"), "{:#?}", r.findings);
 }
@@ -905,7 +905,7 @@ fn corpus_entra_idps_with_the_real_ic_sp() {
                 plain_nameid(),
                 json!({ "audienceOverride": sp.entity_id(), "includeApplicationIdInIssuer": false }),
             );
-            let r = entra::check(&sp_facts, &idp_facts, &with_claims(c), at());
+            let r = exports::check(&sp_facts, &idp_facts, &with_claims(c), at());
             assert!(r.findings.is_empty(), "{}: {:#?}", p.display(), r.findings);
             // The application ID appended to the Issuer: fires on every tenant-form entityID
             // (the downloaded metadata never carries it), and only there.
@@ -913,7 +913,7 @@ fn corpus_entra_idps_with_the_real_ic_sp() {
                 plain_nameid(),
                 json!({ "includeApplicationIdInIssuer": true }),
             );
-            let r = entra::check(&sp_facts, &idp_facts, &with_claims(c), at());
+            let r = exports::check(&sp_facts, &idp_facts, &with_claims(c), at());
             assert_eq!(
                 has(&r, "claims.issuer.application_id"),
                 tenant_form,

@@ -10,7 +10,7 @@
     clippy::indexing_slicing
 )]
 
-use samlcheck::entra::PairInputs;
+use samlcheck::exports::PairInputs;
 use samlcheck::lint::{lint_document, LintOptions};
 use samlcheck::pair::{self, PairOptions, Side};
 use samlcheck::{Finding, Limits, Severity, Trust};

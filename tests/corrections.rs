@@ -10,7 +10,7 @@
 mod lintgen;
 
 use lintgen::*;
-use samlcheck::entra::{self, AwsUsers, EntraUsers, IdpVendor, PairInputs, SpFacts};
+use samlcheck::exports::{self, AwsUsers, EntraUsers, IdpVendor, PairInputs, SpFacts};
 use samlcheck::lint::{lint, LintOptions};
 use samlcheck::pair::{self, PairOptions};
 use samlcheck::{Finding, Limits, Metadata, Severity};
@@ -277,20 +277,20 @@ fn nameid_hint_speaks_the_idps_language() {
 #[test]
 fn not_checkable_notes_follow_the_idp_flavour() {
     let entra_terms = ["PIM", "AADSTS", "claims policy", "Unique User Identifier"];
-    let entra_notes = entra::not_checkable_notes(IdpVendor::Entra).join("\n");
+    let entra_notes = exports::not_checkable_notes(IdpVendor::Entra).join("\n");
     assert!(entra_notes.contains("PIM") && entra_notes.contains("AADSTS"));
     for v in [
         IdpVendor::Adfs,
         IdpVendor::Other,
         IdpVendor::AwsIdentityCenter,
     ] {
-        let n = entra::not_checkable_notes(v).join("\n");
+        let n = exports::not_checkable_notes(v).join("\n");
         assert!(!n.is_empty());
         for t in entra_terms {
             assert!(!n.contains(t), "{v:?}: {n}");
         }
     }
-    assert!(entra::not_checkable_notes(IdpVendor::Adfs)
+    assert!(exports::not_checkable_notes(IdpVendor::Adfs)
         .join("\n")
         .contains("relying party trust"));
     // Through the pair check: the IdP's flavour decides.
@@ -487,14 +487,14 @@ fn app_with_reply_urls(urls: &[&str]) -> PairInputs {
         "replyUrls": urls,
     });
     let mut p = PairInputs::default();
-    p.app = Some(entra::EntraApp::from_json(&v.to_string(), "app.json").unwrap());
+    p.app = Some(exports::EntraApp::from_json(&v.to_string(), "app.json").unwrap());
     p
 }
 
 fn acs_codes(sp: &SpFacts, urls: &[&str]) -> Vec<Finding> {
-    let r = entra::check(
+    let r = exports::check(
         sp,
-        &entra::IdpFacts::default(),
+        &exports::IdpFacts::default(),
         &app_with_reply_urls(urls),
         at(),
     );
@@ -616,8 +616,8 @@ fn entra_reply_urls_accept_the_china_endpoint_for_an_iam_sp() {
         "replyUrls": ["https://cn-north-1.signin.amazonaws.cn/saml"],
     });
     let mut p = PairInputs::default();
-    p.app = Some(entra::EntraApp::from_json(&v.to_string(), "app.json").unwrap());
-    let r = entra::check(&sp, &entra::IdpFacts::default(), &p, at());
+    p.app = Some(exports::EntraApp::from_json(&v.to_string(), "app.json").unwrap());
+    let r = exports::check(&sp, &exports::IdpFacts::default(), &p, at());
     assert!(!r
         .findings
         .iter()
@@ -626,8 +626,8 @@ fn entra_reply_urls_accept_the_china_endpoint_for_an_iam_sp() {
         "servicePrincipalNames": ["urn:amazon:webservices:cn-north-1"],
         "replyUrls": ["https://example.org/saml"],
     });
-    p.app = Some(entra::EntraApp::from_json(&v.to_string(), "app.json").unwrap());
-    let r = entra::check(&sp, &entra::IdpFacts::default(), &p, at());
+    p.app = Some(exports::EntraApp::from_json(&v.to_string(), "app.json").unwrap());
+    let r = exports::check(&sp, &exports::IdpFacts::default(), &p, at());
     assert!(r
         .findings
         .iter()
@@ -641,7 +641,7 @@ fn users_report(entra_users: serde_json::Value, aws_users: serde_json::Value) ->
     let mut p = PairInputs::default();
     p.entra_users = Some(EntraUsers::from_json(&entra_users.to_string(), "entra.json").unwrap());
     p.aws_users = Some(AwsUsers::from_json(&aws_users.to_string(), "aws.json").unwrap());
-    entra::check(&sp, &entra::IdpFacts::default(), &p, at()).findings
+    exports::check(&sp, &exports::IdpFacts::default(), &p, at()).findings
 }
 
 fn entra_user(upn: &str, mail: &str) -> serde_json::Value {

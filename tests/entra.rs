@@ -9,7 +9,7 @@
 mod gen;
 
 use chrono::{DateTime, Utc};
-use samlcheck::entra::{
+use samlcheck::exports::{
     self, AwsUsers, ClaimsConfig, EntraApp, EntraReport, EntraUsers, IdpFacts, InputPaths,
     PairInputs, SpFacts, SpKind, UserOutcome,
 };
@@ -158,7 +158,7 @@ fn done_when_scenario_yields_exactly_those_findings() {
         Some("entra-users.json"),
         Some("aws-users-bad.json"),
     );
-    let r = entra::check(&ic_sp(), &idp(), &inputs, at());
+    let r = exports::check(&ic_sp(), &idp(), &inputs, at());
     assert_eq!(
         codes(&r),
         vec![
@@ -208,7 +208,7 @@ fn done_when_scenario_with_correct_exports_is_clean() {
         Some("entra-users.json"),
         Some("aws-users-good.json"),
     );
-    let r = entra::check(&ic_sp(), &idp(), &inputs, at());
+    let r = exports::check(&ic_sp(), &idp(), &inputs, at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert!(r.users.iter().all(|u| u.outcome == UserOutcome::Match));
 }
@@ -392,7 +392,7 @@ fn every_entra_rule_is_in_the_catalogue() {
 fn entity_id_near_miss_is_named() {
     let mut v = good_sp();
     v["servicePrincipalNames"] = json!([format!("{}/", gen::IC_ENTITY)]);
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     let f = find(&r, "pair.entity_id.not_identifier");
     assert!(
         f.message.contains("is close but Entra compares exactly"),
@@ -412,13 +412,13 @@ fn iam_identifier_accepts_the_gallery_forms() {
         "https://signin.aws.amazon.com/saml",
     ] {
         v["servicePrincipalNames"] = json!([id]);
-        let r = entra::check(&iam_sp(), &idp(), &with_app(&v), at());
+        let r = exports::check(&iam_sp(), &idp(), &with_app(&v), at());
         assert!(!has(&r, "pair.entity_id.not_identifier"), "{id}");
         assert!(!has(&r, "pair.acs.not_in_reply_urls"), "{id}");
     }
     v["servicePrincipalNames"] = json!(["https://example.com/saml"]);
     v["replyUrls"] = json!(["https://example.com/acs"]);
-    let r = entra::check(&iam_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&iam_sp(), &idp(), &with_app(&v), at());
     assert!(find(&r, "pair.entity_id.not_identifier")
         .hint
         .contains("AADSTS700016"));
@@ -434,7 +434,7 @@ fn acs_near_miss_by_case() {
         gen::IC_ACS.replace("platform", "Platform"),
         gen::IC_ACS_LEGACY
     ]);
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     let f = find(&r, "pair.acs.alternative_missing");
     assert!(
         f.message.contains("differs only in letter case"),
@@ -448,7 +448,7 @@ fn acs_near_miss_by_case() {
 fn acs_near_miss_by_trailing_slash() {
     let mut v = good_sp();
     v["replyUrls"] = json!([format!("{}/", gen::IC_ACS), gen::IC_ACS_LEGACY]);
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert!(find(&r, "pair.acs.alternative_missing")
         .message
         .contains("trailing slash"));
@@ -458,7 +458,7 @@ fn acs_near_miss_by_trailing_slash() {
 fn legacy_acs_missing() {
     let mut v = good_sp();
     v["replyUrls"] = json!([gen::IC_ACS]);
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert_eq!(codes(&r), vec!["pair.acs.legacy_missing"]);
     assert!(find(&r, "pair.acs.legacy_missing")
         .hint
@@ -470,15 +470,15 @@ fn no_default_reply_url() {
     let text = std::fs::read_to_string(fixture("app-ic-good.json")).unwrap();
     let mut v: Value = serde_json::from_str(&text).unwrap();
     v[1]["defaultRedirectUri"] = Value::Null;
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert_eq!(codes(&r), vec!["pair.acs.no_default"]);
     v[1]["defaultRedirectUri"] = json!("https://elsewhere.example/acs");
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert!(find(&r, "pair.acs.no_default")
         .message
         .contains("is not one of the Reply URLs"));
     // A service principal alone cannot show the default: a note, not a finding.
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&good_sp()), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&good_sp()), at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert!(r
         .not_checkable
@@ -495,7 +495,7 @@ fn reply_url_rules() {
         "http://aws.example/acs",
         "https://x.example/*"
     ]);
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert_eq!(
         r.findings
             .iter()
@@ -511,13 +511,13 @@ fn signing_key_thumbprint_unknown() {
         entity_id: None,
         signing_cert_sha1_thumbprints: vec!["00".repeat(20)],
     };
-    let r = entra::check(&ic_sp(), &other, &with_app(&good_sp()), at());
+    let r = exports::check(&ic_sp(), &other, &with_app(&good_sp()), at());
     assert_eq!(codes(&r), vec!["pair.signing_key.thumbprint_unknown"]);
     assert!(find(&r, "pair.signing_key.thumbprint_unknown")
         .message
         .contains(gen::THUMBPRINT));
     // Without certificate facts it is a note.
-    let r = entra::check(&ic_sp(), &IdpFacts::default(), &with_app(&good_sp()), at());
+    let r = exports::check(&ic_sp(), &IdpFacts::default(), &with_app(&good_sp()), at());
     assert!(r.findings.is_empty());
     assert!(r.not_checkable.iter().any(|n| n.contains(gen::THUMBPRINT)));
 }
@@ -526,7 +526,7 @@ fn signing_key_thumbprint_unknown() {
 fn signing_key_none_active() {
     let mut v = good_sp();
     v["preferredTokenSigningKeyThumbprint"] = Value::Null;
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert!(find(&r, "pair.signing_key.none_active")
         .hint
         .contains("AADSTS50003"));
@@ -535,16 +535,16 @@ fn signing_key_none_active() {
 #[test]
 fn key_expired_and_expiring() {
     let late: DateTime<Utc> = "2029-02-01T00:00:00Z".parse().unwrap();
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&good_sp()), late);
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&good_sp()), late);
     assert_eq!(codes(&r), vec!["pair.key.expired"]);
     assert_eq!(find(&r, "pair.key.expired").severity, Severity::Error);
     let soon: DateTime<Utc> = "2028-12-20T00:00:00Z".parse().unwrap();
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&good_sp()), soon);
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&good_sp()), soon);
     assert_eq!(codes(&r), vec!["pair.key.expiring"]);
     // An expired key that is not the active one is only worth knowing.
     let mut v = good_sp();
     v["preferredTokenSigningKeyThumbprint"] = json!("AB".repeat(20));
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &IdpFacts {
             entity_id: None,
@@ -560,7 +560,7 @@ fn key_expired_and_expiring() {
     assert!(!codes(&r).contains(&"pair.key.expired"));
     // The old az (AAD Graph) export: one key ending 2026-07-01.
     let i = load(Some("app-aadgraph.json"), None, None, None);
-    let r = entra::check(&ic_sp(), &idp(), &i, at());
+    let r = exports::check(&ic_sp(), &idp(), &i, at());
     assert_eq!(codes(&r), vec!["pair.key.expiring"]);
 }
 
@@ -569,7 +569,7 @@ fn relay_state_and_login_url() {
     let mut v = good_sp();
     v["samlSingleSignOnSettings"] = json!({ "relayState": "http://intranet.example/start" });
     v["loginUrl"] = json!("https://myapps.microsoft.com");
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert_eq!(
         codes(&r),
         vec![
@@ -580,7 +580,7 @@ fn relay_state_and_login_url() {
     v["samlSingleSignOnSettings"] =
         json!({ "relayState": "https://eu-west-1.console.aws.amazon.com/console/home" });
     v["loginUrl"] = json!("https://ssoins-1234567890abcdef.portal.eu-west-1.app.aws");
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
 }
 
@@ -601,7 +601,7 @@ fn nameid_format() {
         attr("userprincipalname"),
         json!([]),
     ));
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     let f = find(&r, "claims.nameid.format");
     assert_eq!(f.severity, Severity::Error);
     assert!(f.message.contains("persistent"));
@@ -610,7 +610,7 @@ fn nameid_format() {
         attr("userprincipalname"),
         json!([]),
     ));
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     // Default has its own code (one code, one severity).
     assert_eq!(
         find(&r, "claims.nameid.format_default").severity,
@@ -622,7 +622,7 @@ fn nameid_format() {
         attr("userprincipalname"),
         json!([]),
     ));
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     assert!(r.findings.is_empty());
 }
 
@@ -634,7 +634,7 @@ fn custom_policy_fixture_lowercases_mail() {
         Some("entra-users.json"),
         None,
     );
-    let r = entra::check(&ic_sp(), &idp(), &i, at());
+    let r = exports::check(&ic_sp(), &idp(), &i, at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert_eq!(r.users[1].name_id.as_deref(), Some("bob.jones@contoso.com"));
     assert!(r.users[1].name_id_source.contains("ToLowercase"));
@@ -649,7 +649,7 @@ fn legacy_policy_fixture_joins_on_nameid() {
         json!([{ "userPrincipalName": "alice@contoso.onmicrosoft.com" }]),
     ));
     i2.aws_users = Some(aws(&["alice@contoso.com"]));
-    let r = entra::check(&ic_sp(), &idp(), &i2, at());
+    let r = exports::check(&ic_sp(), &idp(), &i2, at());
     // Microsoft documents that the portal's Join drops the input's domain part on NameID,
     // not that a claims mapping policy's Join does: the value is not guessed.
     assert_eq!(codes(&r), vec!["users.aws.unmapped"], "{:#?}", r.findings);
@@ -670,7 +670,7 @@ fn legacy_nameid_source_and_transformation_limits() {
         "cmp.json",
     )
     .unwrap();
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     assert!(has(&r, "claims.nameid.source_not_allowed"));
     assert!(find(&r, "claims.nameid.source_not_allowed")
         .message
@@ -689,11 +689,13 @@ fn legacy_nameid_source_and_transformation_limits() {
         "cmp.json",
     )
     .unwrap();
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     assert_eq!(codes(&r), vec!["claims.nameid.transformation_not_allowed"]);
     // The fixture uses Join, which is allowed.
     let i = load(None, Some("claims-mapping.json"), None, None);
-    assert!(entra::check(&ic_sp(), &idp(), &i, at()).findings.is_empty());
+    assert!(exports::check(&ic_sp(), &idp(), &i, at())
+        .findings
+        .is_empty());
 }
 
 #[test]
@@ -704,7 +706,7 @@ fn too_many_transformations() {
         attr("mail"),
         json!([lower, lower, lower]),
     ));
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_claims(c, None, None), at());
     assert_eq!(codes(&r), vec!["claims.transformations.too_many"]);
     let c = claims_from(nameid_claim(
         "emailAddress",
@@ -712,7 +714,7 @@ fn too_many_transformations() {
         json!([lower, lower]),
     ));
     assert!(
-        entra::check(&ic_sp(), &idp(), &with_claims(c, None, None), at())
+        exports::check(&ic_sp(), &idp(), &with_claims(c, None, None), at())
             .findings
             .is_empty()
     );
@@ -723,7 +725,7 @@ fn unknown_transformation() {
     let t = json!({ "@odata.type": "#microsoft.graph.someFutureTransformation" });
     let c = claims_from(nameid_claim("emailAddress", attr("mail"), json!([t])));
     let eu = users(json!([{ "userPrincipalName": "a@contoso.com", "mail": "a@contoso.com" }]));
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(),
         &with_claims(c, Some(eu), Some(aws(&["a@contoso.com"]))),
@@ -744,7 +746,7 @@ fn regex_fixture_is_evaluated() {
         json!([{ "userPrincipalName": "s@contoso.com", "mail": "swmal@Fabrikam.com" }]),
     ));
     i.aws_users = Some(aws(&["swmal@contoso.com"]));
-    let r = entra::check(&ic_sp(), &idp(), &i, at());
+    let r = exports::check(&ic_sp(), &idp(), &i, at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert_eq!(r.users[0].name_id.as_deref(), Some("swmal@contoso.com"));
 }
@@ -759,7 +761,7 @@ fn regex_claims(pattern: &str, replacement: &str) -> ClaimsConfig {
 
 #[test]
 fn regex_unsupported_and_invalid() {
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(),
         &with_claims(regex_claims("(?<=@)contoso", "x"), None, None),
@@ -769,14 +771,14 @@ fn regex_unsupported_and_invalid() {
     assert!(find(&r, "claims.regex.unsupported")
         .message
         .contains("lookbehind"));
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(),
         &with_claims(regex_claims("(?'d'.*)", "{nope}"), None, None),
         at(),
     );
     assert_eq!(codes(&r), vec!["claims.regex.invalid"]);
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(),
         &with_claims(regex_claims("(?'d'.*)@x", "{d}@y"), None, None),
@@ -795,7 +797,7 @@ fn group_conditions_are_flagged() {
             { "condition": { "memberOf": ["33333333-0000-4000-8000-000000000001"] }, "attribute": attr("mail") }
         ]
     }]);
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(),
         &with_claims(claims_from(v), None, None),
@@ -815,7 +817,7 @@ fn guest_condition_uses_mail() {
         ]
     }]);
     let i = load(None, None, Some("entra-users-page.json"), None);
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(),
         &with_claims(claims_from(v), i.entra_users, None),
@@ -835,7 +837,7 @@ fn users_no_match_empty_not_email_invalid_guest_unmapped() {
         { "userPrincipalName": "frank_fabrikam.com#EXT#@contoso.onmicrosoft.com", "userType": "Guest" },
         { "userPrincipalName": "no-mail-here@contoso.com", "mail": null }
     ]));
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(),
         &with_claims(
@@ -862,7 +864,7 @@ fn users_no_match_empty_not_email_invalid_guest_unmapped() {
     // NameID from mail: empty for a user without mail.
     let c = claims_from(nameid_claim("emailAddress", attr("mail"), json!([])));
     let eu = users(json!([{ "userPrincipalName": "a@contoso.com", "mail": null }]));
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
     assert_eq!(codes(&r), vec!["users.nameid.empty"]);
     assert!(find(&r, "users.nameid.empty").hint.contains("AADSTS501241"));
 
@@ -875,7 +877,7 @@ fn users_no_match_empty_not_email_invalid_guest_unmapped() {
     let eu = users(
         json!([{ "userPrincipalName": "a@contoso.com", "onPremisesSamAccountName": "CONTOSO:alice" }]),
     );
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
     assert_eq!(
         codes(&r),
         vec!["users.nameid.not_email", "users.username.invalid"]
@@ -885,7 +887,7 @@ fn users_no_match_empty_not_email_invalid_guest_unmapped() {
 #[test]
 fn users_quiet_when_all_match() {
     let eu = users(json!([{ "userPrincipalName": "a@contoso.com" }]));
-    let r = entra::check(
+    let r = exports::check(
         &ic_sp(),
         &idp(),
         &with_claims(
@@ -906,7 +908,7 @@ fn partial_lists() {
         Some("entra-users-page.json"),
         Some("aws-users-page.json"),
     );
-    let r = entra::check(&ic_sp(), &idp(), &i, at());
+    let r = exports::check(&ic_sp(), &idp(), &i, at());
     assert_eq!(
         r.findings
             .iter()
@@ -933,14 +935,14 @@ fn iam_fixture_is_clean() {
         Some("entra-users.json"),
         None,
     );
-    let r = entra::check(&iam_sp(), &idp(), &i, at());
+    let r = exports::check(&iam_sp(), &idp(), &i, at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
 }
 
 #[test]
 fn iam_default_claims_are_assumed() {
     let i = load(Some("app-iam.json"), None, Some("entra-users.json"), None);
-    let r = entra::check(&iam_sp(), &idp(), &i, at());
+    let r = exports::check(&iam_sp(), &idp(), &i, at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert!(r.assumptions.iter().any(|a| a.contains("Single-Account")));
     assert!(r
@@ -977,7 +979,7 @@ fn iam_role_values() {
         &format!("{acct}:role/{long},{acct}:saml-provider/Entra"),
         &format!("{acct}:saml-provider/Entra,{acct}:role/ReadOnly"),
     ]);
-    let r = entra::check(&iam_sp(), &idp(), &i, at());
+    let r = exports::check(&iam_sp(), &idp(), &i, at());
     assert_eq!(
         codes(&r),
         vec![
@@ -992,7 +994,7 @@ fn iam_role_values() {
         vec!["https://signin.amazonaws-us-gov.com/saml".into()],
     );
     let i = iam_app_with_roles(&[&format!("{acct}:role/Admin,{acct}:saml-provider/Entra")]);
-    let r = entra::check(&gov, &idp(), &i, at());
+    let r = exports::check(&gov, &idp(), &i, at());
     assert!(find(&r, "iam.role.account_mismatch")
         .message
         .contains("partition aws"));
@@ -1004,7 +1006,7 @@ fn iam_missing_claims_rsn_and_duration() {
         { "@odata.type": "#microsoft.graph.customClaim", "name": "SessionDuration", "namespace": "https://aws.amazon.com/SAML/Attributes",
           "configurations": [{ "attribute": { "@odata.type": "#microsoft.graph.valueBasedAttribute", "value": "60" } }] }
     ]));
-    let r = entra::check(&iam_sp(), &idp(), &with_claims(c, None, None), at());
+    let r = exports::check(&iam_sp(), &idp(), &with_claims(c, None, None), at());
     assert_eq!(
         codes(&r),
         vec![
@@ -1025,7 +1027,7 @@ fn iam_missing_claims_rsn_and_duration() {
         { "userPrincipalName": "a@contoso.com", "displayName": "Alice Adams" },
         { "userPrincipalName": "b@contoso.com", "displayName": "bob.b" }
     ]));
-    let r = entra::check(&iam_sp(), &idp(), &with_claims(c, Some(eu), None), at());
+    let r = exports::check(&iam_sp(), &idp(), &with_claims(c, Some(eu), None), at());
     assert_eq!(codes(&r), vec!["iam.rsn.invalid"]);
     assert!(find(&r, "iam.rsn.invalid").message.contains("Alice Adams"));
 }
@@ -1035,7 +1037,7 @@ fn graph_substring_and_extract_number() {
     let t1 = json!({ "@odata.type": "#microsoft.graph.substringTransformation", "index": 0, "length": 5 });
     let c = claims_from(nameid_claim("emailAddress", attr("mail"), json!([t1])));
     let eu = users(json!([{ "userPrincipalName": "u@contoso.com", "mail": "alice@contoso.com" }]));
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
     assert_eq!(r.users[0].name_id.as_deref(), Some("alice"));
     assert!(has(&r, "users.nameid.not_email"));
     let t2 =
@@ -1046,7 +1048,7 @@ fn graph_substring_and_extract_number() {
         json!([t2]),
     ));
     let eu = users(json!([{ "userPrincipalName": "u@contoso.com", "employeeId": "BSimon_123" }]));
-    let r = entra::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_claims(c, Some(eu), None), at());
     assert_eq!(r.users[0].name_id.as_deref(), Some("123"));
 }
 
@@ -1058,7 +1060,7 @@ fn iam_ignores_identity_center_users() {
         Some("entra-users.json"),
         Some("aws-users-bad.json"),
     );
-    let r = entra::check(&iam_sp(), &idp(), &i, at());
+    let r = exports::check(&iam_sp(), &idp(), &i, at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert!(r.assumptions.iter().any(|a| a.contains("not used")));
 }
@@ -1099,7 +1101,7 @@ fn iam_legacy_policy_session_duration() {
     .unwrap();
     let mut i = load(Some("app-iam.json"), None, None, None);
     i.claims = Some(c);
-    let r = entra::check(&iam_sp(), &idp(), &i, at());
+    let r = exports::check(&iam_sp(), &idp(), &i, at());
     assert_eq!(codes(&r), vec!["iam.session_duration.range"]);
     assert!(find(&r, "iam.session_duration.range")
         .message
@@ -1153,7 +1155,7 @@ fn facts_from_the_metadata_model_agree_with_its_flavour() {
     // The scenario's bad app export against the metadata fixtures: wrong Identifier and a
     // missing Reply URL; its signing thumbprint is the fixture's active certificate.
     let i = load(Some("app-ic-bad.json"), None, None, None);
-    let r = entra::check(&sp, &idp, &i, at());
+    let r = exports::check(&sp, &idp, &i, at());
     assert!(has(&r, "pair.entity_id.not_identifier"));
     assert!(has(&r, "pair.acs.alternative_missing"));
     assert!(!has(&r, "pair.signing_key.thumbprint_unknown"));
@@ -1183,12 +1185,12 @@ fn stale_reply_url() {
     let mut v = good_sp();
     let old = "https://us-east-1.signin.aws/platform/saml/acs/00000000-1111-4222-8333-444444444444";
     v["replyUrls"] = json!([gen::IC_ACS, gen::IC_ACS_LEGACY, old]);
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert_eq!(codes(&r), vec!["pair.reply_url.stale"]);
     assert_eq!(find(&r, "pair.reply_url.stale").severity, Severity::Info);
     // A near miss is reported once, as the missing ACS URL.
     v["replyUrls"] = json!([format!("{}/", gen::IC_ACS), gen::IC_ACS_LEGACY]);
-    let r = entra::check(&ic_sp(), &idp(), &with_app(&v), at());
+    let r = exports::check(&ic_sp(), &idp(), &with_app(&v), at());
     assert_eq!(codes(&r), vec!["pair.acs.alternative_missing"]);
 }
 
@@ -1212,8 +1214,8 @@ fn mutated_exports_never_panic() {
                 p.claims = ClaimsConfig::from_json(&t, name).ok();
                 p.entra_users = EntraUsers::from_json(&t, name).ok();
                 p.aws_users = AwsUsers::from_json(&t, name).ok();
-                let _ = entra::check(&sp, &idp, &p, at());
-                let _ = entra::check(&iam_sp(), &idp, &p, at());
+                let _ = exports::check(&sp, &idp, &p, at());
+                let _ = exports::check(&iam_sp(), &idp, &p, at());
             }
         }
     }
@@ -1227,7 +1229,7 @@ fn report_serializes_to_json() {
         Some("entra-users.json"),
         Some("aws-users-bad.json"),
     );
-    let r = entra::check(&ic_sp(), &idp(), &inputs, at());
+    let r = exports::check(&ic_sp(), &idp(), &inputs, at());
     let v = serde_json::to_value(&r).unwrap();
     assert_eq!(v["users"][1]["outcome"], "case_only");
     assert_eq!(v["users"][1]["aws_user_name"], "bob.jones@contoso.com");

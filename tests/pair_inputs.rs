@@ -7,7 +7,7 @@
 
 use assert_cmd::Command;
 use chrono::{DateTime, Utc};
-use samlcheck::entra::{
+use samlcheck::exports::{
     self, ClaimsConfig, EntraApp, EntraReport, IamRole, IdpFacts, InputPaths, PairInputs,
     PermissionSet, SpFacts,
 };
@@ -113,7 +113,7 @@ fn policy(claims_: Vec<Value>) -> ClaimsConfig {
 }
 
 fn run(sp: &SpFacts, inputs: PairInputs) -> EntraReport {
-    entra::check(sp, &idp(), &inputs, at())
+    exports::check(sp, &idp(), &inputs, at())
 }
 
 fn with(f: impl FnOnce(&mut PairInputs)) -> PairInputs {
@@ -866,8 +866,8 @@ fn mutated_inputs_never_panic() {
                 p.claims = ClaimsConfig::from_json(&t, name).ok();
                 p.permission_set = PermissionSet::from_json(&t, name).ok();
                 p.aws_role = IamRole::from_json(&t, name).ok();
-                let _ = entra::check(&ic_sp(), &idp(), &p, at());
-                let _ = entra::check(&iam_sp(), &idp(), &p, at());
+                let _ = exports::check(&ic_sp(), &idp(), &p, at());
+                let _ = exports::check(&iam_sp(), &idp(), &p, at());
             }
         }
     }

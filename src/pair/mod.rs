@@ -362,19 +362,19 @@ pub fn rule_codes() -> Vec<&'static str> {
 pub fn entra_facts(
     sp: &EntityDescriptor,
     idp: &EntityDescriptor,
-) -> (crate::entra::SpFacts, crate::entra::IdpFacts) {
+) -> (crate::exports::SpFacts, crate::exports::IdpFacts) {
     let acs = sp
         .sp_roles()
         .flat_map(|r| r.endpoints_of(EndpointKind::AssertionConsumerService))
         .map(|e| e.location().trim().to_string())
         .filter(|l| !l.is_empty())
         .collect();
-    let mut sp_facts = crate::entra::SpFacts::new(sp.entity_id(), acs);
+    let mut sp_facts = crate::exports::SpFacts::new(sp.entity_id(), acs);
     sp_facts.want_assertions_signed = sp
         .sp_roles()
         .find_map(|r| r.want_assertions_signed.as_ref())
         .map(|a| matches!(a.value.trim(), "true" | "1"));
-    let idp_facts = crate::entra::IdpFacts {
+    let idp_facts = crate::exports::IdpFacts {
         entity_id: Some(idp.entity_id().to_string()),
         signing_cert_sha1_thumbprints: idp
             .idp_roles()
@@ -390,11 +390,11 @@ pub fn entra_facts(
 pub fn check_exports(
     sp: &EntityDescriptor,
     idp: &EntityDescriptor,
-    inputs: &crate::entra::PairInputs,
+    inputs: &crate::exports::PairInputs,
     at: DateTime<Utc>,
-) -> crate::entra::EntraReport {
+) -> crate::exports::EntraReport {
     let (s, i) = entra_facts(sp, idp);
-    crate::entra::check_for(&s, &i, inputs, at, idp.flavor.idp_vendor())
+    crate::exports::check_for(&s, &i, inputs, at, idp.flavor.idp_vendor())
 }
 
 /// Single-file codes the pair check restates in context for the IdP file (with the SP's

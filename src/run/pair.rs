@@ -1,7 +1,7 @@
 //! The pair check as one call: [`check_pair`].
 
 use super::{InputError, Parsed, Source};
-use crate::entra::{ExportKind, PairInputs, UserResult};
+use crate::exports::{ExportKind, PairInputs, UserResult};
 use crate::finding::{sort_findings, Finding, Severity};
 use crate::flavor::Flavor;
 use crate::lint::LintOptions;

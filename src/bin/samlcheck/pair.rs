@@ -145,8 +145,8 @@ fn header(r: &PairReport) -> String {
     s
 }
 
-fn user_line(u: &samlcheck::entra::UserResult) -> String {
-    use samlcheck::entra::UserOutcome;
+fn user_line(u: &samlcheck::exports::UserResult) -> String {
+    use samlcheck::exports::UserOutcome;
     let outcome = match &u.outcome {
         UserOutcome::Match => "matches an Identity Center username".to_string(),
         UserOutcome::CaseOnly => {

@@ -800,7 +800,7 @@ mod tests {
 #[cfg(test)]
 mod doc_examples {
     use super::*;
-    use crate::entra::claims::{Claim, ClaimConfiguration};
+    use crate::exports::claims::{Claim, ClaimConfiguration};
 
     fn user(pairs: &[(&str, &str)]) -> EntraUser {
         let mut u = EntraUser::default();

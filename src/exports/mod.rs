@@ -1,4 +1,6 @@
-//! The parts of the pair check that read the optional Entra and AWS JSON exports.
+//! The optional Entra and AWS JSON exports of the pair check (Entra app, claims
+//! configuration, Entra users, IAM Identity Center users and permission sets, IAM roles),
+//! and the rules that check them against the two metadata files.
 //!
 //! The metadata files alone cannot show the most common reasons an Entra → AWS sign-in
 //! fails: the Entra app's Identifier and Reply URLs (AADSTS700016, AADSTS50011), and the
@@ -19,19 +21,19 @@
 //!   duration).
 //!
 //! ```
-//! use samlcheck::entra::{self, IdpFacts, PairInputs, SpFacts};
+//! use samlcheck::exports::{self, IdpFacts, PairInputs, SpFacts};
 //! let sp = SpFacts::new(
 //!     "https://eu-west-1.signin.aws.amazon.com/platform/saml/d-9067c7b2f3",
 //!     vec!["https://eu-west-1.signin.aws/platform/saml/acs/0b1c2d3e-aaaa-bbbb-cccc-111122223333".into()],
 //! );
 //! let idp = IdpFacts::default();
 //! let mut inputs = PairInputs::default();
-//! inputs.app = Some(entra::EntraApp::from_json(r#"{
+//! inputs.app = Some(exports::EntraApp::from_json(r#"{
 //!     "servicePrincipalNames": ["https://eu-west-1.signin.aws.amazon.com/platform/saml/d-9067c7b2f3"],
 //!     "replyUrls": []
 //! }"#, "app.json")?);
 //! let at = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z").unwrap().to_utc();
-//! let report = entra::check(&sp, &idp, &inputs, at);
+//! let report = exports::check(&sp, &idp, &inputs, at);
 //! assert!(report.findings.iter().any(|f| f.code == "pair.acs.not_in_reply_urls"));
 //! # Ok::<(), samlcheck::Error>(())
 //! ```
