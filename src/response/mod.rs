@@ -237,3 +237,45 @@ pub fn check(
 pub fn rule_codes() -> Vec<&'static str> {
     RULES.iter().map(|r| r.code).collect()
 }
+
+impl ResponseReport {
+    /// The findings as a [`Report`](crate::report::Report) of command `response`: one file
+    /// entry per response (named `file`, with `#entries[N]` for a HAR entry), ready for
+    /// every renderer. `at` is the report's instant (the first response's, when the
+    /// caller has none).
+    pub fn to_report(&self, file: &str) -> crate::report::Report {
+        let at = self
+            .responses
+            .first()
+            .map(|r| r.at)
+            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        let mut report = crate::report::Report::new("response", at);
+        for r in &self.responses {
+            let name = self.file_name(file, r);
+            report.files.push(crate::report::FileReport {
+                file: name.clone(),
+                entities: vec![self.idp_entity_id.clone()],
+                findings: r.findings.iter().cloned().map(|f| f.in_file(&name)).collect(),
+            });
+        }
+        report.checks = rule_codes();
+        report.notes = self.notes.clone();
+        for r in &self.responses {
+            report.notes.push(format!(
+                "{}: time conditions evaluated at {} ({})",
+                self.file_name(file, r),
+                r.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                r.at_source
+            ));
+        }
+        report
+    }
+
+    /// How a response is named in reports: the file, plus `#entries[N]` for a HAR entry.
+    pub fn file_name(&self, file: &str, r: &ResponseResult) -> String {
+        match r.entry {
+            Some(n) => format!("{file}#entries[{n}]"),
+            None => file.to_string(),
+        }
+    }
+}

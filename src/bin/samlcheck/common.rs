@@ -88,6 +88,8 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(g: &Global) -> Result<Ctx, String> {
         let at = match &g.at {
+            // `--at now`: the clock, read here once (the response check's way to ask for it).
+            Some(s) if s == "now" => Utc::now(),
             Some(s) => DateTime::parse_from_rfc3339(s)
                 .map_err(|e| format!("--at {s:?} is not an RFC 3339 date-time: {e}"))?
                 .with_timezone(&Utc),

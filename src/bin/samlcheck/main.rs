@@ -6,6 +6,7 @@ mod common;
 mod diff;
 mod lint;
 mod pair;
+mod response;
 mod rewrite;
 mod rules;
 mod show;
@@ -49,10 +50,12 @@ enum Command {
     Rewrite(Box<rewrite::Args>),
     /// Print the rule catalogue.
     Rules(rules::Args),
+    /// Check a captured SAML Response (XML, base64, HAR) with the IdP metadata's keys.
+    Response(response::Args),
 }
 
 const SUBCOMMANDS: &[&str] = &[
-    "check", "show", "lint", "verify", "sign", "diff", "rewrite", "rules", "help",
+    "check", "show", "lint", "verify", "sign", "diff", "rewrite", "rules", "response", "help",
 ];
 
 fn main() -> ExitCode {
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a, &ctx),
         Command::Rewrite(a) => rewrite::run(a, &ctx),
         Command::Rules(a) => rules::run(a, &ctx),
+        Command::Response(a) => response::run(a, &ctx, cli.global.at.as_deref()),
     }
 }
 
