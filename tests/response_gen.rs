@@ -311,27 +311,6 @@ fn idp_metadata_for_a_certificate_is_readable() {
 // ---------------------------------------------------------------------------------------
 // xmlsec1 interop (library side; the CLI side is in tests/response_interop.rs).
 
-fn xmlsec1() -> bool {
-    let ok = Command::new("xmlsec1")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("xmlsec1 is required in CI (apt-get install xmlsec1)");
-        }
-        eprintln!("SKIPPED: xmlsec1 not found; install it (apt-get install xmlsec1) to run the response interop tests");
-    }
-    ok
-}
-
-const ID_ATTRS: [&str; 4] = [
-    "--id-attr:ID",
-    "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-    "--id-attr:ID",
-    "urn:oasis:names:tc:SAML:2.0:protocol:Response",
-];
-
 /// `xmlsec1 --verify` of the signature selected by `node_xpath` (or the first one).
 fn xmlsec_verify(dir: &Path, xml: &str, cert: &str, node_xpath: Option<&str>) -> bool {
     let f = write(dir, "verify.xml", xml);
@@ -393,69 +372,6 @@ fn xmlsec1_verifies_what_the_crate_signs() {
         let xml = response_signed_with(&Spec::ic(), Method::RsaSha1).unwrap();
         assert!(xmlsec_verify(dir.path(), &xml, "idp-old", None), "rsa-sha1");
     }
-}
-
-/// A signature template for xmlsec1: enveloped, exclusive c14n, RSA-SHA256, SHA-256.
-fn template(id: &str) -> String {
-    format!(
-        concat!(
-            r#"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>"#,
-            r#"<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#,
-            r#"<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>"#,
-            r##"<ds:Reference URI="#{id}"><ds:Transforms>"##,
-            r#"<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>"#,
-            r#"<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>"#,
-            r#"<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/>"#,
-            r#"</ds:Reference></ds:SignedInfo><ds:SignatureValue/>"#,
-            r#"<ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>"#
-        ),
-        id = id
-    )
-}
-
-/// xmlsec1 signs a response (`Signed::Assertion` or `Signed::Response`) with `key`.
-fn xmlsec_signed(dir: &Path, spec: &Spec) -> String {
-    let b = build(&spec.clone().signed(Signed::None));
-    let (assertion, head) = match spec.signed {
-        Signed::Assertion => (
-            b.assertion_unsigned.replacen(
-                "</Issuer>",
-                &format!("</Issuer>{}", template(&spec.assertion_id)),
-                1,
-            ),
-            b.issuer.clone(),
-        ),
-        Signed::Response => (
-            b.assertion_unsigned.clone(),
-            format!("{}{}", b.issuer, template(&spec.response_id)),
-        ),
-        _ => panic!("one signature at a time"),
-    };
-    let tmpl = format!(
-        "{}{head}{}{assertion}</samlp:Response>",
-        b.response_open, b.status
-    );
-    let t = write(dir, "tmpl.xml", &tmpl);
-    let out = dir.join("signed.xml");
-    let k = format!(
-        "{},{}",
-        key_path(spec.key, "key.pem").display(),
-        key_path(spec.key, "crt.pem").display()
-    );
-    let o = Command::new("xmlsec1")
-        .args(["--sign", "--privkey-pem", &k])
-        .args(ID_ATTRS)
-        .arg("--output")
-        .arg(&out)
-        .arg(&t)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "xmlsec1 --sign: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    std::fs::read_to_string(&out).unwrap()
 }
 
 #[test]

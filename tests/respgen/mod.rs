@@ -29,6 +29,7 @@
 use base64::Engine;
 use samlcheck::dsig::{self, c14n, DigestAlg, SignOptions, SigningKey};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// Entra tenant of `entra-idp.xml`.
 pub const TENANT: &str = "0b7f3c2e-5d1a-4c8e-9f60-1a2b3c4d5e6f";
@@ -1151,4 +1152,225 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
+}
+
+/// Two assertions, each properly signed by the IdP (different IDs and users): "exactly one
+/// Assertion" must still hold.
+pub fn two_signed_assertions() -> String {
+    let a = build(&Spec::ic());
+    let mut s2 = Spec::ic();
+    s2.assertion_id = EVIL_ID.to_string();
+    s2.name_id = EVIL_USER.to_string();
+    let second = build(&s2).assertion;
+    format!(
+        "{}{}{}{}{second}</samlp:Response>",
+        a.response_open, a.issuer, a.status, a.assertion
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Driving the CLI (`samlcheck response` and `samlcheck check --response`).
+
+/// One finding as the JSON output gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Rule code.
+    pub code: String,
+    /// `error`, `warning` or `info`.
+    pub severity: String,
+}
+
+/// What one run said.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code.
+    pub status: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Every finding in the JSON output: any object with string `code` and `severity`,
+    /// wherever the output nests it (the shape of the pair check's JSON, `files[].findings[]`
+    /// or a top-level `findings`, both work).
+    pub fn findings(&self) -> Vec<Found> {
+        let v: serde_json::Value = serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        });
+        let mut out = Vec::new();
+        collect(&v, &mut out);
+        out
+    }
+
+    /// Codes of error findings.
+    pub fn errors(&self) -> Vec<String> {
+        self.findings()
+            .into_iter()
+            .filter(|f| f.severity == "error")
+            .map(|f| f.code)
+            .collect()
+    }
+
+    /// Whether `code` is a finding at `severity`.
+    pub fn has(&self, code: &str, severity: &str) -> bool {
+        self.findings()
+            .iter()
+            .any(|f| f.code == code && f.severity == severity)
+    }
+}
+
+fn collect(v: &serde_json::Value, out: &mut Vec<Found>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if let (Some(serde_json::Value::String(c)), Some(serde_json::Value::String(s))) =
+                (m.get("code"), m.get("severity"))
+            {
+                out.push(Found {
+                    code: c.clone(),
+                    severity: s.clone(),
+                });
+            }
+            for x in m.values() {
+                collect(x, out);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for x in a {
+                collect(x, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Runs the binary with `args` (and `stdin` when given).
+pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut c = assert_cmd::Command::cargo_bin("samlcheck").unwrap();
+    c.current_dir(root()).args(args);
+    if let Some(i) = stdin {
+        c.write_stdin(i.to_vec());
+    }
+    let o = c.output().unwrap();
+    Run {
+        status: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// SP fixture path for a target.
+pub fn sp_fixture(t: Target) -> &'static str {
+    match t {
+        Target::IdentityCenter => "tests/fixtures/aws-ic-sp.xml",
+        Target::Iam => "tests/fixtures/aws-iam-sp.xml",
+    }
+}
+
+/// The IdP fixture.
+pub const IDP_FIXTURE: &str = "tests/fixtures/entra-idp.xml";
+
+/// `samlcheck response FILE --idp entra-idp.xml [--sp SP] --at AT --format F [extra...]`.
+pub fn response_cmd(file: &Path, sp: Option<Target>, format: &str, extra: &[&str]) -> Run {
+    let f = file.to_str().unwrap();
+    let mut args = vec!["response", f, "--idp", IDP_FIXTURE];
+    if let Some(t) = sp {
+        args.extend(["--sp", sp_fixture(t)]);
+    }
+    args.extend(["--at", AT, "--format", format]);
+    args.extend(extra);
+    run(&args, None)
+}
+
+// ---------------------------------------------------------------------------------------
+// xmlsec1.
+
+/// Whether xmlsec1 runs: skips with a message when absent, panics when `CI=true`.
+pub fn xmlsec1() -> bool {
+    let ok = Command::new("xmlsec1")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("xmlsec1 is required in CI (apt-get install xmlsec1)");
+        }
+        eprintln!("SKIPPED: xmlsec1 not found; install it (apt-get install xmlsec1) to run the response interop tests");
+    }
+    ok
+}
+
+/// `--id-attr` for SAML Assertion and Response IDs.
+pub const ID_ATTRS: [&str; 4] = [
+    "--id-attr:ID",
+    "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+    "--id-attr:ID",
+    "urn:oasis:names:tc:SAML:2.0:protocol:Response",
+];
+
+/// A signature template for xmlsec1: enveloped, exclusive c14n, RSA-SHA256, SHA-256.
+pub fn template(id: &str) -> String {
+    format!(
+        concat!(
+            r#"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>"#,
+            r#"<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#,
+            r#"<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>"#,
+            r##"<ds:Reference URI="#{id}"><ds:Transforms>"##,
+            r#"<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>"#,
+            r#"<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>"#,
+            r#"<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/>"#,
+            r#"</ds:Reference></ds:SignedInfo><ds:SignatureValue/>"#,
+            r#"<ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>"#
+        ),
+        id = id
+    )
+}
+
+/// xmlsec1 signs a response (`Signed::Assertion` or `Signed::Response`) with `key`.
+pub fn xmlsec_signed(dir: &Path, spec: &Spec) -> String {
+    let b = build(&spec.clone().signed(Signed::None));
+    let (assertion, head) = match spec.signed {
+        Signed::Assertion => (
+            b.assertion_unsigned.replacen(
+                "</Issuer>",
+                &format!("</Issuer>{}", template(&spec.assertion_id)),
+                1,
+            ),
+            b.issuer.clone(),
+        ),
+        Signed::Response => (
+            b.assertion_unsigned.clone(),
+            format!("{}{}", b.issuer, template(&spec.response_id)),
+        ),
+        _ => panic!("one signature at a time"),
+    };
+    let tmpl = format!(
+        "{}{head}{}{assertion}</samlp:Response>",
+        b.response_open, b.status
+    );
+    let t = write(dir, "tmpl.xml", &tmpl);
+    let out = dir.join("signed.xml");
+    let k = format!(
+        "{},{}",
+        key_path(spec.key, "key.pem").display(),
+        key_path(spec.key, "crt.pem").display()
+    );
+    let o = Command::new("xmlsec1")
+        .args(["--sign", "--privkey-pem", &k])
+        .args(ID_ATTRS)
+        .arg("--output")
+        .arg(&out)
+        .arg(&t)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "xmlsec1 --sign: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::read_to_string(&out).unwrap()
 }
