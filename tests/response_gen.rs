@@ -54,28 +54,6 @@ fn lib_verify(xml: &str, trust: &Trust) -> (Vec<String>, bool, bool) {
     (assertions, response, all)
 }
 
-fn valid_specs() -> Vec<(&'static str, Spec)> {
-    let mut new_key = Spec::ic();
-    new_key.key = "idp-new";
-    vec![
-        ("ic-assertion-sp", Spec::ic()),
-        ("ic-assertion-idp", Spec::ic().idp_initiated()),
-        ("ic-response-sp", Spec::ic().signed(Signed::Response)),
-        (
-            "ic-response-idp",
-            Spec::ic().signed(Signed::Response).idp_initiated(),
-        ),
-        ("ic-both-sp", Spec::ic().signed(Signed::Both)),
-        (
-            "ic-both-idp",
-            Spec::ic().signed(Signed::Both).idp_initiated(),
-        ),
-        ("ic-assertion-new-key", new_key),
-        ("iam-assertion", Spec::iam()),
-        ("iam-both", Spec::iam().signed(Signed::Both)),
-    ]
-}
-
 #[test]
 fn valid_responses_verify_with_the_idp_metadata_certificates() {
     for (name, spec) in valid_specs() {
@@ -397,5 +375,24 @@ fn the_library_verifies_what_xmlsec1_signs() {
         let tampered = xml.replacen(USER_NAMEID, EVIL_NAMEID, 1);
         let (assertions, response_ok, _) = lib_verify(&tampered, &idp_trust());
         assert!(assertions.is_empty() && !response_ok);
+    }
+}
+
+#[test]
+fn committed_fixtures_are_current() {
+    // `cargo run --example gen_responses` rewrites them.
+    let dir = root().join(FIXTURE_DIR);
+    for (rel, text) in fixture_set() {
+        let p = dir.join(&rel);
+        let committed = std::fs::read_to_string(&p).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; run cargo run --example gen_responses",
+                p.display()
+            )
+        });
+        assert!(
+            committed == text,
+            "{rel} drifted from tests/respgen: run cargo run --example gen_responses"
+        );
     }
 }

@@ -1374,3 +1374,147 @@ pub fn xmlsec_signed(dir: &Path, spec: &Spec) -> String {
     );
     std::fs::read_to_string(&out).unwrap()
 }
+
+// ---------------------------------------------------------------------------------------
+// Committed fixtures (`cargo run --example gen_responses` writes them; a test checks drift).
+
+/// Folder of the committed response fixtures, relative to the crate root.
+pub const FIXTURE_DIR: &str = "tests/fixtures/responses";
+
+/// The valid responses: file stem and spec.
+pub fn valid_specs() -> Vec<(&'static str, Spec)> {
+    let mut new_key = Spec::ic();
+    new_key.key = "idp-new";
+    vec![
+        ("ic-assertion-sp", Spec::ic()),
+        ("ic-assertion-idp", Spec::ic().idp_initiated()),
+        ("ic-response-sp", Spec::ic().signed(Signed::Response)),
+        (
+            "ic-response-idp",
+            Spec::ic().signed(Signed::Response).idp_initiated(),
+        ),
+        ("ic-both-sp", Spec::ic().signed(Signed::Both)),
+        (
+            "ic-both-idp",
+            Spec::ic().signed(Signed::Both).idp_initiated(),
+        ),
+        ("ic-assertion-new-key", new_key),
+        ("iam-assertion", Spec::iam()),
+        ("iam-both", Spec::iam().signed(Signed::Both)),
+    ]
+}
+
+/// Every committed fixture: path under [`FIXTURE_DIR`], content. The RSA-SHA1 file is left
+/// out when openssl is absent.
+pub fn fixture_set() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut readme = String::from(concat!(
+        "# Generated SAML responses (test-only keys; do not edit)\n\n",
+        "Written by `cargo run --example gen_responses` from `tests/respgen/mod.rs`; ",
+        "`tests/response_gen.rs` fails when they drift. The pair is `../aws-ic-sp.xml` ",
+        "(or `../aws-iam-sp.xml` for `iam-*`) with `../entra-idp.xml`; check them at ",
+        "`--at 2026-09-15T10:00:30Z`.\n\n",
+        "## valid/ (exit 0, no error finding)\n\n",
+        "| file | what |\n|---|---|\n"
+    ));
+    for (stem, spec) in valid_specs() {
+        let xml = response(&spec);
+        readme.push_str(&format!(
+            "| valid/{stem}.xml | {:?}, {:?}-signed, {}, key {} |\n",
+            spec.target,
+            spec.signed,
+            if spec.in_response_to.is_some() {
+                "SP-initiated"
+            } else {
+                "IdP-initiated"
+            },
+            spec.key
+        ));
+        out.push((format!("valid/{stem}.xml"), xml));
+    }
+    let xml = response(&Spec::ic());
+    let other = response(&Spec::ic().signed(Signed::Both).idp_initiated());
+    for (name, text, what) in [
+        (
+            "ic-assertion-sp.b64",
+            to_base64(&xml),
+            "base64 SAMLResponse value",
+        ),
+        (
+            "ic-assertion-sp.urlencoded.txt",
+            to_urlencoded(&xml),
+            "URL-encoded base64, as in a request body",
+        ),
+        (
+            "capture-one.har",
+            to_har(&[(xml.as_str(), IC_ACS)]),
+            "HAR with one SAMLResponse POST",
+        ),
+        (
+            "capture-two.har",
+            to_har(&[(xml.as_str(), IC_ACS), (other.as_str(), IC_ACS)]),
+            "HAR with two SAMLResponse POSTs",
+        ),
+    ] {
+        readme.push_str(&format!("| valid/{name} | {what} |\n"));
+        out.push((format!("valid/{name}"), text));
+    }
+    readme.push_str(concat!(
+        "\n## attacks/ (exit 1; the code is an error finding unless marked warning)\n\n",
+        "| file | expected code | also accepted | what |\n|---|---|---|---|\n"
+    ));
+    for a in attacks() {
+        readme.push_str(&format!(
+            "| attacks/{}.xml | `{}` | {} | {} |\n",
+            a.name,
+            a.code,
+            a.alternatives
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            a.what
+        ));
+        out.push((format!("attacks/{}.xml", a.name), a.xml));
+    }
+    let mut extra = vec![
+        (
+            "comment-in-nameid",
+            comment_in_nameid(),
+            "`response.text.comment_split` (warning)",
+            "CVE-2017-11427 class: `alice@contoso.com<!---->.evil.example`, signature intact; read in full",
+        ),
+        (
+            "comment-in-attribute",
+            comment_in_attribute(),
+            "`response.text.comment_split` (warning)",
+            "the same inside the emailaddress AttributeValue",
+        ),
+        (
+            "two-signed-assertions",
+            two_signed_assertions(),
+            "a `response.structure.*` error",
+            "two assertions, each validly signed by the IdP",
+        ),
+        (
+            "encrypted-assertion",
+            encrypted_assertion(&Spec::ic()),
+            "an error naming the encryption",
+            "EncryptedAssertion sent to IAM Identity Center (not supported there)",
+        ),
+    ];
+    if let Some(x) = response_signed_with(&Spec::ic(), Method::RsaSha1) {
+        extra.push((
+            "sha1-signed",
+            x,
+            "`response.signature.sha1` (warning), exit 0",
+            "assertion properly signed with RSA-SHA1 and a SHA-1 digest",
+        ));
+    }
+    for (name, xml, code, what) in extra {
+        readme.push_str(&format!("| attacks/{name}.xml | {code} | | {what} |\n"));
+        out.push((format!("attacks/{name}.xml"), xml));
+    }
+    out.push(("README.md".to_string(), readme));
+    out
+}
