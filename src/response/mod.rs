@@ -255,7 +255,12 @@ impl ResponseReport {
             report.files.push(crate::report::FileReport {
                 file: name.clone(),
                 entities: vec![self.idp_entity_id.clone()],
-                findings: r.findings.iter().cloned().map(|f| f.in_file(&name)).collect(),
+                findings: r
+                    .findings
+                    .iter()
+                    .cloned()
+                    .map(|f| f.in_file(&name))
+                    .collect(),
             });
         }
         report.checks = rule_codes();

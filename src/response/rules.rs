@@ -10,7 +10,7 @@
 //! | `response.signature.algorithm` | error | a digest or signature algorithm outside the allow-list (MD5, HMAC, unknown URIs) |
 //! | `response.signature.sha1` | warning | the signature uses SHA-1 (digest or RSA-SHA1) |
 //! | `response.signature.profile` | error | a signature outside the enveloped profile (transforms, canonicalization, reference count, KeyInfo layout) |
-//! | `response.signature.signer` | info | which IdP metadata certificate signed (position, rollover, days left) |
+//! | `response.signer` | info | which IdP metadata certificate signed (position, rollover, days left) |
 //! | `response.signature.assertion_unsigned` | warning | only the Response is signed while the SP metadata asks for signed assertions |
 //! | `response.structure.wrapping` | error | signature wrapping: a second assertion, an assertion outside its place (Extensions, Object, Advice, Status), a signature whose reference names another element than its parent |
 //! | `response.structure.duplicate_id` | error | two elements carry the same ID value |
@@ -184,7 +184,7 @@ rule!(SIG_PROFILE, "response.signature.profile", Error,
     "A signature is outside the enveloped profile (one Reference to its parent's ID, enveloped-signature and exclusive c14n transforms, no Object)",
     "Sign with an enveloped signature as a child of the Response or Assertion, one Reference to its ID, exclusive c14n",
     concat!(saml_core_sig!(), "; ", dsig!()));
-rule!(SIG_SIGNER, "response.signature.signer", Info,
+rule!(SIG_SIGNER, "response.signer", Info,
     "Which signing certificate of the IdP metadata verified the signature (rollover state)",
     "Nothing to do; during a certificate rollover make sure AWS holds the certificate that signs now",
     concat!(a_ic_certs!(), "; ", e_sign!()));

@@ -80,6 +80,8 @@ pub enum Color {
 #[derive(Debug)]
 pub struct Ctx {
     pub at: DateTime<Utc>,
+    /// Whether `--at` was given (a captured response is otherwise judged at its own time).
+    pub at_given: bool,
     pub format: Format,
     pub color: bool,
     pub quiet: bool,
@@ -105,6 +107,7 @@ impl Ctx {
         };
         Ok(Ctx {
             at,
+            at_given: g.at.is_some(),
             format: g.format,
             color,
             quiet: g.quiet,

@@ -44,6 +44,13 @@ pub struct Args {
     /// An AWS IAM role for single-account SAML (`aws iam get-role --role-name NAME` output).
     #[arg(long, value_name = "FILE")]
     pub aws_role: Option<PathBuf>,
+    /// A captured SAML Response (XML, base64 SAMLResponse value, HAR, or -) checked against
+    /// this pair and the exports, as `samlcheck response` does.
+    #[arg(long, value_name = "FILE")]
+    pub response: Option<PathBuf>,
+    /// With --response: replace NameID and attribute values with placeholders.
+    #[arg(long, requires = "response")]
+    pub redact: bool,
 }
 
 struct Input {
@@ -149,6 +156,18 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     report.findings = findings;
     report.checks = samlcheck::pair::rule_codes();
     report.checks.extend(samlcheck::lint::rule_codes());
+    if let Some(path) = &args.response {
+        let pair = crate::response::Pair {
+            sp: &sp_in.md,
+            sp_entity: sel.sp.entity_id(),
+            idp: &idp_in.md,
+            idp_entity: sel.idp.entity_id(),
+            exports: &inputs,
+        };
+        if let Err(c) = crate::response::add_to_check(&mut report, path, &pair, args.redact, ctx) {
+            return c;
+        }
+    }
     report
         .notes
         .extend(exports.assumptions.iter().map(|a| format!("assumed: {a}")));

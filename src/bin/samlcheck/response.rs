@@ -107,7 +107,7 @@ fn metadata(path: &Path) -> Result<samlcheck::Metadata, ExitCode> {
 pub fn run(args: &Args, ctx: &Ctx, at_given: Option<&str>) -> ExitCode {
     let mut opts = ResponseOptions::new();
     // `--at now` reads the clock (once, in Ctx); no --at: the response's own IssueInstant.
-    opts.at = at_given.map(|_| ctx.at);
+    opts.at = at_given.map(|_| ctx.at).or(ctx.at_given.then_some(ctx.at));
     opts.entry = args.entry;
     opts.redact = args.redact;
     opts.idp_entity = args.idp_entity.clone();
@@ -218,7 +218,11 @@ fn header(r: &ResponseReport, file: &str) -> String {
             }
         };
         line(&mut s, "status", &m.status);
-        line(&mut s, "issuer", &m.assertion_issuer.clone().or(m.issuer.clone()));
+        line(
+            &mut s,
+            "issuer",
+            &m.assertion_issuer.clone().or(m.issuer.clone()),
+        );
         line(&mut s, "destination", &m.destination);
         line(&mut s, "in-resp-to", &m.in_response_to);
         line(&mut s, "nameid", &m.name_id);
@@ -239,4 +243,59 @@ fn header(r: &ResponseReport, file: &str) -> String {
     }
     s.push('\n');
     s
+}
+
+/// The pair `check --response` has chosen.
+pub struct Pair<'a> {
+    pub sp: &'a samlcheck::Metadata,
+    pub sp_entity: &'a str,
+    pub idp: &'a samlcheck::Metadata,
+    pub idp_entity: &'a str,
+    pub exports: &'a samlcheck::entra::PairInputs,
+}
+
+/// `check SP IDP --response FILE`: each response found in FILE becomes a file entry of the
+/// pair's report (its findings, the rule codes and a verdict note), so every output format
+/// and the exit code include it. Time conditions are evaluated at `--at` when given, else
+/// at the response's IssueInstant plus the allowance (as `samlcheck response` does).
+pub fn add_to_check(
+    report: &mut samlcheck::report::Report,
+    path: &Path,
+    pair: &Pair<'_>,
+    redact: bool,
+    ctx: &Ctx,
+) -> Result<(), ExitCode> {
+    let mut opts = ResponseOptions::new();
+    opts.at = ctx.at_given.then_some(ctx.at);
+    opts.redact = redact;
+    opts.idp_entity = Some(pair.idp_entity.to_string());
+    opts.sp_entity = Some(pair.sp_entity.to_string());
+    let input = read_capture(path, &opts.limits)?;
+    let name = if path.as_os_str() == "-" {
+        "(stdin)".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let result = samlcheck::response::check(&input, pair.idp, Some(pair.sp), pair.exports, &opts)
+        .map_err(|e| common::input_error(&e.in_file(&name)))?;
+    let part = result.to_report(&name);
+    report.files.extend(part.files);
+    for code in part.checks {
+        if !report.checks.contains(&code) {
+            report.checks.push(code);
+        }
+    }
+    for x in &result.responses {
+        let verdict = if x.accepted {
+            "AWS accepts it (as far as checked)"
+        } else {
+            "AWS rejects it"
+        };
+        report.notes.push(format!(
+            "response {}: {verdict}",
+            result.file_name(&name, x)
+        ));
+    }
+    report.notes.extend(part.notes);
+    Ok(())
 }
