@@ -134,6 +134,8 @@ pub struct Spec {
     pub name_id: String,
     /// The `emailaddress` attribute value (written as is).
     pub email_attr: String,
+    /// The `name` claim (Entra: the UPN).
+    pub upn: String,
     /// Test key that signs (`idp-old` is the active certificate of `entra-idp.xml`).
     pub key: &'static str,
     /// Response ID.
@@ -151,6 +153,7 @@ impl Spec {
             in_response_to: Some(REQUEST_ID.to_string()),
             name_id: USER.to_string(),
             email_attr: USER.to_string(),
+            upn: USER.to_string(),
             key: "idp-old",
             response_id: RESPONSE_ID.to_string(),
             assertion_id: ASSERTION_ID.to_string(),
@@ -238,7 +241,7 @@ pub fn assertion_xml(spec: &Spec) -> String {
     ));
     attrs.push_str(&attr(
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
-        USER,
+        &spec.upn,
     ));
     if spec.target == Target::Iam {
         attrs.push_str(&attr(
@@ -1515,6 +1518,20 @@ pub fn fixture_set() -> Vec<(String, String)> {
         readme.push_str(&format!("| attacks/{name}.xml | {code} | | {what} |\n"));
         out.push((format!("attacks/{name}.xml"), xml));
     }
+    readme.push_str(concat!(
+        "\n## scenario/ (the README's worked example)\n\n",
+        "| file | what |\n|---|---|\n",
+        "| scenario/carol-upn.xml | a valid, assertion-signed response for Carol to IAM Identity Center whose NameID is her UPN `carol.w@contoso.com`; with `../entra/aws-users-bad.json` her UserName is her mail (`response.nameid.matches_mail`, exit 1), with `aws-users-good.json` it passes |\n"
+    ));
+    out.push((
+        "scenario/carol-upn.xml".to_string(),
+        response(&Spec {
+            name_id: "carol.w@contoso.com".into(),
+            email_attr: "carol.white@contoso.com".into(),
+            upn: "carol.w@contoso.com".into(),
+            ..Spec::ic()
+        }),
+    ));
     out.push(("README.md".to_string(), readme));
     out
 }
