@@ -243,3 +243,33 @@ fn unreadable_input_exits_2_and_names_what_was_found() {
         assert!(!r.stderr.trim().is_empty(), "{name}: a message on stderr");
     }
 }
+
+#[test]
+fn check_with_response_redacts_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "r.xml", &response(&Spec::ic()));
+    for format in ["json", "text", "sarif", "junit"] {
+        let c = run(
+            &[
+                "check",
+                sp_fixture(Target::IdentityCenter),
+                IDP_FIXTURE,
+                "--response",
+                f.to_str().unwrap(),
+                "--redact",
+                "--at",
+                AT,
+                "--format",
+                format,
+            ],
+            None,
+        );
+        assert_eq!(c.status, 0, "{format}: {}", c.stderr);
+        assert!(
+            c.stdout.contains("response.signer"),
+            "{format}: {}",
+            c.stdout
+        );
+        assert!(!c.stdout.contains(USER), "{format}: {}", c.stdout);
+    }
+}
