@@ -487,7 +487,7 @@ fn check_one(c: Captured, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<Resp
         .first()
         .filter(|_| assertion.is_none() && !wrapped)
     {
-        let kind = ctx.kind.clone().or_else(|| None);
+        let kind = ctx.kind.clone();
         if matches!(kind, Some(SpKind::IdentityCenter { .. })) {
             out.at(&ENCRYPTED_IC, Some(*e), "the assertion is encrypted (EncryptedAssertion); IAM Identity Center does not accept encrypted assertions");
         } else {

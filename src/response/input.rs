@@ -133,7 +133,9 @@ fn form_value(text: &str) -> Option<String> {
         text.split('&')
             .find_map(|p| p.trim().strip_prefix("SAMLResponse="))?
     } else if let Some((name, _)) = text.split_once('=').filter(|(n, v)| {
-        // `RelayState=x` alone is a form without SAMLResponse; base64 padding is not.
+        // `RelayState=x` alone is a form without SAMLResponse; base64 padding (`=` or `==`
+        // at the end) is not.
+        let v = v.trim_end().trim_end_matches('=');
         !n.is_empty() && !v.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric())
     }) {
         let _ = name;
@@ -334,6 +336,19 @@ mod tests {
     }
 
     #[test]
+    fn base64_with_either_padding_is_a_value_not_a_form() {
+        let l = Limits::default();
+        for pad in 0..3 {
+            let xml = format!("{XML}{}", " ".repeat(pad));
+            let v = b64(&xml);
+            let c = read(v.as_bytes(), None, &l).unwrap();
+            assert_eq!(c[0].xml, xml.as_bytes(), "{v}");
+            assert_eq!(c[0].form, InputForm::Base64);
+        }
+        assert!((0..3).any(|p| b64(&format!("{XML}{}", " ".repeat(p))).ends_with("==")));
+    }
+
+    #[test]
     fn unknown_forms_are_named() {
         let l = Limits::default();
         let err = |input: &[u8]| read(input, None, &l).unwrap_err().to_string();
@@ -346,8 +361,10 @@ mod tests {
         assert!(err(b"\xff\x00\x01").contains("binary"));
         let har = br#"{"log":{"entries":[{"request":{"method":"POST","url":"u","postData":{"text":"a=b"}}}]}}"#;
         assert!(err(har).contains("none carrying a SAMLResponse"));
-        let mut small = Limits::default();
-        small.max_bytes = 10;
+        let small = Limits {
+            max_bytes: 10,
+            ..Limits::default()
+        };
         assert!(matches!(
             read(XML.as_bytes(), None, &small),
             Err(Error::LimitExceeded { .. })
