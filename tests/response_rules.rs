@@ -661,3 +661,37 @@ fn the_signer_note_says_which_listed_certificate_signed() {
     let (_, _, msg) = f.iter().find(|(c, _, _)| c == "response.signer").unwrap();
     assert!(msg.contains("certificate 2 of 2"), "{msg}");
 }
+
+#[test]
+fn an_aws_role_the_response_does_not_name_is_noted() {
+    let idp = md("entra-idp.xml");
+    let sp = md("aws-iam-sp.xml");
+    let role = fixture("entra/iam-role.json");
+    let exports = PairInputs::load(&InputPaths {
+        entra_app: None,
+        claims: None,
+        entra_users: None,
+        aws_users: None,
+        permission_set: None,
+        aws_role: Some(&role),
+    })
+    .unwrap();
+    let mut opts = ResponseOptions::new();
+    opts.at = Some(
+        DateTime::parse_from_rfc3339(AT)
+            .unwrap()
+            .with_timezone(&Utc),
+    );
+    let xml = response(&Spec::iam());
+    let r = response::check(xml.as_bytes(), &idp, Some(&sp), &exports, &opts).unwrap();
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("arn:aws:iam::123456789012:role/Admin") && n.contains("none of")),
+        "{:?}",
+        r.notes
+    );
+    assert!(!r
+        .findings()
+        .any(|f| f.code == "response.iam.role.not_trusted"));
+}

@@ -996,7 +996,7 @@ fn identity(
         }
     }
     if iam {
-        iam_checks(subject, ctx, out, summary);
+        iam_checks(subject, ctx, out, summary, notes);
     }
     if ic {
         abac(subject, out, summary);
@@ -1030,7 +1030,13 @@ fn entra_user<'c>(ctx: &'c Ctx<'_>, summary: &Summary) -> Option<&'c crate::entr
     None
 }
 
-fn iam_checks(at: Option<Node<'_, '_>>, ctx: &Ctx<'_>, out: &mut Out<'_, '_>, summary: &Summary) {
+fn iam_checks(
+    at: Option<Node<'_, '_>>,
+    ctx: &Ctx<'_>,
+    out: &mut Out<'_, '_>,
+    summary: &Summary,
+    notes: &mut Vec<String>,
+) {
     let roles = attr(summary, ROLE);
     if roles.is_empty() {
         let near = summary
@@ -1056,6 +1062,12 @@ fn iam_checks(at: Option<Node<'_, '_>>, ctx: &Ctx<'_>, out: &mut Out<'_, '_>, su
     if let Some(role) = &ctx.exports.aws_role {
         if let Some(arn) = &role.arn {
             let named: Vec<&(String, String)> = pairs.iter().filter(|(r, _)| r == arn).collect();
+            if named.is_empty() && !pairs.is_empty() {
+                notes.push(format!(
+                    "The role {arn} of {} is none of the response's Role values: its trust policy is not compared (AWS offers only the roles the response names)",
+                    role.file
+                ));
+            }
             for (_, provider) in named {
                 let trusted = role.statements.iter().any(|s| {
                     s.allow
