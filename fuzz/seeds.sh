@@ -131,3 +131,19 @@ printf '<a xmlns:u="urn:%s"><u:b/><u:b/><u:b/><u:b/><u:b/><u:b/><u:b/><u:b/></a>
 for t in parse lint_pair x509_keyinfo c14n dsig_verify rewrite_roundtrip large_input; do
     echo "seeds: $t: $(find "$C/$t" -type f | wc -l) files"
 done
+
+# response: byte 0 picks a base response (fuzz_targets/response_check.rs compiles in the
+# fixtures of tests/fixtures/responses), with and without the SP; a few splices each; and
+# byte 0xF0 followed by a raw input in each form the reader detects.
+mkdir -p "$C/response"
+for b in 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23; do
+    printf "\\$(printf '%03o' "$b")" >"$C/response/base-$b"
+    for op in 0 1 2 3; do
+        printf "\\$(printf '%03o' "$b")\\$(printf '%03o' "$op")\\200\\000\\011" >"$C/response/base-$b-op-$op"
+    done
+done
+for f in "$FX"/responses/valid/*; do
+    [ -f "$f" ] || continue
+    { printf '\360'; cat "$f"; } >"$C/response/raw-$(basename "$f")"
+done
+echo "seeds: response: $(find "$C/response" -type f | wc -l) files"

@@ -27,6 +27,7 @@ fn sorted() -> &'static [&'static Rule] {
             crate::exports::INPUT_RULES,
             crate::diff::RULES,
             crate::dsig::RULES,
+            crate::response::RULES,
         ];
         let mut all: Vec<&'static Rule> = groups.iter().flat_map(|g| g.iter().copied()).collect();
         all.sort_by_key(|r| r.code);

@@ -48,6 +48,7 @@ pub mod lint;
 pub mod model;
 pub mod pair;
 pub mod report;
+pub mod response;
 pub mod rewrite;
 pub mod run;
 pub mod time;

@@ -61,6 +61,9 @@ pub use engine::{claim_value, ClaimValue};
 pub use permission_set::PermissionSet;
 pub use role::{IamRole, TrustStatement};
 pub use users::{AwsUser, AwsUsers, EntraUser, EntraUsers};
+// For the response check (src/response).
+pub(crate) use claims::NAMEID_CLAIM;
+pub(crate) use users::{fold, is_addr_spec};
 
 pub(crate) use rules::{INPUT_RULES, RULES};
 

@@ -15,6 +15,7 @@
 //! | rewrite (edit, re-sign) | [`rewrite_source`] | [`RewriteReport`] |
 //! | sign | [`sign_source`] | [`SignReport`] |
 //! | show (model of a file) | [`show_source`] | [`ShowReport`] |
+//! | a captured SAML Response (`samlcheck response`) | [`check_response`] | [`ResponseRun`] |
 //!
 //! ```
 //! use samlcheck::run::{check_pair, PairInput, Source};
@@ -34,6 +35,7 @@ mod codes;
 mod diff;
 mod lint;
 mod pair;
+mod response;
 mod rewrite;
 mod show;
 mod verify;
@@ -42,6 +44,7 @@ pub use codes::expand_codes;
 pub use diff::{diff_sources, DiffReport};
 pub use lint::{lint_sources, lint_sources_with, LintReport};
 pub use pair::{check_pair, Exports, PairInput, PairReport, PairSide};
+pub use response::{check_response, ResponseInput, ResponseRun};
 pub use rewrite::{rewrite_source, sign_source, RewriteReport, SignReport};
 pub use show::{show_source, ShowReport};
 pub use verify::{verify_source, SignatureReport, SignerReport, VerifyReport};

@@ -26,6 +26,12 @@ pub struct PairInput {
     /// Certificates pinned per entityID: a document that lists the entityID has its
     /// signatures checked against them (besides integrity with the embedded certificate).
     pub pinned: Vec<(String, crate::Trust)>,
+    /// A captured SAML Response (XML, base64 form value, HAR) checked against the pair and
+    /// the exports (`check --response`): each response becomes a file entry of the report.
+    pub response: Option<Source>,
+    /// Options of the response check (`at`: `None` judges a response at its IssueInstant;
+    /// `redact`; `entry`). The entities are the pair's.
+    pub response_options: crate::response::ResponseOptions,
 }
 
 impl PairInput {
@@ -37,6 +43,8 @@ impl PairInput {
             exports: Exports::default(),
             limits: Limits::default(),
             pinned: Vec::new(),
+            response: None,
+            response_options: crate::response::ResponseOptions::new(),
         }
     }
 }
@@ -259,6 +267,20 @@ pub fn check_pair(input: &PairInput, opts: &PairOptions) -> Result<PairReport, I
     report.findings = findings;
     report.checks = pair::rule_codes();
     report.checks.extend(crate::lint::rule_codes());
+    if let Some(src) = &input.response {
+        let mut ro = input.response_options.clone();
+        ro.idp_entity = Some(sel.idp.entity_id().to_string());
+        ro.sp_entity = Some(sel.sp.entity_id().to_string());
+        let result = crate::response::check(
+            src.bytes_named()?,
+            &idp_in.md,
+            Some(&sp_in.md),
+            &exports_in,
+            &ro,
+        )
+        .map_err(|e| InputError::new(Some(&src.name), e))?;
+        super::response::merge_into(&mut report, &result, &src.name);
+    }
     report.checks.retain(|c| opts.wants(c));
     report
         .notes

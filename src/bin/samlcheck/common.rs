@@ -90,6 +90,10 @@ pub const FORMATS: &[(&str, &[Format])] = &[
             Format::Html,
         ],
     ),
+    (
+        "response",
+        &[Format::Text, Format::Json, Format::Sarif, Format::Junit],
+    ),
     ("show", &[Format::Text, Format::Json, Format::Html]),
     ("rewrite", &[Format::Text, Format::Json]),
     ("sign", &[Format::Text, Format::Json]),
@@ -211,6 +215,8 @@ pub enum Color {
 #[derive(Debug)]
 pub struct Ctx {
     pub at: DateTime<Utc>,
+    /// Whether `--at` was given (a captured response is otherwise judged at its own time).
+    pub at_given: bool,
     pub format: Format,
     pub color: bool,
     pub quiet: bool,
@@ -275,6 +281,8 @@ pub fn parse_at(s: &str) -> Result<DateTime<Utc>, String> {
 impl Ctx {
     pub fn new(g: &Global) -> Result<Ctx, String> {
         let at = match &g.at {
+            // `--at now`: the clock, read here once (the response check's way to ask for it).
+            Some(s) if s == "now" => Utc::now(),
             Some(s) => parse_at(s)?,
             None => Utc::now(),
         };
@@ -288,6 +296,7 @@ impl Ctx {
         };
         Ok(Ctx {
             at,
+            at_given: g.at.is_some(),
             format: Format::Text,
             color,
             quiet: g.quiet,

@@ -10,6 +10,7 @@ mod gen;
 mod lint;
 mod pair;
 mod progress;
+mod response;
 mod rewrite;
 mod rules;
 mod show;
@@ -63,6 +64,8 @@ enum Command {
     Completions(gen::CompletionsArgs),
     /// Print the manual page (roff) to standard output.
     Man(gen::ManArgs),
+    /// Check a captured SAML Response (XML, base64, HAR) with the IdP metadata's keys.
+    Response(response::Args),
 }
 
 const SUBCOMMANDS: &[&str] = &[
@@ -74,6 +77,7 @@ const SUBCOMMANDS: &[&str] = &[
     "diff",
     "rewrite",
     "rules",
+    "response",
     "explain",
     "completions",
     "man",
@@ -149,6 +153,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => explain::run(a, &ctx),
         Command::Completions(a) => gen::completions(a, command()),
         Command::Man(a) => gen::man(a, command()),
+        Command::Response(a) => response::run(a, &ctx),
     }
 }
 

@@ -53,6 +53,13 @@ pub struct Args {
     /// The lowest severity shown (display only: --fail-on still sees every finding).
     #[arg(long, value_enum, default_value_t = ShowLevel::Info)]
     pub show: ShowLevel,
+    /// A captured SAML Response (XML, base64 SAMLResponse value, HAR, or -) checked against
+    /// this pair and the exports, as `samlcheck response` does.
+    #[arg(long, value_name = "FILE")]
+    pub response: Option<PathBuf>,
+    /// With --response: replace NameID and attribute values with placeholders.
+    #[arg(long, requires = "response")]
+    pub redact: bool,
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
@@ -80,6 +87,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     input.exports.aws_users = opt(&args.aws_users);
     input.exports.permission_set = opt(&args.permission_set);
     input.exports.aws_role = opt(&args.aws_role);
+    input.response = args.response.as_deref().map(source);
+    // A response is judged at `--at` when given, else at its own IssueInstant.
+    input.response_options.at = ctx.at_given.then_some(ctx.at);
+    input.response_options.redact = args.redact;
     input.pinned = match crate::config::pinned() {
         Ok(p) => p,
         Err(msg) => return common::input_error(&msg),
