@@ -242,6 +242,22 @@ fn per_file_overrides_match_the_path_as_given() {
         Some(1),
         "the top level"
     );
+    // [[files.disable]]: more rules off for the matching files only (reason required there too).
+    write(
+        d.path(),
+        "samlcheck.toml",
+        "fail_on = \"warning\"\n[[files]]\npath = \"legacy/**\"\n[[files.disable]]\ncode = \"md.endpoint.*\"\nreason = \"legacy IdP, replaced in Q3\"\n",
+    );
+    let out = lint(d.path(), &["legacy/old.xml"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("md.endpoint.location.http"));
+    assert_eq!(lint(d.path(), &["new/idp.xml"]).status.code(), Some(1));
+    write(
+        d.path(),
+        "samlcheck.toml",
+        "[[files]]\npath = \"legacy/**\"\n[[files.disable]]\ncode = \"md.endpoint.*\"\n",
+    );
+    assert_eq!(lint(d.path(), &["legacy/old.xml"]).status.code(), Some(2));
 }
 
 #[test]

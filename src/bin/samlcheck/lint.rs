@@ -76,9 +76,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     for e in &r.report.errors {
         input_error(&e.message);
     }
-    let quiet_and_clean = ctx.quiet && r.report.all_findings().next().is_none();
+    let fails = args.fail_on.severity().is_some_and(|t| r.fails(t));
+    // --quiet: nothing at all when the run passes (an unreadable file does not pass).
+    let silent = ctx.quiet && !fails && !r.has_errors();
     let out = match ctx.format {
-        Format::Text if quiet_and_clean && !r.has_errors() => String::new(),
+        _ if silent => String::new(),
         Format::Json => crate::common::pretty(&r),
         Format::Html => crate::common::html(&r.report, r.certificates.clone(), args.warn_days, &[]),
         _ => match crate::common::render(&r.report, ctx) {
@@ -92,8 +94,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
     if r.has_errors() {
         return ExitCode::from(2);
     }
-    match args.fail_on.severity() {
-        Some(t) if r.fails(t) => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
+    if fails {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
