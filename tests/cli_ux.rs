@@ -342,7 +342,9 @@ fn each_command_lists_and_accepts_only_its_formats() {
         .args(["show", "-h"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("[possible values: text, json, html]"));
+        .stdout(predicate::str::contains(
+            "[possible values: text, json, html]",
+        ));
     samlcheck()
         .args(["rules", "-h"])
         .assert()

@@ -9,8 +9,8 @@ use super::{
     AttributeValues, Covered, ResponseOptions, ResponseReport, ResponseResult, Signer, Summary,
 };
 use crate::dsig::{self, Failure, Trust, TrustBasis, Violation};
-use crate::exports::{PairInputs, SpKind};
 use crate::error::Error;
+use crate::exports::{PairInputs, SpKind};
 use crate::finding::{Finding, Location, Rule, Severity};
 use crate::model::{EndpointKind, EntityDescriptor, Metadata};
 use crate::xml::{self, ns, XmlDoc};

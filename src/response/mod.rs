@@ -29,8 +29,8 @@ pub use input::{read as read_input, Captured, InputForm};
 
 pub(crate) use rules::RULES;
 
-use crate::exports::PairInputs;
 use crate::error::Error;
+use crate::exports::PairInputs;
 use crate::finding::Finding;
 use crate::model::Metadata;
 use crate::Limits;
