@@ -357,3 +357,49 @@ fn show_json_is_the_library_report() {
     assert_eq!(v, lib(&r));
     assert!(r.metadata.entities.len() > 1);
 }
+
+#[test]
+fn response_json_is_the_library_report() {
+    let idp = fx("entra-idp.xml");
+    let sp = fx("aws-ic-sp.xml");
+    let aws = fx("entra/aws-users-bad.json");
+    let capture = fx("responses/scenario/carol-upn.xml");
+    // `samlcheck response`: the capture against the IdP (and SP, and the users).
+    let (code, v) = cli(&[
+        "response",
+        &capture,
+        "--idp",
+        &idp,
+        "--sp",
+        &sp,
+        "--aws-users",
+        &aws,
+    ]);
+    let mut input = run::ResponseInput::new(Source::read(&capture), Source::read(&idp));
+    input.sp = Some(Source::read(&sp));
+    input.exports.aws_users = Some(Source::read(&aws));
+    let mut opts = samlcheck::response::ResponseOptions::new();
+    opts.at = Some(at());
+    let r = run::check_response(&input, &opts).unwrap();
+    assert_eq!(v, lib(&r));
+    assert!(!r.result.responses.is_empty());
+    assert_eq!(code, i32::from(r.fails(samlcheck::Severity::Error)));
+    // `check --response`: the same response inside the pair's report.
+    let (code, v) = cli(&[
+        "check",
+        &sp,
+        &idp,
+        "--aws-users",
+        &aws,
+        "--response",
+        &capture,
+    ]);
+    let mut input = PairInput::new(Source::read(&sp), Source::read(&idp));
+    input.exports.aws_users = Some(Source::read(&aws));
+    input.response = Some(Source::read(&capture));
+    input.response_options.at = Some(at());
+    let r = run::check_pair(&input, &PairOptions::at(at())).unwrap();
+    assert_eq!(v, lib(&r));
+    assert!(r.report.files.iter().any(|f| f.file == capture));
+    assert_eq!(code, i32::from(r.fails(samlcheck::Severity::Error)));
+}

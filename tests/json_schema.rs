@@ -75,6 +75,50 @@ fn fixture_runs(tmp: &Path) -> Vec<(&'static str, Vec<String>)> {
             s(&["check", &fx("aws-ic-sp.xml"), &fx("entra-idp.xml")]),
         ),
         (
+            "response",
+            s(&[
+                "response",
+                &fx("responses/valid/capture-two.har"),
+                "--idp",
+                &fx("entra-idp.xml"),
+                "--sp",
+                &fx("aws-ic-sp.xml"),
+            ]),
+        ),
+        (
+            "response",
+            s(&[
+                "response",
+                &fx("responses/attacks/xsw1.xml"),
+                "--idp",
+                &fx("entra-idp.xml"),
+            ]),
+        ),
+        (
+            "response",
+            s(&[
+                "response",
+                &fx("responses/scenario/carol-upn.xml"),
+                "--idp",
+                &fx("entra-idp.xml"),
+                "--sp",
+                &fx("aws-ic-sp.xml"),
+                "--aws-users",
+                &fx("entra/aws-users-bad.json"),
+                "--redact",
+            ]),
+        ),
+        (
+            "check",
+            s(&[
+                "check",
+                &fx("aws-ic-sp.xml"),
+                &fx("entra-idp.xml"),
+                "--response",
+                &fx("responses/scenario/carol-upn.xml"),
+            ]),
+        ),
+        (
             "check",
             s(&[
                 "check",
