@@ -186,6 +186,7 @@ fn contains(p: &Path, what: &str) -> bool {
 
 /// Runs the binary; the JSON document when it ran (exit 0 or 1), `None` on exit 2 (an input
 /// that is not metadata, or a combination of inputs the command refuses).
+#[cfg(feature = "cli")]
 fn run(args: &[&str]) -> Option<Value> {
     let out = Command::new(env!("CARGO_BIN_EXE_samlcheck"))
         .args(["--format", "json"])
@@ -299,6 +300,7 @@ fn s(p: &Path) -> &str {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn lint_emits_catalogue_codes_at_catalogue_severities() {
     let mut seen = Seen::default();
     let all: Vec<PathBuf> = fixture_xml()
@@ -314,6 +316,7 @@ fn lint_emits_catalogue_codes_at_catalogue_severities() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn verify_emits_catalogue_codes_at_catalogue_severities() {
     let mut seen = Seen::default();
     let all: Vec<PathBuf> = fixture_xml()
@@ -327,6 +330,7 @@ fn verify_emits_catalogue_codes_at_catalogue_severities() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn check_emits_catalogue_codes_at_catalogue_severities() {
     let mut seen = Seen::default();
     let fx = fixtures();
@@ -421,6 +425,7 @@ fn check_emits_catalogue_codes_at_catalogue_severities() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn diff_emits_catalogue_codes_at_catalogue_severities() {
     let mut seen = Seen::default();
     let fx = fixture_xml();

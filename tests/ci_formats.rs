@@ -446,6 +446,7 @@ fn junit_groups_by_family_past_the_bound() {
 
 /// Once `samlcheck lint` renders reports, its SARIF and JUnit go through the same consumers.
 #[test]
+#[cfg(feature = "cli")]
 fn lint_verify_and_diff_formats_are_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sp.xml");
@@ -494,10 +495,12 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+#[cfg(feature = "cli")]
 fn pair_output(format: &str, at: &str) -> (Option<i32>, String) {
     pair_output_of("entra-idp.xml", format, at)
 }
 
+#[cfg(feature = "cli")]
 fn pair_output_of(idp: &str, format: &str, at: &str) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_samlcheck"))
         .arg(fixture("aws-ic-sp.xml"))
@@ -511,6 +514,7 @@ fn pair_output_of(idp: &str, format: &str, at: &str) -> (Option<i32>, String) {
 /// The pair check with expired IdP certificates: SARIF results carry the catalogue's rules
 /// and point into the IdP file at the certificates.
 #[test]
+#[cfg(feature = "cli")]
 fn binary_pair_check_sarif_is_accepted() {
     let (code, sarif) = pair_output("sarif", "2031-01-01T00:00:00Z");
     assert_eq!(code, Some(1), "{sarif}");
@@ -548,6 +552,7 @@ fn binary_pair_check_sarif_is_accepted() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn binary_pair_check_junit_is_accepted() {
     let (code, xml) = pair_output("junit", "2031-01-01T00:00:00Z");
     assert_eq!(code, Some(1));
@@ -612,6 +617,7 @@ fn binary_pair_check_junit_is_accepted() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn markdown_is_refused_outside_rules() {
     let (code, out) = pair_output("markdown", "2026-01-01T00:00:00Z");
     assert_eq!(code, Some(2));

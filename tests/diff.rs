@@ -1077,6 +1077,7 @@ fn every_diff_code_is_in_the_catalogue() {
     }
 }
 
+#[cfg(feature = "cli")]
 mod cli {
     use super::*;
     use assert_cmd::Command;

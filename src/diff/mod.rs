@@ -12,8 +12,8 @@
 //! [`Class::Harmless`] and says what to do on the other side. Signing-key changes are
 //! summed up as a [`RolloverState`].
 //!
-//! OLD or NEW may be fetched over HTTPS ([`load`], [`fetch`]); the bytes go through the
-//! same hardened reader as a file.
+//! OLD or NEW may be fetched over HTTPS ([`load`], and `fetch` with the `fetch` feature);
+//! the bytes go through the same hardened reader as a file.
 //!
 //! ```
 //! use samlcheck::diff::{diff, Class, DiffOptions};
@@ -41,7 +41,9 @@ mod fetch;
 mod netguard;
 mod rules;
 
-pub use fetch::{fetch, is_url, load, non_public, redact_url, FetchOptions, MAX_TIMEOUT};
+#[cfg(feature = "fetch")]
+pub use fetch::fetch;
+pub use fetch::{is_url, load, non_public, redact_url, FetchOptions, MAX_TIMEOUT};
 pub(crate) use rules::RULES;
 
 use crate::finding::{Finding, Location, Severity};
