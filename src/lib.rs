@@ -48,7 +48,8 @@
 //!   saying the build cannot fetch.
 //!
 //! The crate re-exports [`chrono`], whose `DateTime<Utc>` is the clock input everywhere, so
-//! callers need no matching chrono dependency of their own.
+//! callers need no matching chrono dependency of their own, and [`roxmltree`], the tree the
+//! low-level [`xml`] and [`dsig`] modules hand out.
 
 pub mod catalog;
 pub mod diff;
@@ -79,6 +80,15 @@ pub use model::Metadata;
 /// The date and time library of every clock input (`DateTime<Utc>`) and date in the API,
 /// re-exported so callers need no matching `chrono` dependency of their own.
 pub use chrono;
+
+/// The XML tree of the low-level [`xml`] and [`dsig`] modules ([`xml::XmlDoc::tree`],
+/// [`xml::XmlDoc::root`], the canonicalizer, the signature nodes of [`dsig::Report`]),
+/// re-exported deliberately so callers of those modules need no matching `roxmltree`.
+/// Those modules are part of the API on purpose (a signature is a place in a tree); a
+/// `roxmltree` release that breaks its API will be a breaking release of samlcheck. The
+/// job-level calls ([`parse_metadata`], [`lint`], [`pair`], [`diff`], [`rewrite`]) take
+/// bytes or samlcheck's own types.
+pub use roxmltree;
 
 /// Reads metadata from bytes in one call: decode, parse with `limits`, build the model.
 ///

@@ -144,16 +144,13 @@ fn sample_report() -> Report {
             .unwrap()
             .with_timezone(&chrono::Utc),
     );
-    r.files.push(FileReport {
-        file: file.to_string(),
-        entities: md.entity_ids(),
-        findings,
-    });
-    r.files.push(FileReport {
-        file: "idp.xml".into(),
-        entities: vec!["https://sts.windows.net/0000/".into()],
-        findings: Vec::new(),
-    });
+    r.files
+        .push(FileReport::new(file.to_string(), md.entity_ids(), findings));
+    r.files.push(FileReport::new(
+        "idp.xml",
+        vec!["https://sts.windows.net/0000/".into()],
+        Vec::new(),
+    ));
     r.findings.push(PAIR.at(
         Some("urn:amazon:webservices"),
         None,

@@ -86,7 +86,7 @@ impl Class {
 
 impl std::fmt::Display for Class {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        crate::error::padded(f, |f| f.write_str(self.as_str()))
     }
 }
 
@@ -130,7 +130,7 @@ impl RolloverState {
 
 impl std::fmt::Display for RolloverState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        crate::error::padded(f, |f| f.write_str(self.as_str()))
     }
 }
 
@@ -168,6 +168,7 @@ impl DiffOptions {
 
 /// One change, with its consequence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Change {
     /// The `diff.*` rule code. A kind of change that can fall in several classes has one code
     /// per class (`diff.endpoint.removed`, `diff.endpoint.removed.breaking`), so the code
@@ -198,6 +199,7 @@ pub struct Change {
 /// What happened to an entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum EntityStatus {
     /// Only in NEW.
     Added,
@@ -209,6 +211,7 @@ pub enum EntityStatus {
 
 /// A certificate as the diff shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CertSummary {
     /// SHA-256 of the DER, uppercase hex (of the base64 text when it does not decode).
     pub sha256: String,
@@ -233,6 +236,7 @@ pub struct CertSummary {
 
 /// The signing-key picture of one entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Rollover {
     /// The state.
     pub state: RolloverState,
@@ -244,6 +248,7 @@ pub struct Rollover {
 
 /// The changes of one entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct EntityDiff {
     /// The entityID (NEW's, when it changed).
     pub entity_id: String,
@@ -270,6 +275,7 @@ impl EntityDiff {
 
 /// Counts for a summary line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Counts {
     /// Entities in OLD.
     pub old_entities: usize,

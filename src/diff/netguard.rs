@@ -421,6 +421,11 @@ mod tests {
         assert_eq!(np("fe80::1"), Some("link-local (fe80::/10)"));
         assert_eq!(np("fd00::1"), Some("unique-local (fc00::/7)"));
         assert_eq!(np("::ffff:192.168.0.1"), Some("IPv4-mapped non-public"));
+    }
+
+    #[cfg(feature = "fetch")]
+    #[test]
+    fn refusal_names_host_address_and_class() {
         assert_eq!(
             refusal("127.0.0.1", "127.0.0.1".parse().unwrap(), "loopback"),
             "127.0.0.1 is a loopback address"

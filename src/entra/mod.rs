@@ -70,6 +70,7 @@ use std::path::Path;
 
 /// A value read from a JSON export, with its JSON path (`$.replyUrls[2]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Sourced {
     /// The value.
     pub value: String,
@@ -148,6 +149,7 @@ impl SpKind {
 
 /// Facts from the SP (AWS) metadata that the checks need.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SpFacts {
     /// The entityID.
     pub entity_id: String,
@@ -174,6 +176,7 @@ impl SpFacts {
 
 /// Facts from the IdP (Entra) metadata that the checks need.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct IdpFacts {
     /// The entityID, if known.
     pub entity_id: Option<String>,
@@ -201,6 +204,7 @@ pub struct PairInputs {
 
 /// Paths of the optional JSON inputs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InputPaths<'a> {
     /// `--entra-app FILE`.
     pub entra_app: Option<&'a Path>,

@@ -1,4 +1,20 @@
 //! Reports: the findings of a run rendered as text, JSON, SARIF or JUnit.
+//!
+//! ```
+//! use samlcheck::report::{to_json, to_text, FileReport, Report, TextOptions};
+//! let at = "2026-12-01T00:00:00Z".parse()?;
+//! let md = samlcheck::parse_metadata(
+//!     std::fs::read("tests/fixtures/entra-idp.xml")?,
+//!     &samlcheck::Limits::default(),
+//! )?;
+//! let findings = samlcheck::lint::lint(&md, &samlcheck::lint::LintOptions::at(at));
+//! let mut report = Report::new("lint", at);
+//! report.files.push(FileReport::new("entra-idp.xml", md.entity_ids(), findings));
+//! let json: serde_json::Value = serde_json::from_str(&to_json(&report, None))?;
+//! assert_eq!(json["tool"], "samlcheck");
+//! assert!(!to_text(&report, &TextOptions::default()).is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod json;
 mod junit;
@@ -16,6 +32,7 @@ use serde::Serialize;
 
 /// One input file of a run and what was found in it.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct FileReport {
     /// The file as named on the command line (or a URL).
     pub file: String,
@@ -23,6 +40,21 @@ pub struct FileReport {
     pub entities: Vec<String>,
     /// Findings about this file (their locations name it).
     pub findings: Vec<Finding>,
+}
+
+impl FileReport {
+    /// The report of one file: its name, the entityIDs it holds and its findings.
+    pub fn new(
+        file: impl Into<String>,
+        entities: Vec<String>,
+        findings: Vec<Finding>,
+    ) -> FileReport {
+        FileReport {
+            file: file.into(),
+            entities,
+            findings,
+        }
+    }
 }
 
 /// The result of one run of a command, ready to render.
