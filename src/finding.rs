@@ -54,6 +54,32 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// A rule, for callers that report their own findings through samlcheck's reports
+    /// (the struct is `#[non_exhaustive]`). `source` is `Title <URL>` entries separated by
+    /// `; `, as in the catalogue.
+    ///
+    /// ```
+    /// use samlcheck::{Rule, Severity};
+    /// static MINE: Rule = Rule::new("acme.cert.short", Severity::Warning,
+    ///     "certificate shorter than our policy", "reissue for 2 years", "Acme policy");
+    /// assert_eq!(MINE.code, "acme.cert.short");
+    /// ```
+    pub const fn new(
+        code: &'static str,
+        severity: Severity,
+        summary: &'static str,
+        fix: &'static str,
+        source: &'static str,
+    ) -> Rule {
+        Rule {
+            code,
+            severity,
+            summary,
+            fix,
+            source,
+        }
+    }
+
     /// The entries of [`source`](Rule::source), in order: `(title, Some(url))` for each
     /// `Title <URL>` entry (entries are separated by `"; "`), `(text, None)` for an entry
     /// without a URL.

@@ -96,13 +96,13 @@ fn the_source_check_rejects_internal_tags_and_bare_titles() {
     assert!(internal.is_match("A-IC22 other-idps"));
     assert!(internal.is_match("E-CERT"));
     assert!(!internal.is_match("CVE-2017-11427 <https://nvd.nist.gov/>"));
-    let r = samlcheck::Rule {
-        code: "x.y",
-        severity: Severity::Info,
-        summary: "",
-        fix: "",
-        source: "SAML2 Metadata §2.4.1; Title <https://example.org/a>",
-    };
+    let r = samlcheck::Rule::new(
+        "x.y",
+        Severity::Info,
+        "",
+        "",
+        "SAML2 Metadata §2.4.1; Title <https://example.org/a>",
+    );
     let v: Vec<_> = r.sources().collect();
     assert_eq!(v[0], ("SAML2 Metadata §2.4.1", None));
     assert_eq!(v[1], ("Title", Some("https://example.org/a")));
@@ -262,6 +262,7 @@ impl Seen {
         }
     }
 
+    #[cfg(feature = "cli")]
     fn run(&mut self, args: &[&str]) {
         if let Some(v) = run(args) {
             self.runs += 1;

@@ -20,34 +20,34 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-static EXPIRED: Rule = Rule {
-    code: "test.cert.expired",
-    severity: Severity::Error,
-    summary: "a signing certificate has expired",
-    fix: "publish a current certificate",
-    source: "test",
-};
-static WEAK: Rule = Rule {
-    code: "test.key.weak",
-    severity: Severity::Warning,
-    summary: "weak key",
-    fix: "use RSA 2048 or more",
-    source: "test",
-};
-static NOTE: Rule = Rule {
-    code: "test.info.flavor",
-    severity: Severity::Info,
-    summary: "flavour detected",
-    fix: "",
-    source: "test",
-};
-static PAIR: Rule = Rule {
-    code: "pair.acs.not_in_reply_urls",
-    severity: Severity::Error,
-    summary: "the ACS URL is not a reply URL",
-    fix: "add the ACS URL to the reply URLs",
-    source: "test",
-};
+static EXPIRED: Rule = Rule::new(
+    "test.cert.expired",
+    Severity::Error,
+    "a signing certificate has expired",
+    "publish a current certificate",
+    "test",
+);
+static WEAK: Rule = Rule::new(
+    "test.key.weak",
+    Severity::Warning,
+    "weak key",
+    "use RSA 2048 or more",
+    "test",
+);
+static NOTE: Rule = Rule::new(
+    "test.info.flavor",
+    Severity::Info,
+    "flavour detected",
+    "",
+    "test",
+);
+static PAIR: Rule = Rule::new(
+    "pair.acs.not_in_reply_urls",
+    Severity::Error,
+    "the ACS URL is not a reply URL",
+    "add the ACS URL to the reply URLs",
+    "test",
+);
 
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")

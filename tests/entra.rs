@@ -60,13 +60,12 @@ fn load(app: Option<&str>, claims: Option<&str>, eu: Option<&str>, au: Option<&s
         eu.map(fixture),
         au.map(fixture),
     );
-    PairInputs::load(&{
-        let mut paths = InputPaths::default();
-        paths.entra_app = a.as_deref();
-        paths.claims = c.as_deref();
-        paths.entra_users = e.as_deref();
-        paths.aws_users = u.as_deref();
-        paths
+    PairInputs::load(&InputPaths {
+        entra_app: a.as_deref(),
+        claims: c.as_deref(),
+        entra_users: e.as_deref(),
+        aws_users: u.as_deref(),
+        ..InputPaths::default()
     })
     .unwrap()
 }
@@ -314,10 +313,9 @@ fn parse_errors_name_file_and_json_path() {
         .unwrap_err()
         .to_string();
     assert!(e.starts_with("app.json: not valid JSON"), "{e}");
-    let e = PairInputs::load(&{
-        let mut paths = InputPaths::default();
-        paths.claims = Some(std::path::Path::new("/nonexistent/claims.json"));
-        paths
+    let e = PairInputs::load(&InputPaths {
+        claims: Some(std::path::Path::new("/nonexistent/claims.json")),
+        ..InputPaths::default()
     })
     .unwrap_err()
     .to_string();
@@ -337,10 +335,9 @@ fn reads_utf16_as_powershell_writes_it() {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
     std::fs::write(&p, bytes).unwrap();
-    let i = PairInputs::load(&{
-        let mut paths = InputPaths::default();
-        paths.entra_users = Some(&p);
-        paths
+    let i = PairInputs::load(&InputPaths {
+        entra_users: Some(&p),
+        ..InputPaths::default()
     })
     .unwrap();
     assert_eq!(

@@ -101,8 +101,11 @@ fn pair_path(data: &[u8]) {
         samlcheck::pair::Side::Second => (&mb, &ma),
     };
     let mut r = Report::new("check", at);
-    r.files
-        .push(FileReport::new("a.xml", Vec::new(), Vec::new()));
+    r.files.push(FileReport {
+        file: "a.xml".into(),
+        entities: Vec::new(),
+        findings: Vec::new(),
+    });
     r.findings = samlcheck::pair::check(sp_md, sel.sp, idp_md, sel.idp, &opts);
     r.checks = samlcheck::pair::rule_codes();
     let _: serde_json::Value = serde_json::from_str(&report::to_json(&r, None)).unwrap();

@@ -61,13 +61,12 @@ fn load(paths: &[(&str, &str)]) -> PairInputs {
         .map(|(k, f)| (*k, fixture(&format!("entra/{f}"))))
         .collect();
     let get = |k: &str| p.iter().find(|(x, _)| *x == k).map(|(_, f)| f.as_path());
-    PairInputs::load(&{
-        let mut paths = InputPaths::default();
-        paths.entra_app = get("app");
-        paths.claims = get("claims");
-        paths.permission_set = get("ps");
-        paths.aws_role = get("role");
-        paths
+    PairInputs::load(&InputPaths {
+        entra_app: get("app"),
+        claims: get("claims"),
+        permission_set: get("ps"),
+        aws_role: get("role"),
+        ..InputPaths::default()
     })
     .unwrap()
 }

@@ -87,7 +87,11 @@ fn lint_one(bytes: &[u8], name: &str, at: chrono::DateTime<chrono::Utc>) -> Opti
     }
     for findings in [plain, full] {
         let mut r = Report::new("lint", at);
-        r.files.push(FileReport::new(name.to_string(), md.entity_ids(), findings));
+        r.files.push(FileReport {
+            file: name.to_string(),
+            entities: md.entity_ids(),
+            findings,
+        });
         r.checks = lint::rule_codes();
         render_all(&r, &[name]);
     }
@@ -132,7 +136,11 @@ fuzz_target!(|data: &[u8]| {
     samlcheck::sort_findings(&mut findings);
     let mut r = Report::new("check", at);
     for (md, name) in [(sp_md, sp_name), (idp_md, idp_name)] {
-        r.files.push(FileReport::new(name.to_string(), md.entity_ids(), Vec::new()));
+        r.files.push(FileReport {
+            file: name.to_string(),
+            entities: md.entity_ids(),
+            findings: Vec::new(),
+        });
     }
     let n = findings.len();
     r.findings = findings;

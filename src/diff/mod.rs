@@ -199,7 +199,6 @@ pub struct Change {
 /// What happened to an entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-#[non_exhaustive]
 pub enum EntityStatus {
     /// Only in NEW.
     Added,

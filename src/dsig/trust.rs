@@ -174,7 +174,6 @@ pub struct Trust {
 /// Why a signer was accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum TrustBasis {
     /// The signature verifies with a pinned certificate's key.
     PinnedCert,

@@ -176,7 +176,6 @@ impl SpFacts {
 
 /// Facts from the IdP (Entra) metadata that the checks need.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct IdpFacts {
     /// The entityID, if known.
     pub entity_id: Option<String>,
@@ -204,7 +203,6 @@ pub struct PairInputs {
 
 /// Paths of the optional JSON inputs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct InputPaths<'a> {
     /// `--entra-app FILE`.
     pub entra_app: Option<&'a Path>,

@@ -32,7 +32,6 @@ use serde::Serialize;
 
 /// One input file of a run and what was found in it.
 #[derive(Debug, Clone, Serialize)]
-#[non_exhaustive]
 pub struct FileReport {
     /// The file as named on the command line (or a URL).
     pub file: String,
