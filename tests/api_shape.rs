@@ -25,7 +25,12 @@ fn certificate_debug_is_concise_and_display_is_one_padded_line() {
     let facts = c.facts.clone().unwrap();
     let dbg = format!("{c:?}");
     assert!(dbg.starts_with("Certificate {"), "{dbg}");
-    for part in [&facts.subject, &facts.issuer, &facts.serial, &facts.sha256_fingerprint] {
+    for part in [
+        &facts.subject,
+        &facts.issuer,
+        &facts.serial,
+        &facts.sha256_fingerprint,
+    ] {
         assert!(dbg.contains(part.as_str()), "{part} not in {dbg}");
     }
     assert!(dbg.contains(&format!("der_len: {}", c.der.len())), "{dbg}");
@@ -41,7 +46,10 @@ fn certificate_debug_is_concise_and_display_is_one_padded_line() {
 
     let info = CertInfo::from_der(&c.der).unwrap();
     let dbg = format!("{info:?}");
-    assert!(dbg.starts_with("CertInfo {") && dbg.contains(&info.sha256), "{dbg}");
+    assert!(
+        dbg.starts_with("CertInfo {") && dbg.contains(&info.sha256),
+        "{dbg}"
+    );
     assert!(!dbg.contains("der:") && !dbg.contains("48, 130"), "{dbg}");
     let line = info.to_string();
     assert!(line.starts_with(&info.subject), "{line}");
