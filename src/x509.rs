@@ -124,6 +124,9 @@ pub enum CertProblem {
     Der(String),
 }
 
+/// A `CertProblem` is an error for callers that want one (`?` into `Box<dyn Error>`).
+impl std::error::Error for CertProblem {}
+
 impl std::fmt::Display for CertProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::error::padded(f, |f| match self {

@@ -7,8 +7,8 @@
 //! ```
 //! use samlcheck::{xml, Limits};
 //! // A DTD is refused before any tree is built.
-//! let bad = b"<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>".to_vec();
-//! assert!(xml::decode_checked(bad, &Limits::default()).is_err());
+//! let bad = xml::decode(b"<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>".to_vec())?;
+//! assert!(xml::XmlDoc::parse(bad.text(), &Limits::default()).is_err());
 //! let decoded = xml::decode(br#"<a xmlns="urn:x"><b/></a>"#.to_vec())?;
 //! let doc = xml::XmlDoc::parse(decoded.text(), &Limits::default())?;
 //! assert!(xml::is(doc.root(), "urn:x", "a"));
