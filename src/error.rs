@@ -139,6 +139,20 @@ pub(crate) fn lower_first(s: &str) -> String {
     }
 }
 
+/// Writes what `write` produces, padded, aligned and truncated as `f` asks (`{:>8}`,
+/// `{:<30.10}`) when it asks, so every `Display` of the crate honours width and alignment.
+pub(crate) fn padded(
+    f: &mut fmt::Formatter<'_>,
+    write: impl FnOnce(&mut dyn fmt::Write) -> fmt::Result,
+) -> fmt::Result {
+    if f.width().is_none() && f.precision().is_none() {
+        return write(f);
+    }
+    let mut s = String::new();
+    write(&mut s)?;
+    f.pad(&s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,18 +176,4 @@ mod tests {
         assert!(s.contains("2:1"));
         assert_eq!(e.pos(), Some(Pos::new(2, 1, 40)));
     }
-}
-
-/// Writes what `write` produces, padded, aligned and truncated as `f` asks (`{:>8}`,
-/// `{:<30.10}`) when it asks, so every `Display` of the crate honours width and alignment.
-pub(crate) fn padded(
-    f: &mut fmt::Formatter<'_>,
-    write: impl FnOnce(&mut dyn fmt::Write) -> fmt::Result,
-) -> fmt::Result {
-    if f.width().is_none() && f.precision().is_none() {
-        return write(f);
-    }
-    let mut s = String::new();
-    write(&mut s)?;
-    f.pad(&s)
 }

@@ -1,7 +1,7 @@
 //! `samlcheck lint` from the outside: exit codes, filters, formats.
-#![allow(
 // Drives the binary, which needs the `cli` feature.
 #![cfg(feature = "cli")]
+#![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
