@@ -2,6 +2,14 @@
 //! that honours width and alignment, constructors for the non-exhaustive types, the
 //! re-exports.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::field_reassign_with_default
+)]
+
 use samlcheck::dsig::CertInfo;
 use samlcheck::report::FileReport;
 use samlcheck::{Limits, Location, Pos, Severity};
