@@ -964,6 +964,7 @@ fn fetch_follows_a_redirect_and_reads_like_a_file() {
     assert!(!d.content_changed);
 }
 
+#[cfg(feature = "fetch")]
 #[test]
 fn fetch_errors_are_clear() {
     // HTTP status.
