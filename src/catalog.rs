@@ -1,4 +1,12 @@
 //! The rule catalogue: every code any part of the crate can report.
+//!
+//! ```
+//! // Every rule has a stable code, one severity and a public source.
+//! for rule in samlcheck::catalog::rules() {
+//!     assert!(!rule.source.is_empty(), "{}", rule.code);
+//!     assert_eq!(samlcheck::catalog::rule(rule.code), Some(rule));
+//! }
+//! ```
 
 use crate::finding::Rule;
 

@@ -8,6 +8,7 @@ use std::fmt;
 /// A position in the input: 1-based line and column (in characters), and the byte offset
 /// into the decoded text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct Pos {
     /// 1-based line number.
     pub line: u32,
@@ -26,7 +27,7 @@ impl Pos {
 
 impl fmt::Display for Pos {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.col)
+        crate::error::padded(f, |f| write!(f, "{}:{}", self.line, self.col))
     }
 }
 
@@ -136,6 +137,20 @@ pub(crate) fn lower_first(s: &str) -> String {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// Writes what `write` produces, padded, aligned and truncated as `f` asks (`{:>8}`,
+/// `{:<30.10}`) when it asks, so every `Display` of the crate honours width and alignment.
+pub(crate) fn padded(
+    f: &mut fmt::Formatter<'_>,
+    write: impl FnOnce(&mut dyn fmt::Write) -> fmt::Result,
+) -> fmt::Result {
+    if f.width().is_none() && f.precision().is_none() {
+        return write(f);
+    }
+    let mut s = String::new();
+    write(&mut s)?;
+    f.pad(&s)
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ impl Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        crate::error::padded(f, |f| f.write_str(self.as_str()))
     }
 }
 
@@ -38,6 +38,7 @@ impl fmt::Display for Severity {
 ///
 /// Codes are dotted (`x509.expired`), never reused, and listed by [`catalog`](crate::catalog).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Rule {
     /// The stable dotted code.
     pub code: &'static str,
@@ -53,6 +54,32 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// A rule, for callers that report their own findings through samlcheck's reports
+    /// (the struct is `#[non_exhaustive]`). `source` is `Title <URL>` entries separated by
+    /// `; `, as in the catalogue.
+    ///
+    /// ```
+    /// use samlcheck::{Rule, Severity};
+    /// static MINE: Rule = Rule::new("acme.cert.short", Severity::Warning,
+    ///     "certificate shorter than our policy", "reissue for 2 years", "Acme policy");
+    /// assert_eq!(MINE.code, "acme.cert.short");
+    /// ```
+    pub const fn new(
+        code: &'static str,
+        severity: Severity,
+        summary: &'static str,
+        fix: &'static str,
+        source: &'static str,
+    ) -> Rule {
+        Rule {
+            code,
+            severity,
+            summary,
+            fix,
+            source,
+        }
+    }
+
     /// The entries of [`source`](Rule::source), in order: `(title, Some(url))` for each
     /// `Title <URL>` entry (entries are separated by `"; "`), `(text, None)` for an entry
     /// without a URL.
@@ -102,6 +129,7 @@ impl Rule {
 
 /// Where in an input a finding points.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[non_exhaustive]
 pub struct Location {
     /// The file, as given on the command line (empty in library use unless set).
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -126,17 +154,20 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Positions of 0 mean "no line in a text file" (a JSON path, for example).
-        match (self.file.is_empty(), self.pos.line == 0) {
-            (true, false) => write!(f, "{}", self.pos),
-            (false, false) => write!(f, "{}:{}", self.file, self.pos),
-            (_, true) => write!(f, "{}", self.file),
-        }
+        crate::error::padded(f, |f| {
+            // Positions of 0 mean "no line in a text file" (a JSON path, for example).
+            match (self.file.is_empty(), self.pos.line == 0) {
+                (true, false) => write!(f, "{}", self.pos),
+                (false, false) => write!(f, "{}:{}", self.file, self.pos),
+                (_, true) => write!(f, "{}", self.file),
+            }
+        })
     }
 }
 
 /// A fact about an input worth telling.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// The stable dotted code of the [`Rule`] that produced it.
     pub code: &'static str,

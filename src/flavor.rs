@@ -2,6 +2,19 @@
 //!
 //! Facts and sources: `shared/reference/domain.md` (sections A2, B2, C1–C3). Detection
 //! never rejects anything; rules read the flavour.
+//!
+//! ```
+//! use samlcheck::Flavor;
+//! let md = samlcheck::parse_metadata(
+//!     std::fs::read("tests/fixtures/aws-ic-sp.xml")?,
+//!     &samlcheck::Limits::default(),
+//! )?;
+//! let sp = &md.entities[0];
+//! assert!(matches!(sp.flavor, Flavor::AwsIdentityCenterSp { .. }));
+//! assert!(sp.flavor.is_aws());
+//! println!("{}", sp.flavor.label());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::model::{EndpointKind, EntityDescriptor};
 use serde::Serialize;
@@ -9,6 +22,7 @@ use serde::Serialize;
 /// The AWS partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Partition {
     /// `aws`.
     Commercial,
@@ -21,6 +35,7 @@ pub enum Partition {
 /// The host form of an IAM Identity Center ACS URL (domain.md A2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum AcsHostForm {
     /// `https://<region>.signin.aws/platform/saml/acs/...` (IPv4).
     Ipv4,
@@ -47,6 +62,7 @@ impl AcsHostForm {
 
 /// An Identity Center ACS URL, taken apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct IcAcs {
     /// The URL.
     pub url: String,
@@ -61,6 +77,7 @@ pub struct IcAcs {
 /// The Entra cloud.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum EntraCloud {
     /// `sts.windows.net` / `login.microsoftonline.com`.
     Global,
@@ -101,6 +118,7 @@ impl EntraCloud {
 /// The tenant an Entra document speaks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
+#[non_exhaustive]
 pub enum EntraTenant {
     /// A tenant GUID (lowercase).
     Guid(String),

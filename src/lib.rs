@@ -30,10 +30,26 @@
 //!
 //! # What this crate does not do
 //!
-//! * It fetches nothing on its own: only [`diff::fetch`] reads an `https://` URL, when asked to
-//!   compare with what a publisher serves now.
+//! * It fetches nothing on its own: only `diff::fetch` (and [`diff::load`] given a URL) reads
+//!   an `https://` URL, when asked to compare with what a publisher serves now.
 //! * It does not process SAML protocol messages for sign-in; it checks configuration.
 //! * It does not build certificate chains: a certificate is trusted when you pin it.
+//!
+//! # Cargo features
+//!
+//! Both are on by default, so `cargo install samlcheck` and `cargo run` work as they are.
+//! A library user who wants neither writes
+//! `samlcheck = { version = "0.1", default-features = false }` and still gets the whole
+//! library (parse, lint, pair check, signatures, diff, rewrite, sign).
+//!
+//! * `cli`: the `samlcheck` binary (clap, signal-hook). Nothing in the library needs it.
+//! * `fetch`: `diff::fetch`, and URLs in [`diff::load`]: an HTTPS client (ureq with rustls
+//!   and the Mozilla roots). Without it, [`diff::load`] given a URL returns an [`Error`]
+//!   saying the build cannot fetch.
+//!
+//! The crate re-exports [`chrono`], whose `DateTime<Utc>` is the clock input everywhere, so
+//! callers need no matching chrono dependency of their own, and [`roxmltree`], the tree the
+//! low-level [`xml`] and [`dsig`] modules hand out.
 
 pub mod catalog;
 pub mod diff;
@@ -65,6 +81,19 @@ pub use model::Metadata;
 pub use run::{
     check_pair, diff_sources, lint_sources, rewrite_source, show_source, sign_source, verify_source,
 };
+
+/// The date and time library of every clock input (`DateTime<Utc>`) and date in the API,
+/// re-exported so callers need no matching `chrono` dependency of their own.
+pub use chrono;
+
+/// The XML tree of the low-level [`xml`] and [`dsig`] modules ([`xml::XmlDoc::tree`],
+/// [`xml::XmlDoc::root`], the canonicalizer, the signature nodes of [`dsig::Report`]),
+/// re-exported deliberately so callers of those modules need no matching `roxmltree`.
+/// Those modules are part of the API on purpose (a signature is a place in a tree); a
+/// `roxmltree` release that breaks its API will be a breaking release of samlcheck. The
+/// job-level calls ([`parse_metadata`], [`lint`], [`pair`], [`diff`], [`rewrite`]) take
+/// bytes or samlcheck's own types.
+pub use roxmltree;
 
 /// Reads metadata from bytes in one call: decode, parse with `limits`, build the model.
 ///

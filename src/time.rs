@@ -1,4 +1,12 @@
 //! `xs:dateTime` and `xs:duration` as metadata uses them.
+//!
+//! ```
+//! use samlcheck::time::{parse_datetime, parse_duration};
+//! let t = parse_datetime("2026-12-01T00:00:00Z").unwrap();
+//! assert_eq!(t.to_rfc3339(), "2026-12-01T00:00:00+00:00");
+//! let d = parse_duration("PT6H").unwrap();
+//! assert_eq!((d.hours, d.approx_seconds()), (6, 21600.0));
+//! ```
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 

@@ -1,4 +1,17 @@
 //! Certificate facts, via x509-parser, for every `X509Certificate` in metadata.
+//!
+//! ```
+//! let md = samlcheck::parse_metadata(
+//!     std::fs::read("tests/fixtures/entra-idp.xml")?,
+//!     &samlcheck::Limits::default(),
+//! )?;
+//! let cert = &md.entities[0].roles[0].keys[0].certificates[0];
+//! let facts = samlcheck::x509::facts_from_der(&cert.der)?;
+//! assert_eq!(facts.sha1_thumbprint.len(), 40); // as Entra shows it
+//! let at = "2026-12-01T00:00:00Z".parse()?;
+//! println!("{}: {} days left", facts.subject, facts.days_left(at));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -111,13 +124,16 @@ pub enum CertProblem {
     Der(String),
 }
 
+/// A `CertProblem` is an error for callers that want one (`?` into `Box<dyn Error>`).
+impl std::error::Error for CertProblem {}
+
 impl std::fmt::Display for CertProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        crate::error::padded(f, |f| match self {
             CertProblem::Base64(e) => write!(f, "not valid base64: {e}"),
             CertProblem::PublicKeyOnly => f.write_str("a bare public key, not a certificate"),
             CertProblem::Der(e) => write!(f, "not a DER X.509 certificate: {e}"),
-        }
+        })
     }
 }
 

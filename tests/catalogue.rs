@@ -96,13 +96,13 @@ fn the_source_check_rejects_internal_tags_and_bare_titles() {
     assert!(internal.is_match("A-IC22 other-idps"));
     assert!(internal.is_match("E-CERT"));
     assert!(!internal.is_match("CVE-2017-11427 <https://nvd.nist.gov/>"));
-    let r = samlcheck::Rule {
-        code: "x.y",
-        severity: Severity::Info,
-        summary: "",
-        fix: "",
-        source: "SAML2 Metadata §2.4.1; Title <https://example.org/a>",
-    };
+    let r = samlcheck::Rule::new(
+        "x.y",
+        Severity::Info,
+        "",
+        "",
+        "SAML2 Metadata §2.4.1; Title <https://example.org/a>",
+    );
     let v: Vec<_> = r.sources().collect();
     assert_eq!(v[0], ("SAML2 Metadata §2.4.1", None));
     assert_eq!(v[1], ("Title", Some("https://example.org/a")));
@@ -186,6 +186,7 @@ fn contains(p: &Path, what: &str) -> bool {
 
 /// Runs the binary; the JSON document when it ran (exit 0 or 1), `None` on exit 2 (an input
 /// that is not metadata, or a combination of inputs the command refuses).
+#[cfg(feature = "cli")]
 fn run(args: &[&str]) -> Option<Value> {
     let out = Command::new(env!("CARGO_BIN_EXE_samlcheck"))
         .args(["--format", "json"])
@@ -261,6 +262,7 @@ impl Seen {
         }
     }
 
+    #[cfg(feature = "cli")]
     fn run(&mut self, args: &[&str]) {
         if let Some(v) = run(args) {
             self.runs += 1;
@@ -299,6 +301,7 @@ fn s(p: &Path) -> &str {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn lint_emits_catalogue_codes_at_catalogue_severities() {
     let mut seen = Seen::default();
     let all: Vec<PathBuf> = fixture_xml()
@@ -314,6 +317,7 @@ fn lint_emits_catalogue_codes_at_catalogue_severities() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn verify_emits_catalogue_codes_at_catalogue_severities() {
     let mut seen = Seen::default();
     let all: Vec<PathBuf> = fixture_xml()
@@ -327,6 +331,7 @@ fn verify_emits_catalogue_codes_at_catalogue_severities() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn check_emits_catalogue_codes_at_catalogue_severities() {
     let mut seen = Seen::default();
     let fx = fixtures();
@@ -421,6 +426,7 @@ fn check_emits_catalogue_codes_at_catalogue_severities() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn diff_emits_catalogue_codes_at_catalogue_severities() {
     let mut seen = Seen::default();
     let fx = fixture_xml();

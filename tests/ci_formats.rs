@@ -20,34 +20,34 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-static EXPIRED: Rule = Rule {
-    code: "test.cert.expired",
-    severity: Severity::Error,
-    summary: "a signing certificate has expired",
-    fix: "publish a current certificate",
-    source: "test",
-};
-static WEAK: Rule = Rule {
-    code: "test.key.weak",
-    severity: Severity::Warning,
-    summary: "weak key",
-    fix: "use RSA 2048 or more",
-    source: "test",
-};
-static NOTE: Rule = Rule {
-    code: "test.info.flavor",
-    severity: Severity::Info,
-    summary: "flavour detected",
-    fix: "",
-    source: "test",
-};
-static PAIR: Rule = Rule {
-    code: "pair.acs.not_in_reply_urls",
-    severity: Severity::Error,
-    summary: "the ACS URL is not a reply URL",
-    fix: "add the ACS URL to the reply URLs",
-    source: "test",
-};
+static EXPIRED: Rule = Rule::new(
+    "test.cert.expired",
+    Severity::Error,
+    "a signing certificate has expired",
+    "publish a current certificate",
+    "test",
+);
+static WEAK: Rule = Rule::new(
+    "test.key.weak",
+    Severity::Warning,
+    "weak key",
+    "use RSA 2048 or more",
+    "test",
+);
+static NOTE: Rule = Rule::new(
+    "test.info.flavor",
+    Severity::Info,
+    "flavour detected",
+    "",
+    "test",
+);
+static PAIR: Rule = Rule::new(
+    "pair.acs.not_in_reply_urls",
+    Severity::Error,
+    "the ACS URL is not a reply URL",
+    "add the ACS URL to the reply URLs",
+    "test",
+);
 
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
@@ -144,16 +144,13 @@ fn sample_report() -> Report {
             .unwrap()
             .with_timezone(&chrono::Utc),
     );
-    r.files.push(FileReport {
-        file: file.to_string(),
-        entities: md.entity_ids(),
-        findings,
-    });
-    r.files.push(FileReport {
-        file: "idp.xml".into(),
-        entities: vec!["https://sts.windows.net/0000/".into()],
-        findings: Vec::new(),
-    });
+    r.files
+        .push(FileReport::new(file.to_string(), md.entity_ids(), findings));
+    r.files.push(FileReport::new(
+        "idp.xml",
+        vec!["https://sts.windows.net/0000/".into()],
+        Vec::new(),
+    ));
     r.findings.push(PAIR.at(
         Some("urn:amazon:webservices"),
         None,
@@ -446,6 +443,7 @@ fn junit_groups_by_family_past_the_bound() {
 
 /// Once `samlcheck lint` renders reports, its SARIF and JUnit go through the same consumers.
 #[test]
+#[cfg(feature = "cli")]
 fn lint_verify_and_diff_formats_are_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sp.xml");
@@ -494,10 +492,12 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+#[cfg(feature = "cli")]
 fn pair_output(format: &str, at: &str) -> (Option<i32>, String) {
     pair_output_of("entra-idp.xml", format, at)
 }
 
+#[cfg(feature = "cli")]
 fn pair_output_of(idp: &str, format: &str, at: &str) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_samlcheck"))
         .arg(fixture("aws-ic-sp.xml"))
@@ -511,6 +511,7 @@ fn pair_output_of(idp: &str, format: &str, at: &str) -> (Option<i32>, String) {
 /// The pair check with expired IdP certificates: SARIF results carry the catalogue's rules
 /// and point into the IdP file at the certificates.
 #[test]
+#[cfg(feature = "cli")]
 fn binary_pair_check_sarif_is_accepted() {
     let (code, sarif) = pair_output("sarif", "2031-01-01T00:00:00Z");
     assert_eq!(code, Some(1), "{sarif}");
@@ -548,6 +549,7 @@ fn binary_pair_check_sarif_is_accepted() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn binary_pair_check_junit_is_accepted() {
     let (code, xml) = pair_output("junit", "2031-01-01T00:00:00Z");
     assert_eq!(code, Some(1));
@@ -612,6 +614,7 @@ fn binary_pair_check_junit_is_accepted() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn markdown_is_refused_outside_rules() {
     let (code, out) = pair_output("markdown", "2026-01-01T00:00:00Z");
     assert_eq!(code, Some(2));

@@ -1,5 +1,6 @@
 //! The binary: show and the pair check on the generated fixtures.
-
+// Drives the binary, which needs the `cli` feature.
+#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,4 +1,6 @@
 //! `samlcheck lint` from the outside: exit codes, filters, formats.
+// Drives the binary, which needs the `cli` feature.
+#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,6 +1,7 @@
 //! Conformance: every real file in ../shared/corpus parses or fails with a clear error, and
 //! AWS, Entra and ADFS files get the right flavour. Skips when the corpus is absent.
-
+// Drives the binary, which needs the `cli` feature.
+#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -934,6 +934,7 @@ fn loopback() -> FetchOptions {
     o
 }
 
+#[cfg(feature = "fetch")]
 #[test]
 fn fetch_follows_a_redirect_and_reads_like_a_file() {
     let xml = format!("\u{feff}{}", Idp::entra(&[a()]).xml());
@@ -964,6 +965,7 @@ fn fetch_follows_a_redirect_and_reads_like_a_file() {
     assert!(!d.content_changed);
 }
 
+#[cfg(feature = "fetch")]
 #[test]
 fn fetch_errors_are_clear() {
     // HTTP status.
@@ -1030,6 +1032,7 @@ fn fetch_errors_are_clear() {
     .is_err());
 }
 
+#[cfg(feature = "fetch")]
 #[test]
 fn fetched_bytes_go_through_the_hardened_reader() {
     let evil = r#"<!DOCTYPE x [<!ENTITY a "b">]><EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>"#;
@@ -1077,6 +1080,7 @@ fn every_diff_code_is_in_the_catalogue() {
     }
 }
 
+#[cfg(feature = "cli")]
 mod cli {
     use super::*;
     use assert_cmd::Command;

@@ -1,5 +1,6 @@
 //! `samlcheck verify` and `samlcheck sign` end to end: exit codes, text and JSON output.
-
+// Drives the binary, which needs the `cli` feature.
+#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,6 +1,7 @@
 //! Bad input of every kind: exit 2, a one-line positioned error naming the problem, no
 //! panic, nothing written.
-
+// Drives the binary, which needs the `cli` feature.
+#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -982,10 +982,12 @@ fn every_signed_corpus_file_verifies_within_the_default_limits() {
 // ---------------------------------------------------------------------------------------
 // The CLI: exit 2 and a positioned message naming the limit.
 
+#[cfg(feature = "cli")]
 fn samlcheck() -> Command {
     Command::cargo_bin("samlcheck").unwrap()
 }
 
+#[cfg(feature = "cli")]
 fn exit2(args: &[&str], files: &[&str], needle: &str) {
     let dir = tempfile::tempdir().unwrap();
     let paths: Vec<std::path::PathBuf> = files
@@ -1012,6 +1014,7 @@ fn exit2(args: &[&str], files: &[&str], needle: &str) {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_exits_2_past_the_output_factor() {
     let amp = amplifying_md(2_000, 2_000);
     exit2(&["verify"], &[&amp], "max_c14n_output_factor");
@@ -1025,12 +1028,14 @@ fn cli_exits_2_past_the_output_factor() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_exits_2_past_the_prefix_list_limit() {
     exit2(&["verify"], &[&prefix_list_md(257)], "max_prefix_list");
     exit2(&["lint"], &[&prefix_list_md(257)], "max_prefix_list");
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_accepts_the_same_shapes_within_the_limits() {
     // Amplifying, but less than 8 times: verified as usual (not verified, exit 1, as the
     // crafted signature values are not real), never exit 2.

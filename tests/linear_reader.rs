@@ -240,6 +240,7 @@ fn deep_groups_have_bounded_paths() {
     );
 }
 
+#[cfg(feature = "cli")]
 fn cli(args: &[&str], xml: &str) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("in.xml");
@@ -257,6 +258,7 @@ fn cli(args: &[&str], xml: &str) -> (i32, String) {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_at_and_past_each_new_limit() {
     let d = Limits::default();
     let per = d.max_namespaces_per_element as usize;

@@ -724,6 +724,7 @@ fn inputs_for_the_other_kind_of_sp_are_not_used() {
 
 // ---- the CLI ----
 
+#[cfg(feature = "cli")]
 fn cli(args: &[&str]) -> (i32, String, String) {
     let out = Command::cargo_bin("samlcheck")
         .unwrap()
@@ -740,6 +741,7 @@ fn cli(args: &[&str]) -> (i32, String, String) {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_permission_set_flag() {
     let (code, out, _) = cli(&[
         "tests/fixtures/aws-ic-sp.xml",
@@ -772,6 +774,7 @@ fn cli_permission_set_flag() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_aws_role_flag() {
     let base = [
         "tests/fixtures/aws-iam-sp.xml",
@@ -822,6 +825,7 @@ fn cli_aws_role_flag() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_token_settings() {
     let (code, out, _) = cli(&[
         "tests/fixtures/aws-ic-sp.xml",

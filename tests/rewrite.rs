@@ -913,11 +913,13 @@ fn roundtrip_holds_on_the_corpus() {
 
 // ---------------------------------------------------------------- command line
 
+#[cfg(feature = "cli")]
 fn cli() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("samlcheck").unwrap()
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_writes_only_with_o_and_prints_a_summary() {
     let dir = tempfile::tempdir().unwrap();
     let inp = dir.path().join("in.xml");
@@ -977,6 +979,7 @@ fn cli_writes_only_with_o_and_prints_a_summary() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_in_place_replaces_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let inp = dir.path().join("sp.xml");
@@ -1004,6 +1007,7 @@ fn cli_in_place_replaces_the_file() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_hostile_and_bad_inputs_exit_2_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let cases: &[(&str, &[u8])] = &[
@@ -1350,6 +1354,7 @@ fn roundtrip_holds_for_random_operation_lists() {
 
 #[cfg(unix)]
 #[test]
+#[cfg(feature = "cli")]
 fn cli_in_place_through_a_symlink_keeps_the_link() {
     let dir = tempfile::tempdir().unwrap();
     let real = dir.path().join("real.xml");

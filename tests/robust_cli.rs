@@ -2,7 +2,8 @@
 //! range-checked (exit 2, the message gives the range), and `diff` with a URL is not a
 //! request forger (loopback refused unless --allow-private-network; user:password never
 //! shown). Every server here listens on 127.0.0.1; no test sends anything elsewhere.
-
+// Drives the binary, which needs the `cli` feature.
+#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

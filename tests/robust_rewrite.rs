@@ -1,6 +1,7 @@
 //! Issue 15: `rewrite --in-place` keeps mode, owner and group, leaves no temporary file
 //! after an error or a caught signal, and removes one a killed run left.
-
+// Drives the binary, which needs the `cli` feature.
+#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

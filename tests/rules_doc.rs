@@ -1,4 +1,6 @@
 //! docs/rules.md is generated from the catalogue; this test fails when they drift.
+// Drives the binary, which needs the `cli` feature.
+#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

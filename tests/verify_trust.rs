@@ -75,6 +75,7 @@ fn aggregate(inner: &[String]) -> String {
 }
 
 /// Runs the binary.
+#[cfg(feature = "cli")]
 fn samlcheck(args: &[&str]) -> (i32, String) {
     let out = Command::cargo_bin("samlcheck")
         .unwrap()
@@ -192,6 +193,7 @@ fn broken_nested_signature_under_a_valid_root_is_a_warning() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_verify_exit_codes_follow_the_verdict_and_fail_on() {
     let dir = tempfile::tempdir().unwrap();
     let cert = format!("{KEYS}/rsa2048.crt.pem");
@@ -406,6 +408,7 @@ fn an_rsa_1024_signer_is_a_weak_key_warning() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn sha1_is_a_warning_in_verify_and_fails_only_with_fail_on_warning() {
     if !have_openssl() {
         return;
@@ -654,6 +657,7 @@ fn an_entity_no_verified_signature_covers_is_named() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_pair_check_warns_about_an_uncovered_idp_entity() {
     let dir = tempfile::tempdir().unwrap();
     let sp = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/aws-ic-sp.xml");
@@ -698,6 +702,7 @@ fn assert_no_raw_unsafe(out: &str) {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn text_output_of_every_command_escapes_control_and_bidi_characters() {
     let dir = tempfile::tempdir().unwrap();
     let plain = write(&dir, "hostile.xml", &hostile_entity());
@@ -791,6 +796,7 @@ fn corpus() -> Option<std::path::PathBuf> {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn corpus_aggregates_verify_with_their_pinned_keys_and_warn_about_what_is_stale() {
     let Some(dir) = corpus() else { return };
     let mda = "java-metadata-aggregator__mda-framework__src__test__resources__net__shibboleth__metadata__dom__XMLSignature";
@@ -838,6 +844,7 @@ fn corpus_aggregates_verify_with_their_pinned_keys_and_warn_about_what_is_stale(
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_warn_days_sets_the_expiring_horizon() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(

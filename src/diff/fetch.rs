@@ -9,8 +9,11 @@
 //! metadata service. `user:password@` in a URL never appears in a message. The bytes go
 //! through the same hardened reader as a file.
 
+#[cfg(feature = "fetch")]
 use super::netguard::{self, GuardedResolver};
-use crate::error::{lower_first, Error, Pos};
+use crate::error::Error;
+#[cfg(feature = "fetch")]
+use crate::error::{lower_first, Pos};
 use crate::limits::Limits;
 use crate::model::Metadata;
 use std::time::Duration;
@@ -67,6 +70,7 @@ pub fn is_url(source: &str) -> bool {
     s.starts_with("https://") || s.starts_with("http://")
 }
 
+#[cfg(feature = "fetch")]
 fn is_loopback(u: &url::Url) -> bool {
     match u.host() {
         Some(url::Host::Ipv4(a)) => a.is_loopback(),
@@ -76,6 +80,7 @@ fn is_loopback(u: &url::Url) -> bool {
     }
 }
 
+#[cfg(feature = "fetch")]
 fn check_url(raw: &str, opts: &FetchOptions) -> Result<url::Url, Error> {
     let shown = redact_url(raw);
     let u = url::Url::parse(raw.trim()).map_err(|e| {
@@ -96,6 +101,7 @@ fn check_url(raw: &str, opts: &FetchOptions) -> Result<url::Url, Error> {
     }
 }
 
+#[cfg(feature = "fetch")]
 /// The message part for a refused address.
 fn refused(why: &str) -> String {
     format!(
@@ -103,6 +109,7 @@ fn refused(why: &str) -> String {
     )
 }
 
+#[cfg(feature = "fetch")]
 /// Fetches the bytes at an `https://` URL, following at most
 /// [`FetchOptions::max_redirects`] redirects, refusing more than `limits.max_bytes`.
 ///
@@ -227,6 +234,7 @@ pub fn fetch(url: &str, opts: &FetchOptions, limits: &Limits) -> Result<Vec<u8>,
     }
 }
 
+#[cfg(feature = "fetch")]
 fn too_big(limits: &Limits) -> Error {
     Error::LimitExceeded {
         what: "input size in bytes",
@@ -235,6 +243,7 @@ fn too_big(limits: &Limits) -> Error {
     }
 }
 
+#[cfg(feature = "fetch")]
 /// A network error for `url` (raw; shown redacted, and the dependency's text scrubbed of
 /// the URL's user information).
 fn net_error(url: &str, e: &ureq::Error, timeout: Duration) -> Error {
@@ -251,11 +260,26 @@ fn net_error(url: &str, e: &ureq::Error, timeout: Duration) -> Error {
     ))
 }
 
+#[cfg(feature = "fetch")]
+fn fetch_or_refuse(url: &str, opts: &FetchOptions, limits: &Limits) -> Result<Vec<u8>, Error> {
+    fetch(url, opts, limits)
+}
+
+#[cfg(not(feature = "fetch"))]
+fn fetch_or_refuse(url: &str, _: &FetchOptions, _: &Limits) -> Result<Vec<u8>, Error> {
+    Err(Error::input(format!(
+        "{}: this build of samlcheck cannot fetch URLs (built without the `fetch` feature); download the file and pass its path",
+        redact_url(url)
+    )))
+}
+
 /// Reads metadata from a file path or an `https://` URL and builds the model, through the
 /// one hardened reader.
+///
+/// Without the `fetch` feature a URL is an [`Error`] saying so (and `opts` is not used).
 pub fn load(source: &str, limits: &Limits, opts: &FetchOptions) -> Result<Metadata, Error> {
     let decoded = if is_url(source) {
-        crate::xml::decode_checked(fetch(source, opts, limits)?, limits)?
+        crate::xml::decode_checked(fetch_or_refuse(source, opts, limits)?, limits)?
     } else {
         crate::xml::read_path(std::path::Path::new(source), limits)?
     };
@@ -263,6 +287,7 @@ pub fn load(source: &str, limits: &Limits, opts: &FetchOptions) -> Result<Metada
     Metadata::from_doc(&doc, decoded.info())
 }
 
+#[cfg(feature = "fetch")]
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,5 +482,30 @@ mod tests {
             b"<z/>"
         );
         assert_eq!(h.join().unwrap(), 1);
+    }
+}
+
+#[cfg(all(test, not(feature = "fetch")))]
+mod without_fetch {
+    use super::*;
+
+    #[test]
+    fn a_url_is_an_error_naming_the_feature_and_a_path_still_loads() {
+        let e = load(
+            "https://u:secret@example.org/md.xml",
+            &Limits::default(),
+            &FetchOptions::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("without the `fetch` feature"), "{e}");
+        assert!(!e.contains("secret"), "{e}");
+        let md = load(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/entra-idp.xml"),
+            &Limits::default(),
+            &FetchOptions::default(),
+        )
+        .unwrap();
+        assert!(!md.entities.is_empty());
     }
 }

@@ -12,8 +12,8 @@
 //! [`Class::Harmless`] and says what to do on the other side. Signing-key changes are
 //! summed up as a [`RolloverState`].
 //!
-//! OLD or NEW may be fetched over HTTPS ([`load`], [`fetch`]); the bytes go through the
-//! same hardened reader as a file.
+//! OLD or NEW may be fetched over HTTPS ([`load`], and `fetch` with the `fetch` feature);
+//! the bytes go through the same hardened reader as a file.
 //!
 //! ```
 //! use samlcheck::diff::{diff, Class, DiffOptions};
@@ -41,7 +41,9 @@ mod fetch;
 mod netguard;
 mod rules;
 
-pub use fetch::{fetch, is_url, load, non_public, redact_url, FetchOptions, MAX_TIMEOUT};
+#[cfg(feature = "fetch")]
+pub use fetch::fetch;
+pub use fetch::{is_url, load, non_public, redact_url, FetchOptions, MAX_TIMEOUT};
 pub(crate) use rules::RULES;
 
 use crate::finding::{Finding, Location, Severity};
@@ -84,7 +86,7 @@ impl Class {
 
 impl std::fmt::Display for Class {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        crate::error::padded(f, |f| f.write_str(self.as_str()))
     }
 }
 
@@ -128,7 +130,7 @@ impl RolloverState {
 
 impl std::fmt::Display for RolloverState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        crate::error::padded(f, |f| f.write_str(self.as_str()))
     }
 }
 
@@ -166,6 +168,7 @@ impl DiffOptions {
 
 /// One change, with its consequence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Change {
     /// The `diff.*` rule code. A kind of change that can fall in several classes has one code
     /// per class (`diff.endpoint.removed`, `diff.endpoint.removed.breaking`), so the code
@@ -207,6 +210,7 @@ pub enum EntityStatus {
 
 /// A certificate as the diff shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CertSummary {
     /// SHA-256 of the DER, uppercase hex (of the base64 text when it does not decode).
     pub sha256: String,
@@ -231,6 +235,7 @@ pub struct CertSummary {
 
 /// The signing-key picture of one entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Rollover {
     /// The state.
     pub state: RolloverState,
@@ -242,6 +247,7 @@ pub struct Rollover {
 
 /// The changes of one entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct EntityDiff {
     /// The entityID (NEW's, when it changed).
     pub entity_id: String,
@@ -268,6 +274,7 @@ impl EntityDiff {
 
 /// Counts for a summary line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Counts {
     /// Entities in OLD.
     pub old_entities: usize,

@@ -7,9 +7,14 @@
 //! about to connect to goes through [`non_public`]; the check sits in the resolver, so the
 //! address checked is the address connected to (no second DNS answer can slip in between).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+#[cfg(feature = "fetch")]
+use std::net::{SocketAddr, ToSocketAddrs};
+#[cfg(feature = "fetch")]
 use std::time::Duration;
+#[cfg(feature = "fetch")]
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+#[cfg(feature = "fetch")]
 use ureq::unversioned::transport::NextTimeout;
 
 /// Why `ip` is not a public unicast address, or `None` when it is one.
@@ -106,6 +111,7 @@ fn non_public_v6(a: Ipv6Addr) -> Option<&'static str> {
     })
 }
 
+#[cfg(feature = "fetch")]
 /// Why fetching from `addr` is refused, as a message part: `127.0.0.1 is loopback`.
 fn refusal(host: &str, addr: IpAddr, why: &str) -> String {
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -116,18 +122,22 @@ fn refusal(host: &str, addr: IpAddr, why: &str) -> String {
     }
 }
 
+#[cfg(feature = "fetch")]
 /// The error a refused address gives; [`refused_message`] finds it again in a ureq error.
 #[derive(Debug)]
 struct Refused(String);
 
+#[cfg(feature = "fetch")]
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(feature = "fetch")]
 impl std::error::Error for Refused {}
 
+#[cfg(feature = "fetch")]
 fn refused_error(msg: String) -> ureq::Error {
     ureq::Error::Io(std::io::Error::new(
         std::io::ErrorKind::PermissionDenied,
@@ -135,6 +145,7 @@ fn refused_error(msg: String) -> ureq::Error {
     ))
 }
 
+#[cfg(feature = "fetch")]
 /// The refusal in `e` when the guard caused it.
 pub(crate) fn refused_message(e: &ureq::Error) -> Option<String> {
     match e {
@@ -146,6 +157,7 @@ pub(crate) fn refused_message(e: &ureq::Error) -> Option<String> {
     }
 }
 
+#[cfg(feature = "fetch")]
 /// What the guard lets through besides public addresses.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Guard {
@@ -154,6 +166,7 @@ pub(crate) struct Guard {
     pub(crate) loopback: bool,
 }
 
+#[cfg(feature = "fetch")]
 impl Guard {
     /// Checks every address of `addrs` for `host`: the first refused one is an error.
     fn check_all(
@@ -173,6 +186,7 @@ impl Guard {
     }
 }
 
+#[cfg(feature = "fetch")]
 /// A resolver that refuses non-public addresses of the target (not of a proxy the
 /// operator configured): what it returns is what ureq connects to.
 #[derive(Debug, Default)]
@@ -181,6 +195,7 @@ pub(crate) struct GuardedResolver {
     guard: Guard,
 }
 
+#[cfg(feature = "fetch")]
 impl GuardedResolver {
     pub(crate) fn new(guard: Guard) -> GuardedResolver {
         GuardedResolver {
@@ -190,6 +205,7 @@ impl GuardedResolver {
     }
 }
 
+#[cfg(feature = "fetch")]
 impl Resolver for GuardedResolver {
     fn resolve(
         &self,
@@ -210,6 +226,7 @@ impl Resolver for GuardedResolver {
     }
 }
 
+#[cfg(feature = "fetch")]
 /// Checks the target before the request: an IP literal at once; a host name only when a
 /// proxy will resolve it (then the proxy connects, so this is the only check there is and
 /// it is best effort: the proxy's own DNS answer may differ).
@@ -246,6 +263,7 @@ pub(crate) fn precheck(
     }
 }
 
+#[cfg(feature = "fetch")]
 /// `host:port` resolved on a helper thread, giving up after `timeout`.
 fn resolve_within(hostport: String, timeout: Duration) -> Result<Vec<SocketAddr>, String> {
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
@@ -282,6 +300,7 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+#[cfg(feature = "fetch")]
 /// `msg` with the user information of `url` (if any) replaced by `***` wherever it appears,
 /// percent-encoded or not: for messages built by other code (a dependency's error text).
 pub(crate) fn scrub(msg: &str, url: &str) -> String {
@@ -402,6 +421,11 @@ mod tests {
         assert_eq!(np("fe80::1"), Some("link-local (fe80::/10)"));
         assert_eq!(np("fd00::1"), Some("unique-local (fc00::/7)"));
         assert_eq!(np("::ffff:192.168.0.1"), Some("IPv4-mapped non-public"));
+    }
+
+    #[cfg(feature = "fetch")]
+    #[test]
+    fn refusal_names_host_address_and_class() {
         assert_eq!(
             refusal("127.0.0.1", "127.0.0.1".parse().unwrap(), "loopback"),
             "127.0.0.1 is a loopback address"
@@ -420,6 +444,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "fetch")]
     #[test]
     fn precheck_refuses_ip_literals_without_any_lookup() {
         let t = Duration::from_secs(1);
@@ -447,6 +472,7 @@ mod tests {
         assert!(precheck(g, &no, None, t).is_err());
     }
 
+    #[cfg(feature = "fetch")]
     #[test]
     fn redaction() {
         assert_eq!(
@@ -477,6 +503,7 @@ mod tests {
         assert_eq!(scrub("nothing", "https://h/"), "nothing");
     }
 
+    #[cfg(feature = "fetch")]
     #[test]
     fn the_resolver_refuses_the_target_but_not_the_operators_proxy() {
         use ureq::http::Uri;
@@ -510,6 +537,7 @@ mod tests {
         assert!(refused_message(&ureq::Error::HostNotFound).is_none());
     }
 
+    #[cfg(feature = "fetch")]
     #[test]
     fn behind_a_proxy_the_target_name_is_resolved_and_checked_first() {
         let t = Duration::from_secs(5);

@@ -342,6 +342,7 @@ fn qnames(v: &Verified<'_>, pending: &mut Vec<Pending>) {
 /// Which parts of a document verified signatures cover: for the pair check, to say when the
 /// chosen entity is not authenticated although the file is signed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Coverage {
     signatures: usize,
     verified: Vec<std::ops::Range<usize>>,

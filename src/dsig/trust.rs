@@ -7,7 +7,11 @@ use chrono::{DateTime, Utc};
 
 /// Facts about an X.509 certificate: fingerprints as Entra and AWS show them, subject,
 /// validity and key.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+///
+/// `Debug` is concise (no DER or key bytes), and `Display` is one line that honours width
+/// and alignment.
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CertInfo {
     /// SHA-1 fingerprint (the "thumbprint" of Windows and Entra), uppercase hex.
     pub sha1: String,
@@ -31,6 +35,38 @@ pub struct CertInfo {
     pub(crate) der: Vec<u8>,
     #[serde(skip)]
     pub(crate) public_key: Vec<u8>,
+}
+
+impl std::fmt::Debug for CertInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CertInfo")
+            .field("subject", &self.subject)
+            .field("issuer", &self.issuer)
+            .field("not_before", &self.not_before)
+            .field("not_after", &self.not_after)
+            .field("key_kind", &self.key_kind)
+            .field("key_bits", &self.key_bits)
+            .field("sha256", &self.sha256)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Display for CertInfo {
+    /// `CN=idp (RSA 2048, valid 2024-01-01 to 2027-01-01, SHA-256 AB12...)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::error::padded(f, |f| {
+            write!(
+                f,
+                "{} ({:?} {}, valid {} to {}, SHA-256 {})",
+                self.subject,
+                self.key_kind,
+                self.key_bits,
+                self.not_before.format("%Y-%m-%d"),
+                self.not_after.format("%Y-%m-%d"),
+                self.sha256
+            )
+        })
+    }
 }
 
 fn rfc3339<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {

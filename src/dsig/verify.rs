@@ -16,6 +16,7 @@ use std::fmt;
 
 /// The outcome of verifying every signature in a document.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Report<'a> {
     /// Every `ds:Signature` element, in document order.
     pub signatures: Vec<Checked<'a>>,
@@ -78,6 +79,7 @@ impl<'a> Report<'a> {
 
 /// One `ds:Signature` element and what became of it.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Checked<'a> {
     /// The `ds:Signature` element.
     pub signature: Node<'a, 'a>,
@@ -289,97 +291,102 @@ pub enum Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Violation::Misplaced { parent } => write!(
-                f,
-                "signature in <{parent}> is not a child of the root element or of an entity: nothing it could sign is trusted"
-            ),
-            Violation::SignedInfoCount(1) => write!(
-                f,
-                "SignedInfo must be the first child element of Signature"
-            ),
-            Violation::SignedInfoCount(n) => write!(
-                f,
-                "expected exactly one SignedInfo as the first child of Signature, found {n}"
-            ),
-            Violation::ReferenceCount(n) => {
-                write!(f, "expected exactly one Reference in SignedInfo, found {n}")
+        crate::error::padded(f, |f| {
+            match self {
+                Violation::Misplaced { parent } => write!(
+                    f,
+                    "signature in <{parent}> is not a child of the root element or of an entity: nothing it could sign is trusted"
+                ),
+                Violation::SignedInfoCount(1) => write!(
+                    f,
+                    "SignedInfo must be the first child element of Signature"
+                ),
+                Violation::SignedInfoCount(n) => write!(
+                    f,
+                    "expected exactly one SignedInfo as the first child of Signature, found {n}"
+                ),
+                Violation::ReferenceCount(n) => {
+                    write!(f, "expected exactly one Reference in SignedInfo, found {n}")
+                }
+                Violation::Object => write!(f, "ds:Object inside Signature is not allowed"),
+                Violation::UnexpectedElement { element, within } => {
+                    write!(f, "unexpected <{element}> in {within}")
+                }
+                Violation::Missing { element } => write!(f, "missing {element}"),
+                Violation::ReferenceUri { uri } => write!(
+                    f,
+                    "reference URI {uri:?} is not allowed: only \"\" or \"#ID\" of the signed element"
+                ),
+                Violation::IdNotFound { id } => {
+                    write!(f, "reference URI \"#{id}\" names no element")
+                }
+                Violation::DuplicateId { id, count } => write!(
+                    f,
+                    "ID {id:?} is carried by {count} elements: duplicate IDs are rejected (signature wrapping)"
+                ),
+                Violation::NotParent { uri, target } => write!(
+                    f,
+                    "reference URI {uri:?} names <{target}>, not the signature's parent element (signature wrapping)"
+                ),
+                Violation::MissingEnveloped => write!(
+                    f,
+                    "the first transform must be enveloped-signature"
+                ),
+                Violation::ForbiddenTransform { uri } => write!(
+                    f,
+                    "transform {uri} is not allowed: only enveloped-signature and one canonicalization"
+                ),
+                Violation::UnsupportedAlgorithm { what, uri } => {
+                    write!(f, "{what} {uri} is not supported")
+                }
+                Violation::CommentInValue { element } => write!(
+                    f,
+                    "a comment or processing instruction inside {element} is not allowed"
+                ),
+                Violation::BadBase64 { element } => write!(f, "{element} is not valid base64"),
+                Violation::WorkLimit => write!(
+                    f,
+                    "not checked: the signatures checked before it already spent the canonicalization budget (Limits::max_c14n_work_factor times the document's size)"
+                ),
+                Violation::KeyMismatch { method } => {
+                    write!(f, "signature method {method} does not fit the certificate's key")
+                }
             }
-            Violation::Object => write!(f, "ds:Object inside Signature is not allowed"),
-            Violation::UnexpectedElement { element, within } => {
-                write!(f, "unexpected <{element}> in {within}")
-            }
-            Violation::Missing { element } => write!(f, "missing {element}"),
-            Violation::ReferenceUri { uri } => write!(
-                f,
-                "reference URI {uri:?} is not allowed: only \"\" or \"#ID\" of the signed element"
-            ),
-            Violation::IdNotFound { id } => {
-                write!(f, "reference URI \"#{id}\" names no element")
-            }
-            Violation::DuplicateId { id, count } => write!(
-                f,
-                "ID {id:?} is carried by {count} elements: duplicate IDs are rejected (signature wrapping)"
-            ),
-            Violation::NotParent { uri, target } => write!(
-                f,
-                "reference URI {uri:?} names <{target}>, not the signature's parent element (signature wrapping)"
-            ),
-            Violation::MissingEnveloped => write!(
-                f,
-                "the first transform must be enveloped-signature"
-            ),
-            Violation::ForbiddenTransform { uri } => write!(
-                f,
-                "transform {uri} is not allowed: only enveloped-signature and one canonicalization"
-            ),
-            Violation::UnsupportedAlgorithm { what, uri } => {
-                write!(f, "{what} {uri} is not supported")
-            }
-            Violation::CommentInValue { element } => write!(
-                f,
-                "a comment or processing instruction inside {element} is not allowed"
-            ),
-            Violation::BadBase64 { element } => write!(f, "{element} is not valid base64"),
-            Violation::WorkLimit => write!(
-                f,
-                "not checked: the signatures checked before it already spent the canonicalization budget (Limits::max_c14n_work_factor times the document's size)"
-            ),
-            Violation::KeyMismatch { method } => {
-                write!(f, "signature method {method} does not fit the certificate's key")
-            }
-        }
+        })
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::DigestMismatch { element } => write!(
-                f,
-                "digest mismatch: content changed after signing (<{element}> does not canonicalize to the signed DigestValue)"
-            ),
-            Failure::SignatureMismatch { detail } => {
-                write!(f, "signature mismatch: {detail}")
+        crate::error::padded(f, |f| {
+            match self {
+                Failure::DigestMismatch { element } => write!(
+                    f,
+                    "digest mismatch: content changed after signing (<{element}> does not canonicalize to the signed DigestValue)"
+                ),
+                Failure::SignatureMismatch { detail } => {
+                    write!(f, "signature mismatch: {detail}")
+                }
+                Failure::UntrustedKey { detail } => write!(
+                    f,
+                    "key not trusted: the signature verifies with {detail}, which is not pinned"
+                ),
+                Failure::NoKey { detail } => write!(f, "no usable key: {detail}"),
+                Failure::Profile(v) => write!(f, "profile violation: {v}"),
+                Failure::LimitExceeded(e) => write!(f, "not checked: {e}"),
             }
-            Failure::UntrustedKey { detail } => write!(
-                f,
-                "key not trusted: the signature verifies with {detail}, which is not pinned"
-            ),
-            Failure::NoKey { detail } => write!(f, "no usable key: {detail}"),
-            Failure::Profile(v) => write!(f, "profile violation: {v}"),
-            Failure::LimitExceeded(e) => write!(f, "not checked: {e}"),
-            Failure::RelativeNamespace {
-                declaration,
-                element,
-                pos,
-            } => write!(
-                f,
-                "cannot be canonicalized: the namespace declaration {declaration} on <{element}> at line {}, column {} has a relative URI (Canonical XML 1.0 section 2.1 requires canonicalization to fail on such a document)",
-                pos.line,
-                pos.col
-            ),
-        }
+                Failure::RelativeNamespace {
+                    declaration,
+                    element,
+                    pos,
+                } => write!(
+                    f,
+                    "cannot be canonicalized: the namespace declaration {declaration} on <{element}> at line {}, column {} has a relative URI (Canonical XML 1.0 section 2.1 requires canonicalization to fail on such a document)",
+                    pos.line,
+                    pos.col
+                ),
+            }
+        })
     }
 }
 

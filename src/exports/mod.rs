@@ -76,6 +76,7 @@ use std::path::Path;
 
 /// A value read from a JSON export, with its JSON path (`$.replyUrls[2]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Sourced {
     /// The value.
     pub value: String,
@@ -154,6 +155,7 @@ impl SpKind {
 
 /// Facts from the SP (AWS) metadata that the checks need.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SpFacts {
     /// The entityID.
     pub entity_id: String,

@@ -12,6 +12,21 @@
 //!
 //! The function is pure (the instant of evaluation is [`LintOptions::at`]) and linear in the
 //! size of the model.
+//!
+//! ```
+//! use samlcheck::lint::{lint, LintOptions};
+//! use samlcheck::chrono::{DateTime, Utc};
+//! let at: DateTime<Utc> = "2026-12-01T00:00:00Z".parse()?;
+//! let md = samlcheck::parse_metadata(
+//!     std::fs::read("tests/fixtures/entra-idp.xml")?,
+//!     &samlcheck::Limits::default(),
+//! )?;
+//! for f in lint(&md, &LintOptions::at(at)) {
+//!     // Every finding's code is in the catalogue, at the catalogue's severity.
+//!     assert_eq!(samlcheck::catalog::rule(f.code).map(|r| r.severity), Some(f.severity));
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod adfs;
 mod aws;

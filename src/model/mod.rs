@@ -3,6 +3,24 @@
 //! Built from the one `roxmltree` tree by [`Metadata::from_doc`]; elements are matched by
 //! namespace URI, never by prefix. The model owns its values so findings, diffs and
 //! reports can outlive the input.
+//!
+//! ```
+//! let md = samlcheck::parse_metadata(
+//!     std::fs::read("tests/fixtures/entra-idp.xml")?,
+//!     &samlcheck::Limits::default(),
+//! )?;
+//! let idp = &md.entities[0];
+//! assert!(idp.is_idp());
+//! for role in idp.idp_roles() {
+//!     for key in role.signing_keys() {
+//!         for cert in &key.certificates {
+//!             // One line: subject, serial, validity, SHA-256 fingerprint.
+//!             println!("{cert}");
+//!         }
+//!     }
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod build;
 
@@ -18,6 +36,7 @@ pub use build::ModelOptions;
 
 /// A value read from an attribute, with where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Attr {
     /// The (normalized) attribute value.
     pub value: String,
@@ -28,6 +47,7 @@ pub struct Attr {
 /// Text content of an element: all its text concatenated (comments and processing
 /// instructions skipped), with whether something interrupted it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Text {
     /// The concatenated text.
     pub value: String,
@@ -41,6 +61,7 @@ pub struct Text {
 
 /// A timestamp attribute (`validUntil`): the raw value, where, and the parsed instant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Timestamp {
     /// The value as written.
     pub raw: Attr,
@@ -50,6 +71,7 @@ pub struct Timestamp {
 
 /// A `cacheDuration` attribute.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Duration {
     /// The value as written.
     pub raw: Attr,
@@ -59,6 +81,7 @@ pub struct Duration {
 
 /// Where an element stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Place {
     /// Position of the start tag.
     pub pos: Pos,
@@ -71,6 +94,7 @@ pub struct Place {
 
 /// A `ds:Signature` element found as a child of a descriptor (not verified here).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SignaturePresence {
     /// Where it is.
     pub place: Place,
@@ -98,6 +122,7 @@ pub struct Metadata {
 
 /// An `EntitiesDescriptor`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EntitiesDescriptor {
     /// `Name`.
     pub name: Option<Attr>,
@@ -119,6 +144,7 @@ pub struct EntitiesDescriptor {
 
 /// An `EntityDescriptor`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EntityDescriptor {
     /// `entityID` (absent only in broken files).
     pub entity_id: Option<Attr>,
@@ -228,6 +254,7 @@ impl RoleKind {
 
 /// A role descriptor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Role {
     /// Which role.
     pub kind: RoleKind,
@@ -359,6 +386,7 @@ impl EndpointKind {
 
 /// An endpoint (SAML `EndpointType` / `IndexedEndpointType`, or a WS-Federation EPR).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Endpoint {
     /// Which endpoint.
     pub kind: EndpointKind,
@@ -430,6 +458,7 @@ impl KeyUse {
 
 /// A `KeyDescriptor`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct KeyDescriptor {
     /// What it is for.
     pub usage: KeyUse,
@@ -448,7 +477,11 @@ pub struct KeyDescriptor {
 }
 
 /// One `X509Certificate`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// `Debug` is concise (subject, issuer, serial, validity, SHA-256 fingerprint, DER length;
+/// no byte dump), and `Display` is one line that honours width and alignment.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Certificate {
     /// The base64 text.
     pub text: Text,
@@ -461,6 +494,7 @@ pub struct Certificate {
 
 /// An `AttributeConsumingService`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct AttributeConsumingService {
     /// `index`.
     pub index: Option<Attr>,
@@ -476,6 +510,7 @@ pub struct AttributeConsumingService {
 
 /// A `saml:Attribute` or `md:RequestedAttribute`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SamlAttribute {
     /// `Name`.
     pub name: Option<Attr>,
@@ -493,6 +528,7 @@ pub struct SamlAttribute {
 
 /// `Organization`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Organization {
     /// `OrganizationName` values.
     pub names: Vec<Text>,
@@ -506,6 +542,7 @@ pub struct Organization {
 
 /// `ContactPerson`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Contact {
     /// `contactType`.
     pub contact_type: Option<Attr>,
@@ -525,6 +562,7 @@ pub struct Contact {
 
 /// The common metadata extensions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[non_exhaustive]
 pub struct Extensions {
     /// `mdui:UIInfo/mdui:DisplayName` values (with `xml:lang`, if any, in `lang`).
     pub display_names: Vec<(Option<String>, Text)>,
@@ -573,5 +611,43 @@ impl Metadata {
             .iter()
             .map(|e| e.entity_id().to_string())
             .collect()
+    }
+}
+
+impl std::fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Certificate");
+        match &self.facts {
+            Ok(c) => d
+                .field("subject", &c.subject)
+                .field("issuer", &c.issuer)
+                .field("serial", &c.serial)
+                .field("not_before", &c.not_before)
+                .field("not_after", &c.not_after)
+                .field("sha256", &c.sha256_fingerprint),
+            Err(p) => d.field("problem", p),
+        };
+        d.field("der_len", &self.der.len())
+            .field("pos", &self.text.pos)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Display for Certificate {
+    /// `CN=idp, serial 01:02, valid 2024-01-01 to 2027-01-01, SHA-256 AB12...`, or why
+    /// the certificate is unusable.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::error::padded(f, |f| match &self.facts {
+            Ok(c) => write!(
+                f,
+                "{}, serial {}, valid {} to {}, SHA-256 {}",
+                c.subject,
+                c.serial,
+                c.not_before.format("%Y-%m-%d"),
+                c.not_after.format("%Y-%m-%d"),
+                c.sha256_fingerprint
+            ),
+            Err(p) => write!(f, "unusable certificate: {p}"),
+        })
     }
 }

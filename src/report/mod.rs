@@ -1,4 +1,20 @@
 //! Reports: the findings of a run rendered as text, JSON, SARIF, JUnit or HTML.
+//!
+//! ```
+//! use samlcheck::report::{to_json, to_text, FileReport, Report, TextOptions};
+//! let at = "2026-12-01T00:00:00Z".parse()?;
+//! let md = samlcheck::parse_metadata(
+//!     std::fs::read("tests/fixtures/entra-idp.xml")?,
+//!     &samlcheck::Limits::default(),
+//! )?;
+//! let findings = samlcheck::lint::lint(&md, &samlcheck::lint::LintOptions::at(at));
+//! let mut report = Report::new("lint", at);
+//! report.files.push(FileReport::new("entra-idp.xml", md.entity_ids(), findings));
+//! let json: serde_json::Value = serde_json::from_str(&to_json(&report, None))?;
+//! assert_eq!(json["tool"], "samlcheck");
+//! assert!(!to_text(&report, &TextOptions::default()).is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod html;
 mod json;
@@ -29,7 +45,7 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    /// A file that was read, with its entityIDs and findings.
+    /// The report of one file: its name, the entityIDs it holds and its findings.
     pub fn new(
         file: impl Into<String>,
         entities: Vec<String>,

@@ -45,6 +45,19 @@
 //! re-encoded in its own encoding (decoding those is lossless, so untouched characters
 //! come back as the same bytes); a new value with a character the encoding cannot hold is
 //! an error, as is [`Op::StripBom`] on UTF-16 (a UTF-16 document needs its BOM).
+//!
+//! ```
+//! use samlcheck::rewrite::{rewrite, Op, RewriteOptions};
+//! let input = samlcheck::xml::decode(std::fs::read("tests/fixtures/aws-ic-sp.xml")?)?;
+//! let mut opts = RewriteOptions::default();
+//! opts.at = Some("2026-12-01T00:00:00Z".parse()?);
+//! let out = rewrite(&input, &[Op::SetEntityId("https://sp.example.org/".into())], &opts)?;
+//! // Only the entityID changed; every other byte is as it was.
+//! let text = String::from_utf8(out.bytes)?;
+//! assert!(text.contains(r#"entityID="https://sp.example.org/""#));
+//! assert_eq!(out.edits.len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod edit;
 mod ops;

@@ -3,6 +3,18 @@
 //! Bytes are decoded once ([`decode`]), pre-scanned for DTDs and limits, then parsed by
 //! `roxmltree` with DTDs off and a node limit. Every verdict in the crate (model values,
 //! canonical bytes, findings, diffs, rewrite positions) comes from the tree built here.
+//!
+//! ```
+//! use samlcheck::{xml, Limits};
+//! // A DTD is refused before any tree is built.
+//! let bad = xml::decode(b"<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>".to_vec())?;
+//! assert!(xml::XmlDoc::parse(bad.text(), &Limits::default()).is_err());
+//! let decoded = xml::decode(br#"<a xmlns="urn:x"><b/></a>"#.to_vec())?;
+//! let doc = xml::XmlDoc::parse(decoded.text(), &Limits::default())?;
+//! assert!(xml::is(doc.root(), "urn:x", "a"));
+//! assert_eq!(doc.node_pos(doc.root()).line, 1);
+//! # Ok::<(), samlcheck::Error>(())
+//! ```
 
 mod decode;
 pub mod ns;

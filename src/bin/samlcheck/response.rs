@@ -36,7 +36,7 @@ pub struct Args {
     /// The SP's metadata (ACS URLs, entityID, AWS flavour).
     #[arg(long, value_name = "SP.xml")]
     pub sp: Option<PathBuf>,
-    /// For a HAR file: check only this entry of log.entries (0-based, 0 to 100000).
+    /// For a HAR file: check only this entry of log.entries, counted from 0 (0 to 100000).
     #[arg(long, value_name = "N", value_parser = entry_index())]
     pub entry: Option<usize>,
     /// Replace NameID and attribute values with stable placeholders in all output.
