@@ -89,7 +89,7 @@ fn display_of_small_values_honours_width_and_alignment() {
 fn non_exhaustive_types_have_constructors() {
     let r = FileReport::new("a.xml", vec!["https://idp/".into()], Vec::new());
     assert_eq!((r.file.as_str(), r.entities.len()), ("a.xml", 1));
-    let mut paths = samlcheck::entra::InputPaths::default();
+    let mut paths = samlcheck::exports::InputPaths::default();
     paths.claims = Some(std::path::Path::new("claims.json"));
     assert!(paths.entra_app.is_none() && paths.claims.is_some());
 }

@@ -20,6 +20,8 @@
 //! Skips with a message when xmllint or lxml is missing; fails when `CI=true`.
 
 #![allow(
+    clippy::useless_format,
+    clippy::type_complexity,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,

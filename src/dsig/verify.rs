@@ -374,7 +374,6 @@ impl fmt::Display for Failure {
                 Failure::NoKey { detail } => write!(f, "no usable key: {detail}"),
                 Failure::Profile(v) => write!(f, "profile violation: {v}"),
                 Failure::LimitExceeded(e) => write!(f, "not checked: {e}"),
-            }
                 Failure::RelativeNamespace {
                     declaration,
                     element,

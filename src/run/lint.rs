@@ -108,20 +108,20 @@ pub fn lint_sources_with(
     }
 }
 
+/// What linting one document gives: its entityIDs, findings and certificates.
+type Linted = (
+    Vec<String>,
+    Vec<Finding>,
+    Vec<crate::report::timeline::CertBar>,
+);
+
 /// Lints one document: its entityIDs and findings (signature checks included).
 fn lint_one(
     src: &Source,
     pinned: &[(String, crate::Trust)],
     opts: &LintOptions,
     limits: &Limits,
-) -> Result<
-    (
-        Vec<String>,
-        Vec<Finding>,
-        Vec<crate::report::timeline::CertBar>,
-    ),
-    crate::Error,
-> {
+) -> Result<Linted, crate::Error> {
     let p = Parsed::decode(src, limits).map_err(|e| e.error)?;
     let doc = crate::xml::XmlDoc::parse(p.decoded.text(), limits)?;
     let md = crate::Metadata::from_doc(&doc, p.decoded.info())?;
