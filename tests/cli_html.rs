@@ -148,3 +148,22 @@ fn script_in_entity_id_is_escaped() {
         );
     }
 }
+
+#[test]
+fn response_html_shows_the_verdict_and_escapes_the_capture() {
+    let fx = |n: &str| format!("{}/tests/fixtures/{n}", env!("CARGO_MANIFEST_DIR"));
+    let out = Command::cargo_bin("samlcheck")
+        .unwrap()
+        .args(["response", &fx("responses/scenario/carol-upn.xml")])
+        .args(["--idp", &fx("entra-idp.xml"), "--sp", &fx("aws-ic-sp.xml")])
+        .args(["--aws-users", &fx("entra/aws-users-bad.json")])
+        .args(["--at", "2026-09-15T10:00:00Z", "--format", "html"])
+        .output()
+        .unwrap();
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{page}");
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("response.nameid.matches_mail"), "{page}");
+    assert!(page.contains("AWS rejects it"));
+    assert!(!page.contains("<script"));
+}

@@ -92,7 +92,13 @@ pub const FORMATS: &[(&str, &[Format])] = &[
     ),
     (
         "response",
-        &[Format::Text, Format::Json, Format::Sarif, Format::Junit],
+        &[
+            Format::Text,
+            Format::Json,
+            Format::Sarif,
+            Format::Junit,
+            Format::Html,
+        ],
     ),
     ("show", &[Format::Text, Format::Json, Format::Html]),
     ("rewrite", &[Format::Text, Format::Json]),
@@ -350,7 +356,7 @@ pub fn render(report: &samlcheck::report::Report, ctx: &Ctx) -> Result<String, S
 }
 
 /// The usage error for `--format html` elsewhere.
-pub const HTML_ONLY: &str = "--format html is only for check, lint, show and diff";
+pub const HTML_ONLY: &str = "--format html is only for check, lint, show, diff and response";
 
 /// The HTML page of a report: its certificates on the timeline, `details` as preformatted
 /// sections.

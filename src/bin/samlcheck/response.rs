@@ -93,6 +93,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> ExitCode {
             s
         }
         Format::Json => common::pretty(&r),
+        Format::Html => {
+            let details = [("Responses", header(&r.result, &r.file))];
+            common::html(&r.report, Vec::new(), 30, &details)
+        }
         _ => match common::render(&r.report, ctx) {
             Ok(s) => s,
             Err(msg) => return common::usage_error(&msg),
