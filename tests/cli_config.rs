@@ -294,6 +294,16 @@ fn pinned_certificates_per_entity_id_are_used_by_verify() {
         "[[pin]]\nentity_id = \"https://idp.example.org/\"\ncertificates = [\"idp.crt.pem\"]\n",
     );
     assert_eq!(trust(d.path()), "pinned");
+    // lint and the pair check use the pins too: no "embedded certificate only" finding.
+    let lint_out = |cwd: &Path| -> String {
+        let out = samlcheck(cwd)
+            .args(["lint", "--at", AT, "--format", "json"])
+            .arg(&signed)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(!lint_out(d.path()).contains("dsig.trust_embedded_only"));
     // A pin for another entity does not apply.
     write(
         d.path(),
@@ -301,4 +311,5 @@ fn pinned_certificates_per_entity_id_are_used_by_verify() {
         "[[pin]]\nentity_id = \"https://other.example.org/\"\ncertificates = [\"idp.crt.pem\"]\n",
     );
     assert_eq!(trust(d.path()), "embedded_only");
+    assert!(lint_out(d.path()).contains("dsig.trust_embedded_only"));
 }
