@@ -517,18 +517,6 @@ pub fn display_name(path: &std::path::Path) -> String {
 
 static STDIN_READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Reads and decodes a file, or standard input for `-` (once per command: a second `-` is
-/// an error), refusing input over the size limit.
-pub fn read_path(
-    path: &std::path::Path,
-    limits: &samlcheck::Limits,
-) -> Result<samlcheck::xml::Decoded, samlcheck::Error> {
-    if !is_stdin(path) {
-        return samlcheck::xml::read_path(path, limits);
-    }
-    samlcheck::xml::decode_checked(read_stdin(limits)?, limits)
-}
-
 /// The message for an error reading `path`, naming it once.
 pub fn read_error(path: &std::path::Path, e: &samlcheck::Error) -> String {
     match e {
@@ -611,14 +599,13 @@ fn walk(
     Ok(())
 }
 
-/// Reads (`-`: standard input), parses and models metadata; the error message names the
-/// input once.
+/// Reads (`-`: standard input) and models metadata with the library's one reader; the error
+/// message names the input once.
 pub fn load_metadata(
     path: &std::path::Path,
     limits: &samlcheck::Limits,
 ) -> Result<samlcheck::Metadata, String> {
-    let decoded = read_path(path, limits).map_err(|e| read_error(path, &e))?;
-    let doc = samlcheck::xml::XmlDoc::parse(decoded.text(), limits)
-        .map_err(|e| e.in_file(&display_name(path)))?;
-    samlcheck::Metadata::from_doc(&doc, decoded.info()).map_err(|e| e.in_file(&display_name(path)))
+    let src = source(path);
+    let bytes = src.bytes().map_err(|e| read_error(path, e))?;
+    samlcheck::parse_metadata(bytes.to_vec(), limits).map_err(|e| e.in_file(&display_name(path)))
 }
